@@ -1,0 +1,43 @@
+# Quầy — the two commands: `make run` and `make test`. Both install what they need first.
+SWIFT ?= swift
+PREFIX ?= /usr/local
+BIN := .build/debug
+RELEASE_BIN := .build/release
+
+.PHONY: bootstrap build run test bench install clean
+
+bootstrap:
+	@scripts/bootstrap
+
+build: bootstrap
+	$(SWIFT) build
+
+## run: quayd on its embedded default (SQLite and socket under ./var/, no devices).
+run: build
+	@mkdir -p var
+	@echo "quayd: socket var/quay.sock — in another shell: $(BIN)/quay --socket var/quay.sock status"
+	$(BIN)/quayd --config config/dev.toml
+
+## test: every test — unit, store, protocol and end to end through the real binaries.
+test: bootstrap
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+## bench: the SPEC §14 benchmarks, as ratios to floors measured in the same run.
+bench: bootstrap
+	$(SWIFT) build -c release
+	$(RELEASE_BIN)/quay-bench --bin $(RELEASE_BIN)
+
+## install: binaries, systemd units, sysusers and tmpfiles snippets (run as root).
+install: bootstrap
+	$(SWIFT) build -c release
+	install -D -m 0755 $(RELEASE_BIN)/quayd $(DESTDIR)$(PREFIX)/bin/quayd
+	install -D -m 0755 $(RELEASE_BIN)/quay $(DESTDIR)$(PREFIX)/bin/quay
+	install -D -m 0644 systemd/quayd.service $(DESTDIR)/etc/systemd/system/quayd.service
+	install -D -m 0644 systemd/quayd.socket $(DESTDIR)/etc/systemd/system/quayd.socket
+	install -D -m 0644 systemd/quay.sysusers $(DESTDIR)/usr/lib/sysusers.d/quay.conf
+	install -D -m 0644 systemd/quay.tmpfiles $(DESTDIR)/usr/lib/tmpfiles.d/quay.conf
+	test -e $(DESTDIR)/etc/quay/quayd.toml || install -D -m 0640 config/quayd.toml $(DESTDIR)/etc/quay/quayd.toml
+
+clean:
+	rm -rf .build var

@@ -1,0 +1,70 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Import direction (see docs/architecture.md): QuayCore and QuayCodecs are pure;
+// QuayProtocol adds the wire types; QuayStore and QuayDaemon do I/O; `quay` sees
+// only QuayProtocol and QuayClient.
+let package = Package(
+    name: "Quay",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "quayd", targets: ["quayd"]),
+        .executable(name: "quay", targets: ["quay"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+    ],
+    targets: [
+        .target(name: "QuayCore"),
+        .target(name: "QuayCodecs"),
+        .target(name: "QuayProtocol", dependencies: ["QuayCore"]),
+        .target(name: "CQuayShims"),
+        .target(name: "QuayClient", dependencies: ["QuayProtocol", "QuayCodecs", "CQuayShims"]),
+        .target(
+            name: "QuayStore",
+            dependencies: [
+                "QuayCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "QuayDaemon",
+            dependencies: [
+                "QuayCore", "QuayCodecs", "QuayProtocol", "QuayStore", "CQuayShims",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+        .executableTarget(
+            name: "quayd",
+            dependencies: [
+                "QuayDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "quay",
+            dependencies: [
+                "QuayProtocol", "QuayClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "quay-bench", dependencies: ["QuayProtocol", "QuayClient", "CQuayShims"]),
+        .testTarget(name: "QuayCoreTests", dependencies: ["QuayCore"]),
+        .testTarget(name: "QuayCodecsTests", dependencies: ["QuayCodecs"]),
+        .testTarget(name: "QuayProtocolTests", dependencies: ["QuayProtocol"]),
+        .testTarget(name: "QuayStoreTests", dependencies: ["QuayStore"]),
+        .testTarget(name: "QuayDaemonTests", dependencies: ["QuayDaemon"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["QuayProtocol", "QuayClient"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,29 @@
+#ifndef QUAY_SHIMS_H
+#define QUAY_SHIMS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+// Small C helpers for what Swift cannot express directly: sockaddr_un filling (including
+// Linux abstract addresses), SO_PEERCRED, and sd_notify's datagram. Each returns a
+// non-negative value on success and -errno on failure, and retries EINTR itself.
+
+/// Connects a stream socket to the Unix socket at `path`; returns the fd.
+int quay_unix_connect(const char *path);
+
+/// Creates, binds and listens on a Unix stream socket at `path`; returns the fd.
+int quay_unix_listen(const char *path, int backlog);
+
+/// The peer's pid, uid and gid of a connected Unix socket (SO_PEERCRED).
+int quay_peer_credentials(int fd, pid_t *pid, uid_t *uid, gid_t *gid);
+
+/// Sends `message` as one datagram to the sd_notify socket `path` ('@' = abstract).
+int quay_notify_datagram(const char *path, const char *message);
+
+/// Creates and binds a Unix datagram socket at `path` (a test's NOTIFY_SOCKET); returns the fd.
+int quay_unix_datagram_bind(const char *path);
+
+/// Writes all of `length` bytes; returns 0 or -errno.
+int quay_write_all(int fd, const void *bytes, size_t length);
+
+#endif

@@ -1,0 +1,74 @@
+import Foundation
+
+/// Text rules that every entry point applies (SPEC §12): NFC storage and display width.
+public enum VietnameseText {
+    /// The NFC form of `text`. Scanners, the CLI, imports and the protocol all pass through here,
+    /// so that "Nguyễn" typed with combining marks and "Nguyễn" precomposed are one string.
+    public static func nfc(_ text: String) -> String {
+        text.precomposedStringWithCanonicalMapping
+    }
+
+    /// Columns `text` takes on a terminal: combining marks take none, East Asian wide
+    /// characters two, everything else one. Tables with diacritics line up by this width.
+    public static func displayWidth(_ text: String) -> Int {
+        var width = 0
+        for scalar in text.unicodeScalars {
+            width += columns(of: scalar)
+        }
+        return width
+    }
+
+    /// Pads `text` with spaces on the right up to `width` display columns.
+    public static func padded(_ text: String, to width: Int) -> String {
+        let missing = width - displayWidth(text)
+        return missing > 0 ? text + String(repeating: " ", count: missing) : text
+    }
+
+    private static func columns(of scalar: Unicode.Scalar) -> Int {
+        let properties = scalar.properties
+        switch properties.generalCategory {
+        case .nonspacingMark, .enclosingMark, .format, .control:
+            return 0
+        default:
+            break
+        }
+        let value = scalar.value
+        if value == 0x200B { return 0 }
+        // East Asian Wide and Fullwidth ranges that matter in practice.
+        if (0x1100...0x115F).contains(value) || (0x2E80...0xA4CF).contains(value)
+            || (0xAC00...0xD7A3).contains(value) || (0xF900...0xFAFF).contains(value)
+            || (0xFE30...0xFE4F).contains(value) || (0xFF00...0xFF60).contains(value)
+            || (0xFFE0...0xFFE6).contains(value) || (0x1F300...0x1F64F).contains(value)
+            || (0x1F900...0x1F9FF).contains(value) || (0x20000...0x3FFFD).contains(value)
+        {
+            return 2
+        }
+        return 1
+    }
+}
+
+/// A table of text laid out in columns by display width (SPEC §12).
+public struct TextTable: Sendable {
+    public var rows: [[String]]
+
+    public init(rows: [[String]] = []) {
+        self.rows = rows
+    }
+
+    /// The rows with every column padded to its widest cell, separated by two spaces;
+    /// the last column is not padded, so lines carry no trailing blanks.
+    public func render() -> String {
+        let columnCount = rows.map(\.count).max() ?? 0
+        var widths = [Int](repeating: 0, count: columnCount)
+        for row in rows {
+            for (index, cell) in row.enumerated() {
+                widths[index] = max(widths[index], VietnameseText.displayWidth(cell))
+            }
+        }
+        return rows.map { row in
+            row.enumerated().map { index, cell in
+                index == row.count - 1 ? cell : VietnameseText.padded(cell, to: widths[index])
+            }.joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+}

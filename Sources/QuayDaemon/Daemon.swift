@@ -1,0 +1,119 @@
+import Foundation
+import Logging
+import QuayStore
+import ServiceLifecycle
+import UnixSignals
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What the command line says, on top of the config file.
+public struct DaemonOptions: Sendable {
+    public var configPath: String?
+    public var databasePath: String?
+    public var socketPath: String?
+
+    public init(configPath: String? = nil, databasePath: String? = nil, socketPath: String? = nil) {
+        self.configPath = configPath
+        self.databasePath = databasePath
+        self.socketPath = socketPath
+    }
+}
+
+/// Exit statuses of quayd, as systemd and scripts see them.
+public enum DaemonExit: Int32 {
+    case ok = 0
+    case failure = 1
+    /// The config file could not be used (EX_CONFIG); systemd should not restart in a loop.
+    case badConfig = 78
+}
+
+/// Composes the daemon: config, database (migrated before the socket accepts), socket
+/// server, SIGHUP reload, systemd readiness and watchdog; runs until SIGTERM or SIGINT and
+/// then shuts down in reverse order.
+public enum Daemon {
+    public static func run(_ options: DaemonOptions, environment: [String: String]) async -> DaemonExit {
+        var config: DaemonConfig
+        do {
+            config = try options.configPath.map { path throws(ConfigError) in try ConfigLoader.load(path: path) } ?? DaemonConfig()
+        } catch {
+            FileHandle.standardError.write(Data("quayd: config refused: \(error)\n".utf8))
+            return .badConfig
+        }
+        if let path = options.databasePath { config.databasePath = path }
+        if let path = options.socketPath { config.socketPath = path }
+
+        let level = config.logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "quayd")
+        let notifier = SystemdNotifier(environment: environment)
+
+        let database: QuayDatabase
+        do {
+            database = try QuayDatabase(path: config.databasePath, synchronous: config.synchronous)
+        } catch {
+            logger.critical("cannot open the database: \(error)")
+            return .failure
+        }
+        logger.info(
+            "database open",
+            metadata: ["db.path": "\(config.databasePath)", "db.synchronous": "\(config.synchronous.rawValue)"])
+
+        let inherited = activatedListeningSocket(environment: environment)
+        let target: ListenTarget =
+            inherited.map { .inherited(fd: $0) }
+            ?? .path(config.socketPath, mode: config.socketMode, group: config.socketGroup)
+        if case .path(let path, _, _) = target {
+            let directory = (path as NSString).deletingLastPathComponent
+            if !directory.isEmpty {
+                try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            }
+        }
+        let boundPath: String? = inherited == nil ? config.socketPath : nil
+        let state = DaemonState(
+            config: config, configPath: options.configPath, database: database, boundSocketPath: boundPath,
+            activated: inherited != nil)
+
+        // Trap SIGHUP before anything can report ready, so an early reload never kills us.
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
+        let server = SocketServer(
+            target: target, state: state, dispatcher: Dispatcher(state: state, logger: logger), logger: logger,
+            onReady: { notifier.notify("READY=1\nSTATUS=serving\nMAINPID=\(getpid())", logger: logger) },
+            onShutdown: { notifier.notify("STOPPING=1\nSTATUS=stopping", logger: logger) })
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: server, successTerminationBehavior: .gracefullyShutdownGroup,
+                  failureTerminationBehavior: .gracefullyShutdownGroup),
+            .init(service: ConfigReloader(signals: hangups, state: state, notifier: notifier, logger: logger)),
+        ]
+        if let interval = watchdogInterval(environment: environment) {
+            services.append(.init(service: Watchdog(interval: interval, state: state, notifier: notifier, logger: logger)))
+        }
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        groupConfiguration.logging.keys.serviceKey = "service"
+        let group = ServiceGroup(configuration: groupConfiguration)
+
+        var exit = DaemonExit.ok
+        do {
+            try await group.run()
+        } catch {
+            logger.critical("quayd stopped on an error: \(error)")
+            exit = .failure
+        }
+        do {
+            try database.close()
+        } catch {
+            logger.error("closing the database failed", metadata: ["error": "\(error)"])
+        }
+        if let boundPath {
+            unlink(boundPath)
+        }
+        logger.info("quayd stopped")
+        return exit
+    }
+}

@@ -1,0 +1,224 @@
+import Foundation
+import Logging
+import QuayCore
+import QuayStore
+import TOMLKit
+
+/// Everything `quayd` reads from its TOML file (docs/config.md). Every field has a default,
+/// so an empty file, or none, runs out of the box.
+public struct DaemonConfig: Sendable, Equatable {
+    public var schoolName = "Trường học"
+    public var language: Language = .vi
+    public var databasePath = "/var/lib/quay/quay.sqlite"
+    public var synchronous: Synchronous = .full
+    public var socketPath = "/run/quay/quay.sock"
+    /// Permissions of the socket file when quayd creates it (SPEC §8.4: 0660, group quay).
+    public var socketMode: UInt16 = 0o660
+    /// The group the socket file is given; left as it is when no such group exists.
+    public var socketGroup = "quay"
+    public var maxConnections = 256
+    /// A client that sends nothing for this long is disconnected.
+    public var idleTimeoutSeconds = 300
+    /// Members may run the desk (loans, returns, printing, inventory scans).
+    public var deskGroup = "quay"
+    /// Members may do everything, as root may.
+    public var adminGroup = "quay-admin"
+    public var logLevel: Logger.Level = .info
+
+    public init() {}
+
+    /// Settings that only take effect at start; a reload that changes them says so.
+    func restartOnlyDifferences(from other: DaemonConfig) -> [String] {
+        var keys: [String] = []
+        if databasePath != other.databasePath { keys.append("database.path") }
+        if synchronous != other.synchronous { keys.append("database.synchronous") }
+        if socketPath != other.socketPath { keys.append("socket.path") }
+        if socketMode != other.socketMode { keys.append("socket.mode") }
+        if socketGroup != other.socketGroup { keys.append("socket.group") }
+        return keys
+    }
+}
+
+/// A config file that cannot be used: where and why.
+public struct ConfigError: Error, Equatable, CustomStringConvertible {
+    public var path: String
+    /// 1-based line, when the problem has one.
+    public var line: Int?
+    public var reason: String
+
+    public var description: String {
+        if let line { return "\(path):\(line): \(reason)" }
+        return "\(path): \(reason)"
+    }
+}
+
+/// Reads and checks the TOML file. Unknown sections and keys are errors, not silently
+/// ignored, so a misspelt setting is caught when the file is loaded.
+public enum ConfigLoader {
+    public static func load(path: String) throws(ConfigError) -> DaemonConfig {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigError(path: path, line: nil, reason: "cannot read the file (\(error.localizedDescription))")
+        }
+        return try parse(text, path: path)
+    }
+
+    public static func parse(_ text: String, path: String) throws(ConfigError) -> DaemonConfig {
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigError(path: path, line: error.source.begin.line, reason: error.description)
+        } catch {
+            throw ConfigError(path: path, line: nil, reason: "\(error)")
+        }
+        var reader = Reader(table: table, locator: SourceLocator(text: text), path: path)
+        return try reader.read()
+    }
+
+    private struct Reader {
+        let table: TOMLTable
+        let locator: SourceLocator
+        let path: String
+        var config = DaemonConfig()
+
+        init(table: TOMLTable, locator: SourceLocator, path: String) {
+            self.table = table
+            self.locator = locator
+            self.path = path
+        }
+
+        mutating func read() throws(ConfigError) -> DaemonConfig {
+            let sections = ["school", "database", "socket", "access", "log"]
+            for key in table.keys where !sections.contains(key) {
+                throw fail(section: nil, key: key, "unknown section or key '\(key)'")
+            }
+            try section("school", ["name", "language"]) { (key, value, reader) throws(ConfigError) in
+                switch key {
+                case "name": reader.config.schoolName = VietnameseText.nfc(try reader.string(value, "school", key))
+                default:
+                    let tag = try reader.string(value, "school", key)
+                    guard let language = Language(tag: tag) else {
+                        throw reader.fail(section: "school", key: key, "language must be \"vi\" or \"en\", not \"\(tag)\"")
+                    }
+                    reader.config.language = language
+                }
+            }
+            try section("database", ["path", "synchronous"]) { (key, value, reader) throws(ConfigError) in
+                switch key {
+                case "path": reader.config.databasePath = try reader.nonEmpty(value, "database", key)
+                default:
+                    let name = try reader.string(value, "database", key)
+                    guard let level = Synchronous(rawValue: name.uppercased()) else {
+                        throw reader.fail(section: "database", key: key, "synchronous must be \"full\" or \"normal\", not \"\(name)\"")
+                    }
+                    reader.config.synchronous = level
+                }
+            }
+            try section("socket", ["path", "mode", "group", "max_connections", "idle_timeout_seconds"]) {
+                (key, value, reader) throws(ConfigError) in
+                switch key {
+                case "path": reader.config.socketPath = try reader.nonEmpty(value, "socket", key)
+                case "mode":
+                    let text = try reader.string(value, "socket", key)
+                    guard let mode = UInt16(text, radix: 8), mode <= 0o777 else {
+                        throw reader.fail(section: "socket", key: key, "mode must be octal such as \"0660\", not \"\(text)\"")
+                    }
+                    reader.config.socketMode = mode
+                case "group": reader.config.socketGroup = try reader.string(value, "socket", key)
+                case "max_connections":
+                    reader.config.maxConnections = try reader.integer(value, "socket", key, in: 1...4096)
+                default:
+                    reader.config.idleTimeoutSeconds = try reader.integer(value, "socket", key, in: 1...86_400)
+                }
+            }
+            try section("access", ["desk_group", "admin_group"]) { (key, value, reader) throws(ConfigError) in
+                let name = try reader.nonEmpty(value, "access", key)
+                if key == "desk_group" { reader.config.deskGroup = name } else { reader.config.adminGroup = name }
+            }
+            try section("log", ["level"]) { (key, value, reader) throws(ConfigError) in
+                let name = try reader.string(value, "log", key)
+                guard let level = Logger.Level(rawValue: name) else {
+                    let names = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw reader.fail(section: "log", key: key, "level must be one of \(names), not \"\(name)\"")
+                }
+                reader.config.logLevel = level
+            }
+            return config
+        }
+
+        mutating func section(
+            _ name: String, _ keys: [String],
+            _ apply: (String, any TOMLValueConvertible, inout Reader) throws(ConfigError) -> Void
+        ) throws(ConfigError) {
+            guard let value = table[name] else { return }
+            guard let section = value.table else {
+                throw fail(section: nil, key: name, "'\(name)' must be a table ([\(name)])")
+            }
+            for key in section.keys {
+                guard keys.contains(key), let item = section[key] else {
+                    throw fail(section: name, key: key, "unknown key '\(key)' in [\(name)]; known: \(keys.joined(separator: ", "))")
+                }
+                try apply(key, item, &self)
+            }
+        }
+
+        func string(_ value: any TOMLValueConvertible, _ section: String, _ key: String) throws(ConfigError) -> String {
+            guard let text = value.string else {
+                throw fail(section: section, key: key, "\(section).\(key) must be a string")
+            }
+            return text
+        }
+
+        func nonEmpty(_ value: any TOMLValueConvertible, _ section: String, _ key: String) throws(ConfigError) -> String {
+            let text = try string(value, section, key)
+            guard !text.isEmpty else { throw fail(section: section, key: key, "\(section).\(key) must not be empty") }
+            return text
+        }
+
+        func integer(
+            _ value: any TOMLValueConvertible, _ section: String, _ key: String, in range: ClosedRange<Int>
+        ) throws(ConfigError) -> Int {
+            guard let number = value.int, range.contains(number) else {
+                throw fail(
+                    section: section, key: key,
+                    "\(section).\(key) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+            }
+            return number
+        }
+
+        func fail(section: String?, key: String, _ reason: String) -> ConfigError {
+            ConfigError(path: path, line: locator.line(section: section, key: key), reason: reason)
+        }
+    }
+}
+
+/// Finds the line of `key` in `[section]` in the file's text. TOMLKit gives positions only
+/// for syntax errors; for a wrong value we look the key up ourselves, in the plain
+/// `[section]` / `key = value` layout that our config uses.
+struct SourceLocator {
+    let lines: [Substring]
+
+    init(text: String) {
+        lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    }
+
+    func line(section: String?, key: String) -> Int? {
+        var current: String? = nil
+        for (index, raw) in lines.enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("[") {
+                let name = line.dropFirst().prefix { $0 != "]" }.trimmingCharacters(in: .whitespaces)
+                if section == nil && name == key { return index + 1 }
+                current = name
+                continue
+            }
+            guard current == section, let equals = line.firstIndex(of: "=") else { continue }
+            let name = line[..<equals].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+            if name == key { return index + 1 }
+        }
+        return nil
+    }
+}

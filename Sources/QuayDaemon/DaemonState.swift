@@ -1,0 +1,51 @@
+import Foundation
+import Logging
+import QuayStore
+import Synchronization
+
+/// What the running daemon knows about itself: the config in force, where it came from,
+/// and its start time. The config is swapped whole on reload; readers take a copy.
+public final class DaemonState: Sendable {
+    public struct Loaded: Sendable {
+        public var config: DaemonConfig
+        public var path: String?
+        public var loadedAt: Date
+        public var reloads: Int
+    }
+
+    public let startedAt = Date()
+    let startInstant = ContinuousClock.now
+    public let database: QuayDatabase
+    public let connections: ConnectionRegistry
+    /// The socket path when quayd bound it itself; nil under socket activation.
+    public let boundSocketPath: String?
+    public let activated: Bool
+    private let loaded: Mutex<Loaded>
+
+    init(
+        config: DaemonConfig, configPath: String?, database: QuayDatabase, boundSocketPath: String?,
+        activated: Bool
+    ) {
+        self.database = database
+        self.boundSocketPath = boundSocketPath
+        self.activated = activated
+        self.connections = ConnectionRegistry(limit: config.maxConnections)
+        self.loaded = Mutex(Loaded(config: config, path: configPath, loadedAt: Date(), reloads: 0))
+    }
+
+    public var current: Loaded { loaded.withLock { $0 } }
+    public var config: DaemonConfig { loaded.withLock { $0.config } }
+
+    /// Puts a newly loaded config in force; returns the settings that wait for a restart.
+    func install(_ config: DaemonConfig) -> [String] {
+        let pending = loaded.withLock { state in
+            let pending = config.restartOnlyDifferences(from: state.config)
+            state.config = config
+            state.loadedAt = Date()
+            state.reloads += 1
+            return pending
+        }
+        connections.setLimit(config.maxConnections)
+        return pending
+    }
+}

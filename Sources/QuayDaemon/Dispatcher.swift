@@ -1,0 +1,139 @@
+import Foundation
+import Logging
+import QuayCodecs
+import QuayCore
+import QuayProtocol
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Turns one request line into one reply line (SPEC §8.2). Never throws: every failure,
+/// from a broken line to a fault inside an op, becomes an error reply with a stable code,
+/// and the connection and the daemon go on.
+public struct Dispatcher: Sendable {
+    let state: DaemonState
+    let logger: Logger
+
+    public init(state: DaemonState, logger: Logger) {
+        self.state = state
+        self.logger = logger
+    }
+
+    /// A refusal an op raises: the code, and an optional detail for the message.
+    struct Refusal: Error {
+        var code: ErrorCode
+        var detail: String? = nil
+        var details: [String: JSONValue]? = nil
+    }
+
+    /// The reply to a frame, without its newline; nil for a blank line, which is no request.
+    public func reply(to frame: LineFramer.Frame, role: Role) async -> [UInt8]? {
+        let language = state.config.language
+        guard case .line(let bytes) = frame else {
+            return encodeFailure(id: nil, Refusal(code: .frameTooLarge), language: language)
+        }
+        if bytes.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { return nil }
+        let data = Data(bytes)
+        let envelope: RequestEnvelope
+        do {
+            envelope = try WireFormat.decoder().decode(RequestEnvelope.self, from: data)
+        } catch {
+            return encodeFailure(id: nil, Refusal(code: .badRequest, detail: Self.describe(error)), language: language)
+        }
+        let requestLanguage = envelope.lang.flatMap(Language.init(tag:)) ?? language
+        do {
+            guard let id = envelope.id, id != .null else {
+                throw Refusal(code: .badRequest, detail: "\"id\" is missing")
+            }
+            switch id {
+            case .string, .int, .double: break
+            default: throw Refusal(code: .badRequest, detail: "\"id\" must be a string or a number")
+            }
+            guard let version = envelope.v else { throw Refusal(code: .badRequest, detail: "\"v\" is missing") }
+            guard version == protocolVersion else {
+                throw Refusal(code: .unsupportedVersion, details: ["supported": .int(Int64(protocolVersion))])
+            }
+            guard let name = envelope.op else { throw Refusal(code: .badRequest, detail: "\"op\" is missing") }
+            guard let op = Op(rawValue: name) else {
+                throw Refusal(code: .unknownOp, detail: name, details: ["op": .string(name)])
+            }
+            guard role >= Self.requiredRole(op) else {
+                logger.info("request refused", metadata: ["op": "\(name)", "error.code": "permission_denied"])
+                throw Refusal(code: .permissionDenied)
+            }
+            return try await perform(op, id: id, data: data)
+        } catch let refusal as Refusal {
+            return encodeFailure(id: envelope.id, refusal, language: requestLanguage)
+        } catch {
+            logger.error("op failed", metadata: ["op": "\(envelope.op ?? "?")", "error": "\(error)"])
+            return encodeFailure(id: envelope.id, Refusal(code: .internalError), language: requestLanguage)
+        }
+    }
+
+    static func requiredRole(_ op: Op) -> Role {
+        switch op {
+        case .ping, .status: return .desk
+        }
+    }
+
+    private func perform(_ op: Op, id: JSONValue, data: Data) async throws -> [UInt8] {
+        switch op {
+        case .ping:
+            return try encode(Reply(id: id, result: PingResult()))
+        case .status:
+            return try encode(Reply(id: id, result: try await status()))
+        }
+    }
+
+    func status() async throws -> StatusResult {
+        let loaded = state.current
+        let summary = try await state.database.summary()
+        return StatusResult(
+            version: quayVersion,
+            pid: getpid(),
+            startedAt: state.startedAt,
+            uptimeSeconds: Self.seconds(ContinuousClock.now - state.startInstant),
+            school: loaded.config.schoolName,
+            language: loaded.config.language.rawValue,
+            database: .init(
+                path: state.database.path, sizeBytes: summary.sizeBytes, journalMode: summary.journalMode,
+                synchronous: summary.synchronous, counts: summary.counts, migrations: summary.migrations),
+            config: .init(path: loaded.path, loadedAt: loaded.loadedAt, reloads: loaded.reloads),
+            socket: .init(
+                path: state.boundSocketPath ?? loaded.config.socketPath, activated: state.activated,
+                connections: state.connections.count, maxConnections: state.connections.maxConnections))
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return ((Double(seconds) + Double(attoseconds) / 1e18) * 1000).rounded() / 1000
+    }
+
+    private func encode<Result: Codable & Sendable>(_ reply: Reply<Result>) throws -> [UInt8] {
+        Array(try WireFormat.encoder().encode(reply))
+    }
+
+    private func encodeFailure(id: JSONValue?, _ refusal: Refusal, language: Language) -> [UInt8] {
+        let body = refusal.code.body(language, detail: refusal.detail, details: refusal.details)
+        let reply = Reply<NoArguments>(id: id, error: body)
+        return (try? encode(reply)) ?? Array(#"{"id":null,"ok":false,"error":{"code":"internal","message":"encoding failed"}}"#.utf8)
+    }
+
+    /// A short reason for a decoding failure, for the error message.
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.dataCorrupted:
+            return "not a JSON object"
+        case DecodingError.typeMismatch(_, let context):
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return path.isEmpty ? "not a JSON object" : "\"\(path)\" has the wrong type"
+        case DecodingError.keyNotFound(let key, _):
+            return "\"\(key.stringValue)\" is missing"
+        case DecodingError.valueNotFound(_, let context):
+            return "\"\(context.codingPath.map(\.stringValue).joined(separator: "."))\" is null"
+        default:
+            return "not a JSON object"
+        }
+    }
+}

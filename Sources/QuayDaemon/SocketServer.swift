@@ -1,0 +1,175 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import QuayCodecs
+import QuayProtocol
+import ServiceLifecycle
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where the server listens: a path it binds itself, or a socket systemd handed over.
+public enum ListenTarget: Sendable {
+    case path(String, mode: UInt16, group: String)
+    case inherited(fd: Int32)
+}
+
+/// The Unix-socket server (SPEC §8.1): one task per connection in a discarding task group,
+/// requests answered in order, one at a time per connection (so pipelined replies keep
+/// their order), errors caught per connection. Reports readiness once it accepts.
+final class SocketServer: Service {
+    private let target: ListenTarget
+    private let state: DaemonState
+    private let dispatcher: Dispatcher
+    private let logger: Logger
+    private let onReady: @Sendable () -> Void
+    private let onShutdown: @Sendable () -> Void
+
+    init(
+        target: ListenTarget, state: DaemonState, dispatcher: Dispatcher, logger: Logger,
+        onReady: @escaping @Sendable () -> Void, onShutdown: @escaping @Sendable () -> Void
+    ) {
+        self.target = target
+        self.state = state
+        self.dispatcher = dispatcher
+        self.logger = logger
+        self.onReady = onReady
+        self.onShutdown = onShutdown
+    }
+
+    typealias Connection = NIOAsyncChannel<LineFramer.Frame, ByteBuffer>
+
+    func run() async throws {
+        let idleTimeout = TimeAmount.seconds(Int64(state.config.idleTimeoutSeconds))
+        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 512)
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+        let initializer: @Sendable (any Channel) -> EventLoopFuture<(Connection, Peer)> = { channel in
+            Self.peer(of: channel).flatMapThrowing { peer in
+                let operations = channel.pipeline.syncOperations
+                try operations.addHandler(IdleStateHandler(readTimeout: idleTimeout))
+                try operations.addHandler(FrameDecoderHandler())
+                return (try Connection(wrappingChannelSynchronously: channel), peer)
+            }
+        }
+        let server: NIOAsyncChannel<(Connection, Peer), Never>
+        switch target {
+        case .path(let path, let mode, let group):
+            server = try await bootstrap.bind(
+                unixDomainSocketPath: path, cleanupExistingSocketFile: true, childChannelInitializer: initializer)
+            Self.setPermissions(path: path, mode: mode, group: group, logger: logger)
+        case .inherited(let fd):
+            server = try await bootstrap.bind(fd, childChannelInitializer: initializer)
+        }
+        logger.info("listening", metadata: ["socket.path": "\(state.boundSocketPath ?? "(socket activation)")"])
+        onReady()
+
+        try await withGracefulShutdownHandler {
+            try await withThrowingDiscardingTaskGroup { group in
+                try await server.executeThenClose { inbound in
+                    for try await (connection, peer) in inbound {
+                        group.addTask { await self.serve(connection, peer: peer) }
+                    }
+                }
+            }
+        } onGracefulShutdown: {
+            self.onShutdown()
+            server.channel.close(promise: nil)
+            self.state.connections.drain()
+        }
+        logger.info("stopped accepting; all connections closed")
+    }
+
+    private func serve(_ connection: Connection, peer: Peer) async {
+        let registry = state.connections
+        let config = state.config
+        let role = AccessPolicy(deskGroup: config.deskGroup, adminGroup: config.adminGroup).role(of: peer)
+        guard let ticket = registry.admit(connection.channel) else {
+            let body = ErrorCode.tooManyConnections.body(config.language)
+            var line = (try? Array(WireFormat.encoder().encode(Reply<NoArguments>(id: nil, error: body)))) ?? []
+            line.append(UInt8(ascii: "\n"))
+            try? await connection.executeThenClose { _, outbound in
+                try await outbound.write(ByteBuffer(bytes: line))
+            }
+            logger.warning("connection refused: limit reached", metadata: ["peer.uid": "\(peer.uid)"])
+            return
+        }
+        defer { registry.remove(ticket) }
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                for try await frame in inbound {
+                    guard registry.beginRequest(ticket) else { break }
+                    if var reply = await dispatcher.reply(to: frame, role: role) {
+                        reply.append(UInt8(ascii: "\n"))
+                        try await outbound.write(ByteBuffer(bytes: reply))
+                    }
+                    guard registry.endRequest(ticket) else { break }
+                }
+            }
+        } catch {
+            // One connection's failure (a reset, a write to a closed peer) never touches another.
+            logger.debug("connection ended", metadata: ["error": "\(error)", "peer.pid": "\(peer.pid)"])
+        }
+    }
+
+    /// SO_PEERCRED of a connected Unix socket, then the peer's groups.
+    private static func peer(of channel: any Channel) -> EventLoopFuture<Peer> {
+        guard let provider = channel as? any SocketOptionProvider else {
+            return channel.eventLoop.makeSucceededFuture(Peer(pid: 0, uid: UInt32.max, gid: UInt32.max, groups: []))
+        }
+        let future: EventLoopFuture<PeerCredentials> = provider.unsafeGetSocketOption(
+            level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED))
+        return future.map { Peer.withGroups(pid: $0.pid, uid: $0.uid, gid: $0.gid) }
+            .recover { _ in Peer(pid: 0, uid: UInt32.max, gid: UInt32.max, groups: []) }
+    }
+
+    private static func setPermissions(path: String, mode: UInt16, group: String, logger: Logger) {
+        if let gid = AccessPolicy.groupID(named: group) {
+            if chown(path, UInt32.max, gid) != 0 {
+                logger.warning("cannot give the socket to its group", metadata: ["socket.group": "\(group)", "errno": "\(errno)"])
+            }
+        } else {
+            logger.notice("socket group does not exist; left as it is", metadata: ["socket.group": "\(group)"])
+        }
+        if chmod(path, mode_t(mode)) != 0 {
+            logger.warning("cannot set the socket's mode", metadata: ["errno": "\(errno)"])
+        }
+    }
+}
+
+/// `struct ucred` as the kernel fills it for SO_PEERCRED.
+struct PeerCredentials: Sendable {
+    var pid: Int32 = 0
+    var uid: UInt32 = 0
+    var gid: UInt32 = 0
+}
+
+/// Feeds a connection's bytes through `LineFramer`; closes the connection when it has been
+/// silent for the idle timeout.
+final class FrameDecoderHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = LineFramer.Frame
+
+    private var framer = LineFramer(maxFrameLength: maxFrameLength)
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = unwrapInboundIn(data)
+        buffer.withUnsafeReadableBytes { framer.append($0) }
+        while let frame = framer.nextFrame() {
+            context.fireChannelRead(wrapInboundOut(frame))
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            context.close(promise: nil)
+            return
+        }
+        if case ChannelEvent.inputClosed = event, let last = framer.finish() {
+            context.fireChannelRead(wrapInboundOut(last))
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+}

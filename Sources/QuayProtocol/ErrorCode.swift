@@ -1,0 +1,56 @@
+import QuayCore
+
+/// The stable error codes of the protocol (SPEC §8.2). Clients act on the code; the message
+/// is for people. Every code is listed with its meaning in docs/protocol.md, and a test keeps
+/// that list and this enum equal.
+public enum ErrorCode: String, Sendable, Codable, CaseIterable {
+    /// The line is not a JSON object, or a field has the wrong type or is missing.
+    case badRequest = "bad_request"
+    /// The request asks for a protocol version this daemon does not speak.
+    case unsupportedVersion = "unsupported_version"
+    /// No op of that name.
+    case unknownOp = "unknown_op"
+    /// The line is longer than 1 MiB; it was skipped.
+    case frameTooLarge = "frame_too_large"
+    /// The peer's user and groups do not allow this op (SPEC §8.4).
+    case permissionDenied = "permission_denied"
+    /// The daemon already serves as many connections as it may, none of them idle.
+    case tooManyConnections = "too_many_connections"
+    /// The daemon is stopping and takes no new requests.
+    case shuttingDown = "shutting_down"
+    /// Something failed inside the daemon; its log says what.
+    case internalError = "internal"
+
+    /// The message for people, in the request's language.
+    public func message(_ language: Language) -> String {
+        let text: Bilingual
+        switch self {
+        case .badRequest:
+            text = Bilingual(vi: "Yêu cầu không hợp lệ", en: "Bad request")
+        case .unsupportedVersion:
+            text = Bilingual(vi: "Phiên bản giao thức không được hỗ trợ", en: "Unsupported protocol version")
+        case .unknownOp:
+            text = Bilingual(vi: "Không có thao tác này", en: "Unknown operation")
+        case .frameTooLarge:
+            text = Bilingual(vi: "Dòng yêu cầu dài quá 1 MiB", en: "Request line longer than 1 MiB")
+        case .permissionDenied:
+            text = Bilingual(
+                vi: "Không có quyền: người dùng phải thuộc nhóm quay hoặc quay-admin",
+                en: "Permission denied: the user must be in group quay or quay-admin")
+        case .tooManyConnections:
+            text = Bilingual(vi: "Quá nhiều kết nối tới quayd", en: "Too many connections to quayd")
+        case .shuttingDown:
+            text = Bilingual(vi: "quayd đang dừng", en: "quayd is shutting down")
+        case .internalError:
+            text = Bilingual(vi: "Lỗi bên trong quayd; xem nhật ký", en: "Internal error in quayd; see its log")
+        }
+        return text.text(language)
+    }
+
+    /// The error body for this code, with `detail` appended to the message when given.
+    public func body(_ language: Language, detail: String? = nil, details: [String: JSONValue]? = nil) -> ErrorBody {
+        var text = message(language)
+        if let detail, !detail.isEmpty { text += ": " + detail }
+        return ErrorBody(code: rawValue, message: text, details: details)
+    }
+}

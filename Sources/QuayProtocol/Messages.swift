@@ -1,0 +1,101 @@
+import Foundation
+import QuayCore
+
+/// The protocol's version; requests carry it as `"v"`.
+public let protocolVersion = 1
+
+/// The longest frame (one JSON line) either side accepts: 1 MiB (SPEC §8.1).
+public let maxFrameLength = 1 << 20
+
+/// A request: `{"v":1,"id":…,"op":"…","args":{…},"lang":"vi"}`. Only the envelope is decoded
+/// here; each op decodes its own `args`.
+public struct RequestEnvelope: Sendable, Decodable {
+    public var v: Int?
+    public var id: JSONValue?
+    public var op: String?
+    public var lang: String?
+}
+
+/// The `args` of a request, decoded as the op's own type.
+public struct RequestArguments<Arguments: Decodable>: Decodable {
+    public var args: Arguments?
+}
+
+/// A request as a client builds it.
+public struct Request<Arguments: Encodable & Sendable>: Sendable, Encodable {
+    public var v: Int = protocolVersion
+    public var id: JSONValue
+    public var op: String
+    public var args: Arguments?
+    public var lang: Language?
+
+    public init(id: JSONValue, op: String, args: Arguments? = nil, lang: Language? = nil) {
+        self.id = id
+        self.op = op
+        self.args = args
+        self.lang = lang
+    }
+}
+
+/// No arguments.
+public struct NoArguments: Sendable, Codable, Equatable {
+    public init() {}
+}
+
+/// The error part of a failed reply.
+public struct ErrorBody: Sendable, Codable, Equatable, Error {
+    public var code: String
+    public var message: String
+    public var details: [String: JSONValue]?
+
+    public init(code: String, message: String, details: [String: JSONValue]? = nil) {
+        self.code = code
+        self.message = message
+        self.details = details
+    }
+}
+
+/// A reply: `{"id":…,"ok":true,"result":{…}}` or `{"id":…,"ok":false,"error":{…}}`.
+public struct Reply<Result: Codable & Sendable>: Sendable, Codable {
+    public var id: JSONValue?
+    public var ok: Bool
+    public var result: Result?
+    public var error: ErrorBody?
+
+    public init(id: JSONValue?, result: Result) {
+        self.id = id
+        self.ok = true
+        self.result = result
+    }
+
+    public init(id: JSONValue?, error: ErrorBody) {
+        self.id = id
+        self.ok = false
+        self.error = error
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        // `id` is always present, null when the request had none we could read.
+        try container.encode(id ?? .null, forKey: .id)
+        try container.encode(ok, forKey: .ok)
+        try container.encodeIfPresent(result, forKey: .result)
+        try container.encodeIfPresent(error, forKey: .error)
+    }
+}
+
+/// Encoders and decoders configured the same way on both sides.
+public enum WireFormat {
+    public static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }
+
+    public static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+
+/// The ops the daemon answers, by wire name. docs/protocol.md documents each with an
+/// example that the tests execute.
+public enum Op: String, Sendable, CaseIterable {
+    case ping
+    case status
+}
+
+/// The reply to `ping`.
+public struct PingResult: Sendable, Codable, Equatable {
+    public var pong: Bool
+    public init(pong: Bool = true) { self.pong = pong }
+}
+
+/// The reply to `status`: what is running, on what, since when.
+public struct StatusResult: Sendable, Codable, Equatable {
+    public struct Database: Sendable, Codable, Equatable {
+        public var path: String
+        public var sizeBytes: Int64
+        public var journalMode: String
+        public var synchronous: String
+        /// Rows per table of the schema, by table name.
+        public var counts: [String: Int64]
+        public var migrations: [String]
+
+        public init(
+            path: String, sizeBytes: Int64, journalMode: String, synchronous: String,
+            counts: [String: Int64], migrations: [String]
+        ) {
+            self.path = path
+            self.sizeBytes = sizeBytes
+            self.journalMode = journalMode
+            self.synchronous = synchronous
+            self.counts = counts
+            self.migrations = migrations
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case path
+            case sizeBytes = "size_bytes"
+            case journalMode = "journal_mode"
+            case synchronous, counts, migrations
+        }
+    }
+
+    public struct Config: Sendable, Codable, Equatable {
+        /// The file in use, or nil when running on the built-in defaults.
+        public var path: String?
+        public var loadedAt: Date
+        public var reloads: Int
+
+        public init(path: String?, loadedAt: Date, reloads: Int) {
+            self.path = path
+            self.loadedAt = loadedAt
+            self.reloads = reloads
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case path
+            case loadedAt = "loaded_at"
+            case reloads
+        }
+    }
+
+    public struct Socket: Sendable, Codable, Equatable {
+        public var path: String?
+        /// True when systemd handed the listening socket over (socket activation).
+        public var activated: Bool
+        public var connections: Int
+        public var maxConnections: Int
+
+        public init(path: String?, activated: Bool, connections: Int, maxConnections: Int) {
+            self.path = path
+            self.activated = activated
+            self.connections = connections
+            self.maxConnections = maxConnections
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case path, activated, connections
+            case maxConnections = "max_connections"
+        }
+    }
+
+    public var version: String
+    public var pid: Int32
+    public var startedAt: Date
+    public var uptimeSeconds: Double
+    public var school: String
+    public var language: String
+    public var database: Database
+    public var config: Config
+    public var socket: Socket
+
+    public init(
+        version: String, pid: Int32, startedAt: Date, uptimeSeconds: Double, school: String,
+        language: String, database: Database, config: Config, socket: Socket
+    ) {
+        self.version = version
+        self.pid = pid
+        self.startedAt = startedAt
+        self.uptimeSeconds = uptimeSeconds
+        self.school = school
+        self.language = language
+        self.database = database
+        self.config = config
+        self.socket = socket
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case version, pid
+        case startedAt = "started_at"
+        case uptimeSeconds = "uptime_seconds"
+        case school, language, database, config, socket
+    }
+}
+
+/// The version of Quầy, shown by `quay status` and `quayd --version`.
+public let quayVersion = "0.1.0"

@@ -1,0 +1,28 @@
+import ArgumentParser
+import Foundation
+import QuayDaemon
+import QuayProtocol
+
+/// `quayd`: the circulation-desk daemon. Flags override the config file.
+@main
+struct QuaydCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "quayd",
+        abstract: "Quầy circulation-desk daemon: scanners, printers, loans, and the quay socket.",
+        version: quayVersion)
+
+    @Option(name: .long, help: "The TOML config file (default: built-in settings).")
+    var config: String?
+
+    @Option(name: .long, help: "The SQLite database file; overrides [database] path.")
+    var database: String?
+
+    @Option(name: .long, help: "The Unix socket path; overrides [socket] path.")
+    var socket: String?
+
+    func run() async throws {
+        let options = DaemonOptions(configPath: config, databasePath: database, socketPath: socket)
+        let exit = await Daemon.run(options, environment: ProcessInfo.processInfo.environment)
+        if exit != .ok { throw ExitCode(exit.rawValue) }
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import QuayClient
+import QuayProtocol
+import Testing
+
+/// docs/protocol.md cannot drift: its examples run against a real quayd, and its lists of
+/// error codes and ops equal the code's.
+@Suite struct DocumentationTests {
+    let document: String
+
+    init() throws {
+        document = try String(contentsOf: packageRoot.appendingPathComponent("docs/protocol.md"), encoding: .utf8)
+    }
+
+    /// `expected` matches `actual` when every key and element matches; "*" matches anything.
+    func matches(_ expected: JSONValue, _ actual: JSONValue) -> Bool {
+        switch (expected, actual) {
+        case (.string("*"), _): return true
+        case (.object(let want), .object(let have)):
+            return want.keys.sorted() == have.keys.sorted() && want.allSatisfy { key, value in matches(value, have[key]!) }
+        case (.array(let want), .array(let have)):
+            return want.count == have.count && zip(want, have).allSatisfy { matches($0, $1) }
+        default: return expected == actual
+        }
+    }
+
+    @Test func everyExampleRunsAsWritten() throws {
+        let daemon = try DaemonHarness()
+        let connection = try QuayConnection(path: daemon.socketPath)
+        let lines = document.split(separator: "\n", omittingEmptySubsequences: false)
+        var checked = 0
+        for (index, line) in lines.enumerated() where line.hasPrefix("→ ") {
+            let next = index + 1 < lines.count ? lines[index + 1] : ""
+            try #require(next.hasPrefix("← "), "line \(index + 1): a request without its reply")
+            try connection.send(Array(line.dropFirst(2).utf8) + [10])
+            let reply = try #require(try connection.readLine())
+            let expected = try JSONDecoder().decode(JSONValue.self, from: Data(next.dropFirst(2).utf8))
+            let actual = try JSONDecoder().decode(JSONValue.self, from: Data(reply))
+            #expect(matches(expected, actual), "docs/protocol.md:\(index + 2): got \(String(decoding: reply, as: UTF8.self))")
+            checked += 1
+        }
+        #expect(checked >= 7)
+    }
+
+    @Test func theErrorCodeTableIsComplete() {
+        let section = document.components(separatedBy: "## Error codes").last?.components(separatedBy: "\n## ").first ?? ""
+        let documented = Set(section.split(separator: "\n").compactMap { line -> String? in
+            guard line.hasPrefix("| `") else { return nil }
+            return line.dropFirst(3).split(separator: "`").first.map(String.init)
+        })
+        #expect(documented == Set(ErrorCode.allCases.map(\.rawValue)))
+    }
+
+    @Test func everyOpHasASection() {
+        for op in Op.allCases {
+            #expect(document.contains("### `\(op.rawValue)`"), "no section for \(op.rawValue)")
+        }
+    }
+}

@@ -1,0 +1,240 @@
+import CQuayShims
+import Foundation
+import QuayClient
+import QuayProtocol
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where `swift build` put quayd and quay: beside this test binary, or `QUAY_BIN_DIR`.
+let binDirectory: URL = {
+    if let explicit = ProcessInfo.processInfo.environment["QUAY_BIN_DIR"] {
+        return URL(fileURLWithPath: explicit)
+    }
+    var candidate = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    for _ in 0..<4 {
+        if FileManager.default.isExecutableFile(atPath: candidate.appendingPathComponent("quayd").path) { return candidate }
+        candidate.deleteLastPathComponent()
+    }
+    return packageRoot.appendingPathComponent(".build/debug")
+}()
+
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+
+struct CommandResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// A child process started with posix_spawn and reaped with waitpid. Foundation's Process
+/// is not used: its shared SIGCHLD reaper was seen to miss an exit when several children
+/// end together, leaving a test waiting forever.
+final class ChildProcess {
+    let pid: pid_t
+    private(set) var exitStatus: Int32?
+
+    /// Starts `path`; its stdin is /dev/null, stdout and stderr go to the given files.
+    init(_ path: String, _ arguments: [String], environment: [String: String], stdout: String, stderr: String) throws {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var child: pid_t = 0
+        let rc = posix_spawn(&child, path, &actions, nil, argv, envp)
+        guard rc == 0 else { throw HarnessError.spawnFailed(path, rc) }
+        pid = child
+    }
+
+    var isRunning: Bool {
+        if exitStatus != nil { return false }
+        var status: Int32 = 0
+        let rc = waitpid(pid, &status, WNOHANG)
+        guard rc == pid else { return rc == 0 }
+        // WIFEXITED / WEXITSTATUS / WTERMSIG, spelled out: Swift has no function-like macros.
+        let signal = status & 0x7f
+        exitStatus = signal == 0 ? (status >> 8) & 0xff : 128 + signal
+        return false
+    }
+
+    /// Waits up to `timeout` seconds; the exit status, or nil if still running.
+    func wait(timeout: Double) -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while isRunning && Date() < deadline { usleep(5_000) }
+        return isRunning ? nil : exitStatus
+    }
+
+    func signal(_ number: Int32) {
+        if isRunning { kill(pid, number) }
+    }
+
+    deinit {
+        if isRunning {
+            kill(pid, SIGKILL)
+            _ = wait(timeout: 5)
+        }
+    }
+}
+
+/// Runs a program to its end with a time limit; output is collected through files so a
+/// chatty program never blocks on a full pipe.
+func runProgram(
+    _ path: String, _ arguments: [String], environment: [String: String]? = nil, timeout: Double = 20
+) throws -> CommandResult {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("quay-run-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let outPath = directory.appendingPathComponent("out").path
+    let errPath = directory.appendingPathComponent("err").path
+    let child = try ChildProcess(
+        path, arguments, environment: environment ?? ProcessInfo.processInfo.environment, stdout: outPath,
+        stderr: errPath)
+    guard let status = child.wait(timeout: timeout) else {
+        child.signal(SIGKILL)
+        Issue.record("\(path) \(arguments) did not finish within \(timeout) s")
+        return CommandResult(status: -1, stdout: "", stderr: "")
+    }
+    return CommandResult(
+        status: status,
+        stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
+        stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+}
+
+/// A real quayd in a temporary directory, with its own config, database and socket.
+final class DaemonHarness {
+    let directory: URL
+    let configURL: URL
+    let socketPath: String
+    let logURL: URL
+    private(set) var process: ChildProcess?
+
+    /// `extraConfig` is appended to a config that puts everything in the directory.
+    init(extraConfig: String = "", socketSection: String = "", environment: [String: String] = [:], start: Bool = true) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("quay-e2e-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        chmod(directory.path, 0o755)  // other users (setpriv tests) must reach the socket
+        socketPath = directory.appendingPathComponent("quay.sock").path
+        configURL = directory.appendingPathComponent("quayd.toml")
+        logURL = directory.appendingPathComponent("quayd.log")
+        try Self.config(directory: directory, extra: extraConfig, socketSection: socketSection)
+            .write(to: configURL, atomically: true, encoding: .utf8)
+        if start { try launch(environment: environment) }
+    }
+
+    static func config(directory: URL, extra: String = "", socketSection: String = "", school: String = "Trường Thử") -> String {
+        """
+        [school]
+        name = "\(school)"
+        language = "en"
+
+        [database]
+        path = "\(directory.appendingPathComponent("quay.sqlite").path)"
+
+        [socket]
+        path = "\(directory.appendingPathComponent("quay.sock").path)"
+        \(socketSection)
+
+        \(extra)
+        """
+    }
+
+    func launch(executable: String? = nil, arguments: [String]? = nil, environment: [String: String] = [:]) throws {
+        var env = ProcessInfo.processInfo.environment
+        for key in ["NOTIFY_SOCKET", "LISTEN_FDS", "LISTEN_PID", "WATCHDOG_USEC"] { env[key] = nil }
+        env.merge(environment) { $1 }
+        process = try ChildProcess(
+            executable ?? binDirectory.appendingPathComponent("quayd").path,
+            arguments ?? ["--config", configURL.path], environment: env, stdout: logURL.path, stderr: logURL.path)
+        if arguments == nil { try waitUntilServing() }
+    }
+
+    /// Waits until a ping is answered.
+    func waitUntilServing(timeout: Double = 15) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let connection = try? QuayConnection(path: socketPath),
+                (try? connection.callRaw(op: "ping", args: Optional<Int>.none)) != nil
+            {
+                return
+            }
+            if process?.isRunning != true { break }
+            usleep(20_000)
+        }
+        throw HarnessError.notServing(log)
+    }
+
+    var log: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
+
+    /// Runs the real `quay` against this daemon.
+    func quay(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
+        var env = ProcessInfo.processInfo.environment
+        env.merge(environment) { $1 }
+        return try runProgram(
+            binDirectory.appendingPathComponent("quay").path, ["--socket", socketPath] + arguments, environment: env)
+    }
+
+    func signal(_ number: Int32) {
+        process?.signal(number)
+    }
+
+    /// Waits for quayd to exit; its status, or nil if it is still running after `timeout`.
+    func waitForExit(timeout: Double = 15) -> Int32? {
+        process?.wait(timeout: timeout)
+    }
+
+    /// Waits until the log contains `text`.
+    func waitForLog(_ text: String, timeout: Double = 10) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if log.contains(text) { return true }
+            usleep(20_000)
+        }
+        return false
+    }
+
+    /// Resident memory of quayd in KiB, from /proc.
+    var residentKiB: Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(process?.pid ?? 0)/status", encoding: .utf8) else {
+            return nil
+        }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+            return Int(line.split(separator: " ").dropFirst().first ?? "")
+        }
+        return nil
+    }
+
+    deinit {
+        if process?.isRunning == true {
+            process?.signal(SIGTERM)
+            _ = process?.wait(timeout: 10)
+        }
+        process = nil
+        try? FileManager.default.removeItem(at: directory)
+    }
+}
+
+enum HarnessError: Error {
+    case notServing(String)
+    case spawnFailed(String, Int32)
+}
+
+/// Parses a reply line into a dictionary.
+func object(_ line: [UInt8]?) throws -> [String: JSONValue] {
+    let bytes = try #require(line)
+    return try #require(try JSONDecoder().decode(JSONValue.self, from: Data(bytes)).objectValue)
+}
+
+func errorCode(_ reply: [String: JSONValue]) -> String? {
+    reply["error"]?.objectValue?["code"]?.stringValue
+}

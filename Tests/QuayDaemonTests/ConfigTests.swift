@@ -1,0 +1,69 @@
+import Foundation
+import QuayCore
+import Testing
+
+@testable import QuayDaemon
+
+private let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+
+@Suite struct ConfigTests {
+    @Test func anEmptyFileGivesTheDefaults() throws {
+        let config = try ConfigLoader.parse("", path: "empty.toml")
+        #expect(config == DaemonConfig())
+        #expect(config.socketPath == "/run/quay/quay.sock")
+        #expect(config.socketMode == 0o660)
+        #expect(config.maxConnections == 256)
+    }
+
+    @Test func theShippedFilesLoad() throws {
+        let development = try ConfigLoader.load(path: packageRoot.appendingPathComponent("config/dev.toml").path)
+        #expect(development.databasePath == "var/quay.sqlite")
+        #expect(development.socketPath == "var/quay.sock")
+        #expect(development.schoolName == "Trường THCS Phụng Công")
+        let production = try ConfigLoader.load(path: packageRoot.appendingPathComponent("config/quayd.toml").path)
+        #expect(production.databasePath == "/var/lib/quay/quay.sqlite")
+        #expect(production.language == .vi)
+    }
+
+    @Test func schoolNamesAreStoredInNFC() throws {
+        let config = try ConfigLoader.parse("[school]\nname = \"Tru\u{031B}o\u{031B}\u{0300}ng\"\n", path: "x.toml")
+        #expect(config.schoolName == "Trường")
+    }
+
+    @Test(arguments: [
+        ("[school]\nname = \"A\"\n[socket\npath = \"x\"\n", 3, "syntax"),
+        ("[school]\nname = \"A\"\ncolour = \"red\"\n", 3, "unknown key 'colour'"),
+        ("[socket]\n\nmax_connections = \"many\"\n", 3, "socket.max_connections must be a whole number"),
+        ("[socket]\nmax_connections = 0\n", 2, "from 1 to 4096"),
+        ("[socket]\nmode = \"999\"\n", 2, "octal"),
+        ("[database]\npath = \"x\"\nsynchronous = \"sometimes\"\n", 3, "synchronous must be"),
+        ("[school]\nlanguage = \"fr\"\n", 2, "language must be"),
+        ("[printers]\nx = 1\n", 1, "unknown section"),
+        ("school = 3\n", 1, "'school' must be a table"),
+        ("[log]\nlevel = \"loud\"\n", 2, "level must be one of"),
+    ] as [(String, Int, String)])
+    func aBadFileIsRefusedWithItsLineAndReason(text: String, line: Int, reason: String) {
+        do {
+            _ = try ConfigLoader.parse(text, path: "bad.toml")
+            Issue.record("accepted: \(text)")
+        } catch {
+            #expect(error.line == line, "\(error)")
+            if reason != "syntax" {
+                #expect(error.reason.contains(reason), "\(error)")
+            }
+            #expect(error.description.hasPrefix("bad.toml:\(line): "))
+        }
+    }
+
+    @Test func aMissingFileIsRefused() {
+        #expect(throws: ConfigError.self) { try ConfigLoader.load(path: "/nonexistent/quayd.toml") }
+    }
+
+    @Test func restartOnlySettingsAreNamed() {
+        var changed = DaemonConfig()
+        changed.socketPath = "/elsewhere.sock"
+        changed.schoolName = "Khác"
+        #expect(changed.restartOnlyDifferences(from: DaemonConfig()) == ["socket.path"])
+    }
+}

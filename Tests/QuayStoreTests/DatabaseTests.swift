@@ -1,0 +1,42 @@
+import Foundation
+import QuayStore
+import Testing
+
+@Suite struct DatabaseTests {
+    func temporaryPath() -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("quay-store-\(UUID().uuidString)")
+        return directory.appendingPathComponent("db/quay.sqlite").path
+    }
+
+    @Test func openingMigratesAndSeedsTheRegisters() async throws {
+        // Given a path where no database exists yet
+        let path = temporaryPath()
+        // When it is opened
+        let database = try QuayDatabase(path: path)
+        // Then it is in WAL mode with FULL sync, migrated, with the five default registers
+        let summary = try await database.summary()
+        #expect(summary.journalMode == "wal")
+        #expect(summary.synchronous == "FULL")
+        #expect(summary.migrations == ["v1-registers"])
+        #expect(summary.counts["register"] == 5)
+        try database.close()
+    }
+
+    @Test func reopeningAppliesNothingTwice() async throws {
+        let path = temporaryPath()
+        try QuayDatabase(path: path).close()
+        let database = try QuayDatabase(path: path, synchronous: .normal)
+        let summary = try await database.summary()
+        #expect(summary.counts["register"] == 5)
+        #expect(summary.synchronous == "NORMAL")
+        try database.close()
+    }
+
+    @Test func aFileThatIsNotADatabaseIsRefused() throws {
+        let path = temporaryPath()
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Data(repeating: 0x42, count: 8192).write(to: URL(fileURLWithPath: path))
+        #expect(throws: StoreError.self) { try QuayDatabase(path: path) }
+    }
+}
