@@ -72,3 +72,33 @@ public struct TextTable: Sendable {
         }.joined(separator: "\n")
     }
 }
+
+extension VietnameseText {
+    /// The search form of `text`: no diacritics, lower case, `đ` → `d`, runs of white space
+    /// as one space (SPEC §12: `nguyen van an` finds `Nguyễn Văn An`).
+    public static func fold(_ text: String) -> String {
+        var result = String.UnicodeScalarView()
+        var lastWasSpace = true
+        for scalar in text.decomposedStringWithCanonicalMapping.unicodeScalars {
+            if scalar.properties.generalCategory == .nonspacingMark { continue }
+            if scalar.properties.isWhitespace {
+                if !lastWasSpace { result.append(" ") }
+                lastWasSpace = true
+                continue
+            }
+            lastWasSpace = false
+            switch scalar {
+            case "đ", "Đ": result.append("d")
+            default:
+                for lowered in scalar.properties.lowercaseMapping.unicodeScalars { result.append(lowered) }
+            }
+        }
+        if result.last == " " { result.removeLast() }
+        return String(result)
+    }
+
+    /// The words of a folded text, for building search queries.
+    public static func searchWords(_ text: String) -> [String] {
+        fold(text).split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
+    }
+}

@@ -3,6 +3,7 @@ import Logging
 import QuayCodecs
 import QuayCore
 import QuayProtocol
+import QuayStore
 
 #if canImport(Glibc)
 import Glibc
@@ -14,10 +15,13 @@ import Glibc
 public struct Dispatcher: Sendable {
     let state: DaemonState
     let logger: Logger
+    /// The clock; tests set it.
+    let now: @Sendable () -> Date
 
-    public init(state: DaemonState, logger: Logger) {
+    public init(state: DaemonState, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
         self.state = state
         self.logger = logger
+        self.now = now
     }
 
     /// A refusal an op raises: the code, and an optional detail for the message.
@@ -34,7 +38,8 @@ public struct Dispatcher: Sendable {
             return encodeFailure(id: nil, Refusal(code: .frameTooLarge), language: language)
         }
         if bytes.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { return nil }
-        let data = Data(bytes)
+        // Every text that enters is NFC (SPEC §12); ASCII already is.
+        let data = bytes.allSatisfy({ $0 < 0x80 }) ? Data(bytes) : Data(VietnameseText.nfc(String(decoding: bytes, as: UTF8.self)).utf8)
         let envelope: RequestEnvelope
         do {
             envelope = try WireFormat.decoder().decode(RequestEnvelope.self, from: data)
@@ -65,25 +70,55 @@ public struct Dispatcher: Sendable {
             return try await perform(op, id: id, data: data)
         } catch let refusal as Refusal {
             return encodeFailure(id: envelope.id, refusal, language: requestLanguage)
+        } catch let error as StoreError {
+            guard let code = ErrorCode(rawValue: error.code) else {
+                logger.error("op failed", metadata: ["op": "\(envelope.op ?? "?")", "error": "\(error)"])
+                return encodeFailure(id: envelope.id, Refusal(code: .internalError), language: requestLanguage)
+            }
+            return encodeFailure(id: envelope.id, Refusal(code: code, detail: error.reason), language: requestLanguage)
         } catch {
             logger.error("op failed", metadata: ["op": "\(envelope.op ?? "?")", "error": "\(error)"])
             return encodeFailure(id: envelope.id, Refusal(code: .internalError), language: requestLanguage)
         }
     }
 
+    /// Desk work (SPEC §8.4) and reading is for group quay; bulk imports for admins.
     static func requiredRole(_ op: Op) -> Role {
         switch op {
-        case .ping, .status: return .desk
+        case .patronImport: return .admin
+        default: return .desk
         }
     }
 
     private func perform(_ op: Op, id: JSONValue, data: Data) async throws -> [UInt8] {
         switch op {
-        case .ping:
-            return try encode(Reply(id: id, result: PingResult()))
-        case .status:
-            return try encode(Reply(id: id, result: try await status()))
+        case .ping: return try encode(Reply(id: id, result: PingResult()))
+        case .status: return try encode(Reply(id: id, result: try await status()))
+        case .intake: return try encode(Reply(id: id, result: try await intake(arguments(data))))
+        case .recordShow: return try encode(Reply(id: id, result: try await recordShow(arguments(data))))
+        case .recordFind: return try encode(Reply(id: id, result: try await recordFind(arguments(data))))
+        case .itemShow: return try encode(Reply(id: id, result: try await itemShow(arguments(data))))
+        case .shelfList: return try encode(Reply(id: id, result: try await shelfList(arguments(data, default: ShelfListArgs()))))
+        case .registerList: return try encode(Reply(id: id, result: try await registerList()))
+        case .patronAdd: return try encode(Reply(id: id, result: try await patronAdd(arguments(data))))
+        case .patronShow: return try encode(Reply(id: id, result: try await patronShow(arguments(data))))
+        case .patronFind: return try encode(Reply(id: id, result: try await patronFind(arguments(data))))
+        case .patronImport: return try encode(Reply(id: id, result: try await patronImport(arguments(data))))
+        case .classAdd: return try encode(Reply(id: id, result: try await classAdd(arguments(data))))
+        case .classShow: return try encode(Reply(id: id, result: try await classShow(arguments(data))))
         }
+    }
+
+    /// The request's `args` as the op's type; a missing or ill-typed field is `bad_request`.
+    func arguments<Arguments: Decodable>(_ data: Data, default fallback: Arguments? = nil) throws -> Arguments {
+        let decoded: RequestArguments<Arguments>
+        do {
+            decoded = try WireFormat.decoder().decode(RequestArguments<Arguments>.self, from: data)
+        } catch {
+            throw Refusal(code: .badRequest, detail: Self.describe(error).replacingOccurrences(of: "\"args.", with: "\""))
+        }
+        guard let arguments = decoded.args ?? fallback else { throw Refusal(code: .badRequest, detail: "\"args\" is missing") }
+        return arguments
     }
 
     func status() async throws -> StatusResult {

@@ -20,6 +20,24 @@ public enum ErrorCode: String, Sendable, Codable, CaseIterable {
     case shuttingDown = "shutting_down"
     /// Something failed inside the daemon; its log says what.
     case internalError = "internal"
+    /// An argument is out of range or of the wrong form; the message says which.
+    case invalidArgument = "invalid_argument"
+    /// An ISBN with the wrong length, characters or check digit.
+    case invalidISBN = "invalid_isbn"
+    /// A call number that is neither DDC nor the school classification.
+    case invalidCallNumber = "invalid_call_number"
+    /// No register with that code.
+    case unknownRegister = "unknown_register"
+    /// Another patron already has that card number.
+    case duplicateCard = "duplicate_card"
+    /// The school year already has a class of that name.
+    case duplicateClass = "duplicate_class"
+    /// Another copy already carries that barcode.
+    case duplicateBarcode = "duplicate_barcode"
+    /// No record, copy, patron or class matches.
+    case notFound = "not_found"
+    /// A CSV file that cannot be read at all (a row-level fault is reported per row instead).
+    case invalidCSV = "invalid_csv"
 
     /// The message for people, in the request's language.
     public func message(_ language: Language) -> String {
@@ -43,6 +61,24 @@ public enum ErrorCode: String, Sendable, Codable, CaseIterable {
             text = Bilingual(vi: "quayd đang dừng", en: "quayd is shutting down")
         case .internalError:
             text = Bilingual(vi: "Lỗi bên trong quayd; xem nhật ký", en: "Internal error in quayd; see its log")
+        case .invalidArgument:
+            text = Bilingual(vi: "Tham số không hợp lệ", en: "Invalid argument")
+        case .invalidISBN:
+            text = Bilingual(vi: "ISBN sai (độ dài, ký tự hoặc số kiểm tra)", en: "Invalid ISBN (length, characters or check digit)")
+        case .invalidCallNumber:
+            text = Bilingual(vi: "Ký hiệu xếp giá không hợp lệ", en: "Invalid call number")
+        case .unknownRegister:
+            text = Bilingual(vi: "Không có sổ đăng ký này", en: "No such register")
+        case .duplicateCard:
+            text = Bilingual(vi: "Số thẻ này đã được dùng", en: "That card number is already in use")
+        case .duplicateClass:
+            text = Bilingual(vi: "Lớp này đã có trong năm học", en: "That class already exists in the school year")
+        case .duplicateBarcode:
+            text = Bilingual(vi: "Mã vạch này đã được dùng", en: "That barcode is already in use")
+        case .notFound:
+            text = Bilingual(vi: "Không tìm thấy", en: "Not found")
+        case .invalidCSV:
+            text = Bilingual(vi: "Không đọc được tệp CSV", en: "Cannot read the CSV file")
         }
         return text.text(language)
     }

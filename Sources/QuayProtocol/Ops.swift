@@ -5,6 +5,18 @@ import Foundation
 public enum Op: String, Sendable, CaseIterable {
     case ping
     case status
+    case intake
+    case recordShow = "record.show"
+    case recordFind = "record.find"
+    case itemShow = "item.show"
+    case shelfList = "shelf.list"
+    case registerList = "register.list"
+    case patronAdd = "patron.add"
+    case patronShow = "patron.show"
+    case patronFind = "patron.find"
+    case patronImport = "patron.import"
+    case classAdd = "class.add"
+    case classShow = "class.show"
 }
 
 /// The reply to `ping`.

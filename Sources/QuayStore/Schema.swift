@@ -32,9 +32,98 @@ enum Schema {
                     arguments: [code, name, code])
             }
         }
+        migrator.registerMigration("v2-catalogue") { db in
+            // The general register (sổ đăng ký tổng quát): one line per intake.
+            try db.execute(
+                sql: """
+                    CREATE TABLE batch (
+                        id INTEGER PRIMARY KEY,
+                        register_code TEXT NOT NULL REFERENCES register(code),
+                        received_on TEXT NOT NULL CHECK (received_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+                        source TEXT NOT NULL CHECK (source IN ('purchase', 'donation', 'transfer')),
+                        document_ref TEXT,
+                        copies INTEGER NOT NULL CHECK (copies > 0),
+                        unit_price INTEGER NOT NULL DEFAULT 0 CHECK (unit_price >= 0),
+                        total_value INTEGER NOT NULL DEFAULT 0 CHECK (total_value >= 0),
+                        first_number INTEGER NOT NULL CHECK (first_number >= 1),
+                        last_number INTEGER NOT NULL CHECK (last_number = first_number + copies - 1),
+                        note TEXT,
+                        created_at TEXT NOT NULL
+                    ) STRICT;
+
+                    -- A title (đầu sách). Folded text and keys are kept beside what staff typed.
+                    CREATE TABLE record (
+                        id INTEGER PRIMARY KEY,
+                        title TEXT NOT NULL CHECK (length(title) > 0),
+                        authors TEXT NOT NULL DEFAULT '',
+                        publisher TEXT,
+                        year INTEGER CHECK (year BETWEEN 1000 AND 9999),
+                        isbn TEXT CHECK (isbn IS NULL OR (length(isbn) = 13 AND isbn NOT GLOB '*[^0-9]*')),
+                        language TEXT,
+                        class_number TEXT,
+                        author_mark TEXT,
+                        call_number TEXT,
+                        call_sort_key TEXT,
+                        subject TEXT,
+                        grade INTEGER CHECK (grade IS NULL OR grade BETWEEN 1 AND 12),
+                        kind TEXT NOT NULL,
+                        price INTEGER CHECK (price IS NULL OR price >= 0),
+                        notes TEXT,
+                        created_at TEXT NOT NULL
+                    ) STRICT;
+                    CREATE INDEX record_isbn ON record(isbn) WHERE isbn IS NOT NULL;
+
+                    -- One physical copy (bản sách). Numbers are unique per register and never reused.
+                    CREATE TABLE item (
+                        id INTEGER PRIMARY KEY,
+                        register_code TEXT NOT NULL REFERENCES register(code),
+                        number INTEGER NOT NULL CHECK (number >= 1),
+                        barcode TEXT NOT NULL UNIQUE CHECK (length(barcode) BETWEEN 1 AND 64),
+                        record_id INTEGER NOT NULL REFERENCES record(id),
+                        batch_id INTEGER NOT NULL REFERENCES batch(id),
+                        call_sort_key TEXT,
+                        location TEXT,
+                        status TEXT NOT NULL DEFAULT 'available'
+                            CHECK (status IN ('available', 'on_loan', 'missing', 'damaged', 'withdrawn')),
+                        price INTEGER CHECK (price IS NULL OR price >= 0),
+                        condition TEXT,
+                        last_seen_at TEXT,
+                        UNIQUE (register_code, number)
+                    ) STRICT;
+                    CREATE INDEX item_record ON item(record_id);
+                    CREATE INDEX item_shelf ON item(call_sort_key, register_code, number);
+
+                    CREATE TABLE class (
+                        id INTEGER PRIMARY KEY,
+                        name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 16),
+                        school_year TEXT NOT NULL CHECK (school_year GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9][0-9][0-9]'),
+                        grade INTEGER CHECK (grade IS NULL OR grade BETWEEN 1 AND 12),
+                        homeroom_teacher TEXT,
+                        UNIQUE (name, school_year)
+                    ) STRICT;
+
+                    -- A borrower (bạn đọc).
+                    CREATE TABLE patron (
+                        id INTEGER PRIMARY KEY,
+                        card TEXT NOT NULL UNIQUE CHECK (length(card) BETWEEN 1 AND 64),
+                        full_name TEXT NOT NULL CHECK (length(full_name) > 0),
+                        name_sort_key BLOB NOT NULL,
+                        kind TEXT NOT NULL CHECK (kind IN ('pupil', 'teacher', 'staff')),
+                        class_id INTEGER REFERENCES class(id),
+                        school_year TEXT,
+                        status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'blocked', 'left')),
+                        created_at TEXT NOT NULL
+                    ) STRICT;
+                    CREATE INDEX patron_class ON patron(class_id, name_sort_key);
+
+                    -- Folded text for search: no diacritics, lower case, đ as d (SPEC §12).
+                    CREATE VIRTUAL TABLE record_search USING fts5(folded, tokenize = 'unicode61');
+                    CREATE VIRTUAL TABLE patron_search USING fts5(folded, tokenize = 'unicode61');
+                    """)
+        }
         return migrator
     }
 
     /// Tables whose row counts `quay status` shows.
-    static let countedTables = ["register"]
+    static let countedTables = ["register", "batch", "record", "item", "class", "patron"]
 }

@@ -45,7 +45,10 @@ struct QuayCommand: ParsableCommand {
         abstract: "Quầy: the circulation desk from the command line (talks to quayd).",
         discussion: "Exit codes: 0 ok, 1 refused by quayd, 2 usage error, 3 quayd unreachable.",
         version: quayVersion,
-        subcommands: [Status.self, Ping.self])
+        subcommands: [
+            Status.self, Ping.self, IntakeCommand.self, RecordCommand.self, ItemCommand.self, ShelfList.self,
+            PatronCommand.self, ClassCommand.self, RegisterCommand.self,
+        ])
 }
 
 /// Options every subcommand takes.
@@ -118,6 +121,17 @@ struct GlobalOptions: ParsableArguments {
             throw ExitCode(CLIExit.refused)
         }
     }
+
+    /// Calls the op and prints its reply: raw JSON with --json, else `render`'s text.
+    func run<Arguments: Encodable & Sendable, Result: Codable & Sendable>(
+        _ op: Op, args: Arguments?, as type: Result.Type, render: (Result) -> String
+    ) throws {
+        let (result, raw) = try call(op, args: args, as: type)
+        print(json ? String(decoding: raw, as: UTF8.self) : render(result))
+    }
+
+    /// The text in the user's language.
+    func text(_ vi: String, _ en: String) -> String { Bilingual(vi: vi, en: en).text(language) }
 
     func printError(_ message: String) {
         FileHandle.standardError.write(Data(("quay: " + message + "\n").utf8))

@@ -1,0 +1,211 @@
+/// What the catalogue shows of its rows: values shared by the store, the protocol and the CLI.
+
+/// A copy, as `quay item show` and lists show it.
+public struct ItemView: Sendable, Codable, Equatable {
+    public var accession: String
+    public var barcode: String
+    public var register: String
+    public var number: Int64
+    public var status: String
+    public var location: String?
+    public var recordID: Int64
+    public var title: String
+    public var authors: String
+    public var callNumber: String?
+    public var batchID: Int64
+    public var receivedOn: String
+    public var source: String
+
+    public init(
+        accession: String, barcode: String, register: String, number: Int64, status: String, location: String?,
+        recordID: Int64, title: String, authors: String, callNumber: String?, batchID: Int64, receivedOn: String,
+        source: String
+    ) {
+        self.accession = accession
+        self.barcode = barcode
+        self.register = register
+        self.number = number
+        self.status = status
+        self.location = location
+        self.recordID = recordID
+        self.title = title
+        self.authors = authors
+        self.callNumber = callNumber
+        self.batchID = batchID
+        self.receivedOn = receivedOn
+        self.source = source
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case accession, barcode, register, number, status, location
+        case recordID = "record_id"
+        case title, authors
+        case callNumber = "call_number"
+        case batchID = "batch_id"
+        case receivedOn = "received_on"
+        case source
+    }
+}
+
+/// A title with its copies.
+public struct RecordView: Sendable, Codable, Equatable {
+    public var id: Int64
+    public var title: String
+    public var authors: String
+    public var publisher: String?
+    public var year: Int?
+    public var isbn: String?
+    public var callNumber: String?
+    public var kind: String
+    public var grade: Int?
+    public var price: Int64?
+    public var copies: Int
+    /// The copies, in register order (only in `record.show`).
+    public var items: [ItemView]?
+
+    public init(
+        id: Int64, title: String, authors: String, publisher: String?, year: Int?, isbn: String?, callNumber: String?,
+        kind: String, grade: Int?, price: Int64?, copies: Int, items: [ItemView]?
+    ) {
+        self.id = id
+        self.title = title
+        self.authors = authors
+        self.publisher = publisher
+        self.year = year
+        self.isbn = isbn
+        self.callNumber = callNumber
+        self.kind = kind
+        self.grade = grade
+        self.price = price
+        self.copies = copies
+        self.items = items
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, title, authors, publisher, year, isbn
+        case callNumber = "call_number"
+        case kind, grade, price, copies, items
+    }
+}
+
+/// A borrower.
+public struct PatronView: Sendable, Codable, Equatable {
+    public var card: String
+    public var name: String
+    public var kind: String
+    public var className: String?
+    public var schoolYear: String?
+    public var status: String
+
+    public init(card: String, name: String, kind: String, className: String?, schoolYear: String?, status: String) {
+        self.card = card
+        self.name = name
+        self.kind = kind
+        self.className = className
+        self.schoolYear = schoolYear
+        self.status = status
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case card, name, kind
+        case className = "class"
+        case schoolYear = "school_year"
+        case status
+    }
+}
+
+/// A class with its pupils in Vietnamese name order.
+public struct ClassView: Sendable, Codable, Equatable {
+    public var name: String
+    public var schoolYear: String
+    public var grade: Int?
+    public var homeroomTeacher: String?
+    public var patrons: [PatronView]
+
+    public init(name: String, schoolYear: String, grade: Int?, homeroomTeacher: String?, patrons: [PatronView]) {
+        self.name = name
+        self.schoolYear = schoolYear
+        self.grade = grade
+        self.homeroomTeacher = homeroomTeacher
+        self.patrons = patrons
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name
+        case schoolYear = "school_year"
+        case grade
+        case homeroomTeacher = "homeroom_teacher"
+        case patrons
+    }
+}
+
+/// A register and where its numbering stands.
+public struct RegisterView: Sendable, Codable, Equatable {
+    public var code: String
+    public var name: String
+    public var format: String
+    public var nextNumber: Int64
+    public var next: String
+    public var items: Int64
+
+    public init(code: String, name: String, format: String, nextNumber: Int64, next: String, items: Int64) {
+        self.code = code
+        self.name = name
+        self.format = format
+        self.nextNumber = nextNumber
+        self.next = next
+        self.items = items
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case code, name, format
+        case nextNumber = "next_number"
+        case next, items
+    }
+}
+
+/// One row of a patron import that was not taken, and why.
+public struct RejectedRow: Sendable, Codable, Equatable {
+    public var line: Int
+    public var reason: String
+
+    public init(line: Int, reason: String) {
+        self.line = line
+        self.reason = reason
+    }
+}
+
+/// What an intake allocated.
+public struct IntakeResult: Sendable, Codable, Equatable {
+    public var batchID: Int64
+    public var recordID: Int64
+    public var registerCode: String
+    public var firstNumber: Int64
+    public var lastNumber: Int64
+    /// The printed accession numbers, which are also the copies' barcodes.
+    public var accessionNumbers: [String]
+    public var callNumber: String?
+
+    public init(
+        batchID: Int64, recordID: Int64, registerCode: String, firstNumber: Int64, lastNumber: Int64,
+        accessionNumbers: [String], callNumber: String?
+    ) {
+        self.batchID = batchID
+        self.recordID = recordID
+        self.registerCode = registerCode
+        self.firstNumber = firstNumber
+        self.lastNumber = lastNumber
+        self.accessionNumbers = accessionNumbers
+        self.callNumber = callNumber
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case batchID = "batch_id"
+        case recordID = "record_id"
+        case registerCode = "register"
+        case firstNumber = "first_number"
+        case lastNumber = "last_number"
+        case accessionNumbers = "accession_numbers"
+        case callNumber = "call_number"
+    }
+}

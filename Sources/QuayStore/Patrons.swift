@@ -1,0 +1,161 @@
+import Foundation
+import GRDB
+import QuayCore
+
+/// A borrower to add: from `quay patron add` or a row of a class list.
+public struct NewPatron: Sendable, Equatable {
+    public var card: String
+    public var name: String
+    public var kind: PatronKind
+    public var className: String?
+    public var schoolYear: String
+
+    public init(card: String, name: String, kind: PatronKind, className: String?, schoolYear: String) {
+        self.card = card
+        self.name = name
+        self.kind = kind
+        self.className = className
+        self.schoolYear = schoolYear
+    }
+}
+
+extension QuayDatabase {
+    /// Adds a borrower; the class is created for the school year if it does not exist yet.
+    public func addPatron(_ patron: NewPatron, at now: Date) async throws -> PatronView {
+        try await pool.write { db in
+            try Self.insertPatron(db, patron, createdAt: Timestamps.format(now))
+            return try Self.patron(db, card: patron.card)!
+        }
+    }
+
+    static func insertPatron(_ db: Database, _ patron: NewPatron, createdAt: String) throws {
+        var classID: Int64? = nil
+        if let className = patron.className {
+            classID = try Self.classID(db, name: className, year: patron.schoolYear, create: true)
+        }
+        do {
+            try db.execute(
+                sql: """
+                    INSERT INTO patron (card, full_name, name_sort_key, kind, class_id, school_year, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    patron.card, patron.name, Data(VietnameseCollation.nameKey(patron.name)), patron.kind.rawValue,
+                    classID, patron.schoolYear, createdAt,
+                ])
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw StoreError(code: "duplicate_card", reason: patron.card)
+        }
+        try db.execute(
+            sql: "INSERT INTO patron_search (rowid, folded) VALUES (?, ?)",
+            arguments: [db.lastInsertedRowID, VietnameseText.fold(patron.name + " " + patron.card)])
+    }
+
+    /// The id of a class, created (with the grade its name gives) when `create` is set.
+    static func classID(_ db: Database, name: String, year: String, create: Bool) throws -> Int64? {
+        let name = name.uppercased()
+        if let id = try Int64.fetchOne(
+            db, sql: "SELECT id FROM class WHERE name = ? AND school_year = ?", arguments: [name, year])
+        {
+            return id
+        }
+        guard create else { return nil }
+        try db.execute(
+            sql: "INSERT INTO class (name, school_year, grade) VALUES (?, ?, ?)",
+            arguments: [name, year, SchoolYear.grade(ofClass: name)])
+        return db.lastInsertedRowID
+    }
+
+    static let patronColumns = """
+        p.card, p.full_name, p.kind, c.name AS class_name, p.school_year, p.status
+        FROM patron p LEFT JOIN class c ON c.id = p.class_id
+        """
+
+    static func patronView(_ row: Row) -> PatronView {
+        PatronView(
+            card: row["card"], name: row["full_name"], kind: row["kind"], className: row["class_name"],
+            schoolYear: row["school_year"], status: row["status"])
+    }
+
+    static func patron(_ db: Database, card: String) throws -> PatronView? {
+        try Row.fetchOne(db, sql: "SELECT \(patronColumns) WHERE p.card = ?", arguments: [card]).map(patronView)
+    }
+
+    public func patron(card: String) async throws -> PatronView? {
+        try await pool.read { db in try Self.patron(db, card: card) }
+    }
+
+    /// Borrowers whose name or card contains every word of `query` (diacritics and case
+    /// ignored), in Vietnamese name order.
+    public func findPatrons(_ query: String, limit: Int) async throws -> [PatronView] {
+        guard let match = Self.ftsQuery(query) else { return [] }
+        return try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.patronColumns)
+                    WHERE p.id IN (SELECT rowid FROM patron_search WHERE patron_search MATCH ?)
+                    ORDER BY p.name_sort_key, p.card LIMIT ?
+                    """,
+                arguments: [match, limit]
+            ).map(Self.patronView)
+        }
+    }
+
+    /// Adds a class; refused when the school year already has one of that name.
+    public func addClass(name: String, schoolYear: String, grade: Int?, homeroomTeacher: String?) async throws -> ClassView {
+        try await pool.write { db in
+            if try Self.classID(db, name: name, year: schoolYear, create: false) != nil {
+                throw StoreError(code: "duplicate_class", reason: "\(name.uppercased()) \(schoolYear)")
+            }
+            try db.execute(
+                sql: "INSERT INTO class (name, school_year, grade, homeroom_teacher) VALUES (?, ?, ?, ?)",
+                arguments: [name.uppercased(), schoolYear, grade ?? SchoolYear.grade(ofClass: name), homeroomTeacher])
+            return try Self.classView(db, name: name, year: schoolYear)!
+        }
+    }
+
+    public func classView(name: String, schoolYear: String) async throws -> ClassView? {
+        try await pool.read { db in try Self.classView(db, name: name, year: schoolYear) }
+    }
+
+    static func classView(_ db: Database, name: String, year: String) throws -> ClassView? {
+        guard let row = try Row.fetchOne(
+            db, sql: "SELECT id, name, school_year, grade, homeroom_teacher FROM class WHERE name = ? AND school_year = ?",
+            arguments: [name.uppercased(), year])
+        else { return nil }
+        let patrons = try Row.fetchAll(
+            db, sql: "SELECT \(patronColumns) WHERE p.class_id = ? ORDER BY p.name_sort_key, p.card",
+            arguments: [row["id"] as Int64]
+        ).map(patronView)
+        return ClassView(
+            name: row["name"], schoolYear: row["school_year"], grade: row["grade"], homeroomTeacher: row["homeroom_teacher"],
+            patrons: patrons)
+    }
+
+    /// Imports a class list: each row all or nothing (a savepoint each), good rows kept,
+    /// every refused row reported with its line. One transaction for the whole file.
+    public func importPatrons(_ rows: [(line: Int, patron: NewPatron)], at now: Date) async throws -> (
+        imported: Int, rejected: [RejectedRow]
+    ) {
+        let createdAt = Timestamps.format(now)
+        return try await pool.write { db in
+            var imported = 0
+            var rejected: [RejectedRow] = []
+            for (line, patron) in rows {
+                do {
+                    try db.inSavepoint {
+                        try Self.insertPatron(db, patron, createdAt: createdAt)
+                        return .commit
+                    }
+                    imported += 1
+                } catch let error as StoreError {
+                    rejected.append(RejectedRow(line: line, reason: "\(error.code): \(error.reason)"))
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+                    rejected.append(RejectedRow(line: line, reason: "invalid_argument: \(error.message ?? "constraint failed")"))
+                }
+            }
+            return (imported, rejected)
+        }
+    }
+}

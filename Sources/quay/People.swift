@@ -1,0 +1,131 @@
+import ArgumentParser
+import Foundation
+import QuayCore
+import QuayProtocol
+
+extension QuayCommand {
+    struct PatronCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "patron", abstract: "Borrowers (bạn đọc).", subcommands: [Add.self, Show.self, Find.self, Import.self])
+
+        struct Add: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Add a borrower with a card number.")
+            @OptionGroup var options: GlobalOptions
+            @Option(help: "Card number, e.g. HS000001.") var card: String
+            @Option(help: "Full name, e.g. \"Nguyễn Văn An\".") var name: String
+            @Option(help: "pupil, teacher or staff (default pupil).") var kind: String?
+            @Option(name: .customLong("class"), help: "Class, e.g. 6A (created if new).") var className: String?
+            @Option(help: "School year, e.g. 2026-2027 (default: the current one).") var year: String?
+
+            func run() throws {
+                let args = PatronAddArgs(card: card, name: name, kind: kind, className: className, schoolYear: year)
+                try options.run(.patronAdd, args: args, as: PatronView.self) { CatalogueText(options: options).patron($0) }
+            }
+        }
+
+        struct Show: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "A borrower by card number.")
+            @OptionGroup var options: GlobalOptions
+            @Argument(help: "Card number.") var card: String
+
+            func run() throws {
+                try options.run(.patronShow, args: CardArgs(card: card), as: PatronView.self) {
+                    CatalogueText(options: options).patron($0)
+                }
+            }
+        }
+
+        struct Find: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Borrowers whose name or card contains every word (diacritics ignored).")
+            @OptionGroup var options: GlobalOptions
+            @Argument(help: "Words, e.g. \"nguyen van an\".") var query: String
+            @Option(help: "At most this many (default 100).") var limit: Int?
+
+            func run() throws {
+                try options.run(.patronFind, args: QueryArgs(query: query, limit: limit), as: PatronsResult.self) {
+                    CatalogueText(options: options).patrons($0.patrons)
+                }
+            }
+        }
+
+        struct Import: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Import a class list (UTF-8 CSV with a header: card,name[,kind][,class]).",
+                discussion: "Good rows are imported; each bad row is reported with its line and reason, and the exit status is then 1.")
+            @OptionGroup var options: GlobalOptions
+            @Argument(help: "The CSV file.") var file: String
+            @Option(help: "School year (default: the current one).") var year: String?
+
+            func run() throws {
+                let data: Data
+                do {
+                    data = try Data(contentsOf: URL(fileURLWithPath: file))
+                } catch {
+                    options.printError(options.text("không đọc được tệp \(file)", "cannot read \(file)") + ": \(error.localizedDescription)")
+                    throw ExitCode(CLIExit.usage)
+                }
+                guard let csv = String(data: data, encoding: .utf8) else {
+                    options.printError(options.text("tệp \(file) không phải UTF-8", "\(file) is not UTF-8"))
+                    throw ExitCode(CLIExit.usage)
+                }
+                let (result, raw) = try options.call(.patronImport, args: PatronImportArgs(csv: csv, schoolYear: year), as: ImportResult.self)
+                if options.json {
+                    print(String(decoding: raw, as: UTF8.self))
+                } else {
+                    print(options.text("Đã nhập \(result.imported) bạn đọc.", "Imported \(result.imported) patrons."))
+                    for row in result.rejected {
+                        print(options.text("dòng \(row.line): \(row.reason)", "line \(row.line): \(row.reason)"))
+                    }
+                }
+                if !result.rejected.isEmpty { throw ExitCode(CLIExit.refused) }
+            }
+        }
+    }
+
+    struct ClassCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "class", abstract: "Classes (lớp).", subcommands: [Add.self, Show.self])
+
+        struct Add: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Add a class for a school year.")
+            @OptionGroup var options: GlobalOptions
+            @Argument(help: "Class name, e.g. 6A or 10A1.") var name: String
+            @Option(help: "Grade 1–12 (default: from the name).") var grade: Int?
+            @Option(help: "School year (default: the current one).") var year: String?
+            @Option(help: "Homeroom teacher.") var teacher: String?
+
+            func run() throws {
+                let args = ClassArgs(name: name, schoolYear: year, grade: grade, teacher: teacher)
+                try options.run(.classAdd, args: args, as: ClassView.self) { ClassText(options: options).render($0) }
+            }
+        }
+
+        struct Show: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "A class and its pupils, in Vietnamese name order.")
+            @OptionGroup var options: GlobalOptions
+            @Argument(help: "Class name.") var name: String
+            @Option(help: "School year (default: the current one).") var year: String?
+
+            func run() throws {
+                try options.run(.classShow, args: ClassArgs(name: name, schoolYear: year), as: ClassView.self) {
+                    ClassText(options: options).render($0)
+                }
+            }
+        }
+    }
+}
+
+struct ClassText {
+    let options: GlobalOptions
+
+    func render(_ view: ClassView) -> String {
+        var text = options.text("Lớp \(view.name) — năm học \(view.schoolYear)", "Class \(view.name) — school year \(view.schoolYear)")
+        if let teacher = view.homeroomTeacher { text += options.text(" — GVCN \(teacher)", " — homeroom \(teacher)") }
+        text += options.text(" — \(view.patrons.count) học sinh", " — \(view.patrons.count) pupils")
+        if !view.patrons.isEmpty {
+            text += "\n" + TextTable(rows: view.patrons.enumerated().map { ["\($0.offset + 1)", $0.element.card, $0.element.name] }).render()
+        }
+        return text
+    }
+}
