@@ -58,7 +58,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "quay-bench", dependencies: ["QuayProtocol", "QuayClient", "CQuayShims"]),
+        .executableTarget(name: "quay-bench", dependencies: ["QuayCore", "QuayProtocol", "QuayClient", "QuayStore", "CQuayShims"]),
         .testTarget(name: "QuayCoreTests", dependencies: ["QuayCore"]),
         .testTarget(name: "QuayCodecsTests", dependencies: ["QuayCodecs"]),
         .testTarget(name: "QuayProtocolTests", dependencies: ["QuayProtocol"]),
