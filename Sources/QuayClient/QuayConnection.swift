@@ -22,7 +22,9 @@ public enum ClientError: Error, Equatable {
 
 /// One blocking connection to `quayd` (SPEC §8). The CLI sends one request and reads one
 /// reply; tests and benchmarks pipeline through `send` and `readLine`. Owns its socket's fd.
-public final class QuayConnection {
+/// One thread may `send` while another reads with `readLine` (the two share only the fd);
+/// `call` and two readers at once are not safe.
+public final class QuayConnection: @unchecked Sendable {
     public let path: String
     private let fd: Int32
     private var framer = LineFramer(maxFrameLength: maxFrameLength)

@@ -209,3 +209,57 @@ public struct IntakeResult: Sendable, Codable, Equatable {
         case callNumber = "call_number"
     }
 }
+
+/// A loan as desks and lists show it.
+public struct LoanView: Sendable, Codable, Equatable {
+    public var id: Int64
+    public var accession: String
+    public var barcode: String
+    public var title: String
+    /// The patron's card, or nil for a class loan.
+    public var card: String?
+    /// The patron's name, or the class's name for a class loan.
+    public var borrower: String
+    public var className: String?
+    public var kind: String
+    public var loanedAt: String
+    /// The due day, `yyyy-mm-dd`.
+    public var due: String
+    public var renewals: Int
+    public var returnedAt: String?
+    /// Days late: overdue now for an open loan, at return for a returned one.
+    public var overdueDays: Int
+    /// True when this scan renewed a loan the borrower already held.
+    public var renewed: Bool
+
+    public init(
+        id: Int64, accession: String, barcode: String, title: String, card: String?, borrower: String, className: String?,
+        kind: String, loanedAt: String, due: String, renewals: Int, returnedAt: String?, overdueDays: Int, renewed: Bool
+    ) {
+        self.id = id
+        self.accession = accession
+        self.barcode = barcode
+        self.title = title
+        self.card = card
+        self.borrower = borrower
+        self.className = className
+        self.kind = kind
+        self.loanedAt = loanedAt
+        self.due = due
+        self.renewals = renewals
+        self.returnedAt = returnedAt
+        self.overdueDays = overdueDays
+        self.renewed = renewed
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, accession, barcode, title, card, borrower
+        case className = "class"
+        case kind
+        case loanedAt = "loaned_at"
+        case due, renewals
+        case returnedAt = "returned_at"
+        case overdueDays = "overdue_days"
+        case renewed
+    }
+}

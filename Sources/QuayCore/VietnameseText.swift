@@ -55,8 +55,8 @@ public struct TextTable: Sendable {
         self.rows = rows
     }
 
-    /// The rows with every column padded to its widest cell, separated by two spaces;
-    /// the last column is not padded, so lines carry no trailing blanks.
+    /// The rows with every column padded to its widest cell, separated by two spaces; lines
+    /// carry no trailing blanks.
     public func render() -> String {
         let columnCount = rows.map(\.count).max() ?? 0
         var widths = [Int](repeating: 0, count: columnCount)
@@ -66,9 +66,11 @@ public struct TextTable: Sendable {
             }
         }
         return rows.map { row in
-            row.enumerated().map { index, cell in
+            var line = row.enumerated().map { index, cell in
                 index == row.count - 1 ? cell : VietnameseText.padded(cell, to: widths[index])
             }.joined(separator: "  ")
+            while line.last == " " { line.removeLast() }
+            return line
         }.joined(separator: "\n")
     }
 }

@@ -24,6 +24,9 @@ public struct DaemonConfig: Sendable, Equatable {
     /// Members may do everything, as root may.
     public var adminGroup = "quay-admin"
     public var logLevel: Logger.Level = .info
+    /// The loan policy and the school calendar (SPEC §4): the built-in matrix with the
+    /// file's `[[policy]]` cells on top.
+    public var circulation = CirculationSettings()
 
     public init() {}
 
@@ -91,7 +94,7 @@ public enum ConfigLoader {
         }
 
         mutating func read() throws(ConfigError) -> DaemonConfig {
-            let sections = ["school", "database", "socket", "access", "log"]
+            let sections = ["school", "database", "socket", "access", "log", "calendar", "policy"]
             for key in table.keys where !sections.contains(key) {
                 throw fail(section: nil, key: key, "unknown section or key '\(key)'")
             }
@@ -146,7 +149,125 @@ public enum ConfigLoader {
                 }
                 reader.config.logLevel = level
             }
+            try section("calendar", ["closed_weekdays", "closed", "school_year_end"]) { (key, value, reader) throws(ConfigError) in
+                try reader.calendar(key, value)
+            }
+            if let value = table["policy"] {
+                guard let cells = value.array else {
+                    throw fail(section: nil, key: "policy", "policy must be an array of tables ([[policy]])")
+                }
+                for (index, element) in cells.enumerated() {
+                    guard let cell = element.table else {
+                        throw fail(section: nil, key: "policy", "each policy must be a table ([[policy]])")
+                    }
+                    config.circulation.policy.cells.append(try policyCell(cell, index: index))
+                }
+            }
             return config
+        }
+
+        static let weekdays = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]
+
+        mutating func calendar(_ key: String, _ value: any TOMLValueConvertible) throws(ConfigError) {
+            switch key {
+            case "closed_weekdays":
+                var days: Set<Int> = []
+                for name in try strings(value, "calendar", key) {
+                    guard let index = Self.weekdays.firstIndex(of: name.lowercased()) else {
+                        throw fail(section: "calendar", key: key, "'\(name)' is not a weekday (monday … sunday)")
+                    }
+                    days.insert(index + 1)
+                }
+                config.circulation.calendar.closedWeekdays = days
+            case "closed":
+                var ranges: [ClosedRange<Day>] = []
+                for text in try strings(value, "calendar", key) {
+                    let parts = text.components(separatedBy: "..")
+                    guard parts.count <= 2, let first = Day(parts[0]), let last = Day(parts.last!), first <= last else {
+                        throw fail(section: "calendar", key: key, "'\(text)' is not a day (2027-02-05) or a range (2027-02-01..2027-02-12)")
+                    }
+                    ranges.append(first...last)
+                }
+                config.circulation.calendar.closedDays = ranges
+            default:
+                let text = try string(value, "calendar", key)
+                let parts = text.split(separator: "-")
+                guard parts.count == 2, let month = Int(parts[0]), let day = Int(parts[1]), (1...12).contains(month),
+                    (1...31).contains(day)
+                else {
+                    throw fail(section: "calendar", key: key, "school_year_end must be month-day such as \"05-31\", not \"\(text)\"")
+                }
+                config.circulation.calendar.yearEndMonth = month
+                config.circulation.calendar.yearEndDay = day
+            }
+        }
+
+        func strings(_ value: any TOMLValueConvertible, _ section: String, _ key: String) throws(ConfigError) -> [String] {
+            guard let array = value.array else { throw fail(section: section, key: key, "\(section).\(key) must be an array of strings") }
+            var result: [String] = []
+            for element in array {
+                guard let text = element.string else { throw fail(section: section, key: key, "\(section).\(key) must be an array of strings") }
+                result.append(text)
+            }
+            return result
+        }
+
+        func policyCell(_ table: TOMLTable, index: Int) throws(ConfigError) -> LoanPolicy.Cell {
+            let known = ["borrower", "material", "days", "period", "limit", "renewals", "loanable", "block_when_overdue"]
+            func fail(_ key: String, _ reason: String) -> ConfigError {
+                ConfigError(path: path, line: locator.line(arrayTable: "policy", index: index, key: key), reason: reason)
+            }
+            for key in table.keys where !known.contains(key) {
+                throw fail(key, "unknown key '\(key)' in [[policy]]; known: \(known.joined(separator: ", "))")
+            }
+            func text(_ key: String) throws(ConfigError) -> String? {
+                guard let value = table[key] else { return nil }
+                guard let text = value.string else { throw fail(key, "policy.\(key) must be a string") }
+                return text
+            }
+            func number(_ key: String, _ range: ClosedRange<Int>) throws(ConfigError) -> Int? {
+                guard let value = table[key] else { return nil }
+                guard let number = value.int, range.contains(number) else {
+                    throw fail(key, "policy.\(key) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+                }
+                return number
+            }
+            func flag(_ key: String) throws(ConfigError) -> Bool? {
+                guard let value = table[key] else { return nil }
+                guard let flag = value.bool else { throw fail(key, "policy.\(key) must be true or false") }
+                return flag
+            }
+            var borrower: BorrowerKind? = nil
+            if let name = try text("borrower"), name != "*" {
+                guard let kind = BorrowerKind(rawValue: name) else {
+                    throw fail("borrower", "borrower must be pupil, teacher, staff, class or \"*\", not \"\(name)\"")
+                }
+                borrower = kind
+            }
+            var material: MaterialKind? = nil
+            if let name = try text("material"), name != "*" {
+                guard let kind = MaterialKind(rawValue: name) else {
+                    let names = MaterialKind.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw fail("material", "material must be one of \(names) or \"*\", not \"\(name)\"")
+                }
+                material = kind
+            }
+            // Unset fields take the value of the cell this one refines.
+            let base = config.circulation.policy.rule(for: borrower ?? .pupil, material: material ?? .other)
+            var rule = base
+            if let days = try number("days", 1...3650) {
+                rule.period = .days(days)
+            }
+            if let period = try text("period") {
+                guard period == "school_year" else { throw fail("period", "period must be \"school_year\" (or give days)") }
+                guard table["days"] == nil else { throw fail("period", "give days or period, not both") }
+                rule.period = .endOfSchoolYear
+            }
+            if let limit = try number("limit", 0...100_000) { rule.limit = limit }
+            if let renewals = try number("renewals", 0...100) { rule.renewals = renewals }
+            if let loanable = try flag("loanable") { rule.loanable = loanable }
+            if let block = try flag("block_when_overdue") { rule.blockWhenOverdue = block }
+            return LoanPolicy.Cell(borrower: borrower, material: material, rule: rule)
         }
 
         mutating func section(
@@ -203,6 +324,26 @@ struct SourceLocator {
 
     init(text: String) {
         lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    }
+
+    /// The line of `key` in the `index`-th `[[name]]` table (or of its header).
+    func line(arrayTable name: String, index: Int, key: String) -> Int? {
+        var seen = -1
+        var header: Int? = nil
+        for (number, raw) in lines.enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("[") {
+                if header != nil { break }
+                if line.replacingOccurrences(of: " ", with: "") == "[[\(name)]]" {
+                    seen += 1
+                    if seen == index { header = number + 1 }
+                }
+                continue
+            }
+            guard header != nil, let equals = line.firstIndex(of: "=") else { continue }
+            if line[..<equals].trimmingCharacters(in: .whitespaces) == key { return number + 1 }
+        }
+        return header
     }
 
     func line(section: String?, key: String) -> Int? {

@@ -106,6 +106,10 @@ public struct Dispatcher: Sendable {
         case .patronImport: return try encode(Reply(id: id, result: try await patronImport(arguments(data))))
         case .classAdd: return try encode(Reply(id: id, result: try await classAdd(arguments(data))))
         case .classShow: return try encode(Reply(id: id, result: try await classShow(arguments(data))))
+        case .loanCheckout: return try encode(Reply(id: id, result: try await checkout(arguments(data))))
+        case .loanCheckin: return try encode(Reply(id: id, result: try await checkin(arguments(data))))
+        case .loanRenew: return try encode(Reply(id: id, result: try await renew(arguments(data))))
+        case .loanList: return try encode(Reply(id: id, result: try await loanList(arguments(data, default: LoanListArgs()))))
         }
     }
 

@@ -38,6 +38,30 @@ public enum ErrorCode: String, Sendable, Codable, CaseIterable {
     case notFound = "not_found"
     /// A CSV file that cannot be read at all (a row-level fault is reported per row instead).
     case invalidCSV = "invalid_csv"
+    /// A checkout names neither a patron nor a class.
+    case noBorrower = "no_borrower"
+    /// No copy has that barcode or accession number.
+    case unknownItem = "unknown_item"
+    /// No patron has that card.
+    case unknownPatron = "unknown_patron"
+    /// No class of that name in the school year.
+    case unknownClass = "unknown_class"
+    /// The card is blocked or the patron has left.
+    case borrowerBlocked = "borrower_blocked"
+    /// The borrower holds an overdue item and the policy refuses new loans until it is back.
+    case borrowerHasOverdue = "borrower_has_overdue"
+    /// The policy does not lend this material to this borrower (reference only, equipment).
+    case notLoanable = "not_loanable"
+    /// The copy is missing, damaged or withdrawn.
+    case itemUnavailable = "item_unavailable"
+    /// The copy is lent to someone else.
+    case itemOnLoan = "item_on_loan"
+    /// The borrower holds as many loans as the policy allows.
+    case limitReached = "limit_reached"
+    /// The loan has been renewed as often as the policy allows.
+    case renewalLimit = "renewal_limit"
+    /// The copy is not on loan, so there is nothing to return or renew.
+    case notOnLoan = "not_on_loan"
 
     /// The message for people, in the request's language.
     public func message(_ language: Language) -> String {
@@ -79,6 +103,30 @@ public enum ErrorCode: String, Sendable, Codable, CaseIterable {
             text = Bilingual(vi: "Không tìm thấy", en: "Not found")
         case .invalidCSV:
             text = Bilingual(vi: "Không đọc được tệp CSV", en: "Cannot read the CSV file")
+        case .noBorrower:
+            text = Bilingual(vi: "Chưa có bạn đọc: quét thẻ trước", en: "No borrower yet: scan a card first")
+        case .unknownItem:
+            text = Bilingual(vi: "Không có sách/thiết bị mang mã này", en: "Unknown item")
+        case .unknownPatron:
+            text = Bilingual(vi: "Không có thẻ bạn đọc này", en: "Unknown card")
+        case .unknownClass:
+            text = Bilingual(vi: "Không có lớp này", en: "Unknown class")
+        case .borrowerBlocked:
+            text = Bilingual(vi: "Thẻ đang bị khoá", en: "The card is blocked")
+        case .borrowerHasOverdue:
+            text = Bilingual(vi: "Bạn đọc đang giữ sách quá hạn", en: "The borrower holds overdue items")
+        case .notLoanable:
+            text = Bilingual(vi: "Tài liệu này không cho mượn về", en: "This item is not for loan")
+        case .itemUnavailable:
+            text = Bilingual(vi: "Bản này đang mất, hỏng hoặc đã thanh lý", en: "This copy is missing, damaged or withdrawn")
+        case .itemOnLoan:
+            text = Bilingual(vi: "Sách đang được người khác mượn", en: "The item is on loan to someone else")
+        case .limitReached:
+            text = Bilingual(vi: "Đã mượn đủ số lượng cho phép", en: "Loan limit reached")
+        case .renewalLimit:
+            text = Bilingual(vi: "Đã gia hạn đủ số lần cho phép", en: "No more renewals allowed")
+        case .notOnLoan:
+            text = Bilingual(vi: "Sách này không có ai đang mượn", en: "This item is not on loan")
         }
         return text.text(language)
     }

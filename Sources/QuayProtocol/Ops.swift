@@ -17,6 +17,10 @@ public enum Op: String, Sendable, CaseIterable {
     case patronImport = "patron.import"
     case classAdd = "class.add"
     case classShow = "class.show"
+    case loanCheckout = "loan.checkout"
+    case loanCheckin = "loan.checkin"
+    case loanRenew = "loan.renew"
+    case loanList = "loan.list"
 }
 
 /// The reply to `ping`.

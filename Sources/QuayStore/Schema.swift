@@ -121,9 +121,46 @@ enum Schema {
                     CREATE VIRTUAL TABLE patron_search USING fts5(folded, tokenize = 'unicode61');
                     """)
         }
+        migrator.registerMigration("v3-circulation") { db in
+            try db.execute(
+                sql: """
+                    -- A loan (lượt mượn): to a patron or to a whole class, never both.
+                    CREATE TABLE loan (
+                        id INTEGER PRIMARY KEY,
+                        item_id INTEGER NOT NULL REFERENCES item(id),
+                        patron_id INTEGER REFERENCES patron(id),
+                        class_id INTEGER REFERENCES class(id),
+                        kind TEXT NOT NULL CHECK (kind IN ('normal', 'school_year', 'class_library')),
+                        loaned_at TEXT NOT NULL,
+                        due_at TEXT NOT NULL,
+                        returned_at TEXT,
+                        renewals INTEGER NOT NULL DEFAULT 0 CHECK (renewals >= 0),
+                        desk TEXT,
+                        operator TEXT,
+                        CHECK ((patron_id IS NULL) <> (class_id IS NULL)),
+                        CHECK (returned_at IS NULL OR returned_at >= loaned_at)
+                    ) STRICT;
+                    -- At most one open loan per item, whatever the code does.
+                    CREATE UNIQUE INDEX loan_open_item ON loan(item_id) WHERE returned_at IS NULL;
+                    -- Overdue checks and lists seek these; nothing scans a borrower's loans.
+                    CREATE INDEX loan_open_patron ON loan(patron_id, due_at) WHERE returned_at IS NULL AND patron_id IS NOT NULL;
+                    CREATE INDEX loan_open_class ON loan(class_id, due_at) WHERE returned_at IS NULL AND class_id IS NOT NULL;
+                    CREATE INDEX loan_open_due ON loan(due_at) WHERE returned_at IS NULL;
+                    CREATE INDEX loan_item ON loan(item_id, loaned_at);
+
+                    -- Open loans per borrower ('p' || patron id, 'c' || class id) and material kind,
+                    -- maintained by checkout and return, so limits never count a borrower's loans.
+                    CREATE TABLE open_loans (
+                        borrower TEXT NOT NULL,
+                        material TEXT NOT NULL,
+                        count INTEGER NOT NULL CHECK (count >= 0),
+                        PRIMARY KEY (borrower, material)
+                    ) STRICT, WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 
     /// Tables whose row counts `quay status` shows.
-    static let countedTables = ["register", "batch", "record", "item", "class", "patron"]
+    static let countedTables = ["register", "batch", "record", "item", "class", "patron", "loan"]
 }

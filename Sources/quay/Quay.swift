@@ -46,8 +46,9 @@ struct QuayCommand: ParsableCommand {
         discussion: "Exit codes: 0 ok, 1 refused by quayd, 2 usage error, 3 quayd unreachable.",
         version: quayVersion,
         subcommands: [
-            Status.self, Ping.self, IntakeCommand.self, RecordCommand.self, ItemCommand.self, ShelfList.self,
-            PatronCommand.self, ClassCommand.self, RegisterCommand.self,
+            Status.self, Ping.self, Checkout.self, ClassLoan.self, Checkin.self, Renew.self, Loans.self,
+            IntakeCommand.self, RecordCommand.self, ItemCommand.self, ShelfList.self, PatronCommand.self,
+            ClassCommand.self, RegisterCommand.self,
         ])
 }
 
@@ -100,23 +101,43 @@ struct GlobalOptions: ParsableArguments {
     func call<Arguments: Encodable & Sendable, Result: Codable & Sendable>(
         _ op: Op, args: Arguments?, as type: Result.Type
     ) throws -> (result: Result, raw: [UInt8]) {
+        switch try request(try connect(), op, args: args, as: type) {
+        case .success(let answer): return answer
+        case .failure: throw ExitCode(CLIExit.refused)
+        }
+    }
+
+    /// Opens a connection to quayd, or says why not and exits 3.
+    func connect() throws -> QuayConnection {
         let path = socketPath
         do {
-            let connection = try QuayConnection(path: path)
+            return try QuayConnection(path: path)
+        } catch {
+            printError(describe(error, path: path))
+            throw ExitCode(CLIExit.unreachable)
+        }
+    }
+
+    /// One request on an open connection: the result, or the daemon's refusal (already
+    /// printed, on stderr or as JSON).
+    func request<Arguments: Encodable & Sendable, Result: Codable & Sendable>(
+        _ connection: QuayConnection, _ op: Op, args: Arguments?, as type: Result.Type
+    ) throws -> Swift.Result<(result: Result, raw: [UInt8]), ErrorBody> {
+        do {
             let raw = try connection.callRaw(op: op.rawValue, args: args, lang: language)
             let reply = try WireFormat.decoder().decode(Reply<Result>.self, from: Data(raw))
-            if reply.ok, let result = reply.result { return (result, raw) }
+            if reply.ok, let result = reply.result { return .success((result, raw)) }
+            let error = reply.error ?? ErrorBody(code: "internal", message: "?")
             if json {
                 print(String(decoding: raw, as: UTF8.self))
             } else {
-                let error = reply.error ?? ErrorBody(code: "internal", message: "?")
                 printError("\(error.message) [\(error.code)]")
             }
-            throw ExitCode(CLIExit.refused)
+            return .failure(error)
         } catch let error as ClientError {
-            printError(describe(error, path: path))
-            throw ExitCode(error.isUnreachable ? CLIExit.unreachable : CLIExit.refused)
-        } catch let error as DecodingError {
+            printError(describe(error, path: connection.path))
+            throw ExitCode(CLIExit.refused)
+        } catch {
             printError("\(Bilingual(vi: "Trả lời không hợp lệ từ quayd", en: "Malformed reply from quayd").text(language)): \(error)")
             throw ExitCode(CLIExit.refused)
         }

@@ -42,6 +42,12 @@ private let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathCompon
         ("[printers]\nx = 1\n", 1, "unknown section"),
         ("school = 3\n", 1, "'school' must be a table"),
         ("[log]\nlevel = \"loud\"\n", 2, "level must be one of"),
+        ("[calendar]\nclosed = [\"2027-02-30\"]\n", 2, "is not a day"),
+        ("[calendar]\nclosed_weekdays = [\"caturday\"]\n", 2, "is not a weekday"),
+        ("[[policy]]\nborrower = \"pupil\"\n\n[[policy]]\nborrower = \"alien\"\n", 5, "borrower must be"),
+        ("[[policy]]\nmaterial = \"comics\"\n", 2, "material must be one of"),
+        ("[[policy]]\nborrower = \"pupil\"\ndays = 0\n", 3, "policy.days must be"),
+        ("[[policy]]\nborrower = \"pupil\"\ncolour = 1\n", 3, "unknown key 'colour' in [[policy]]"),
     ] as [(String, Int, String)])
     func aBadFileIsRefusedWithItsLineAndReason(text: String, line: Int, reason: String) {
         do {
@@ -54,6 +60,21 @@ private let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathCompon
             }
             #expect(error.description.hasPrefix("bad.toml:\(line): "))
         }
+    }
+
+    @Test func policyCellsGoOnTopOfTheStandardMatrix() throws {
+        let production = try ConfigLoader.load(path: packageRoot.appendingPathComponent("config/quayd.toml").path)
+        let policy = production.circulation.policy
+        #expect(policy.rule(for: .pupil, material: .children).limit == 3)
+        #expect(policy.rule(for: .pupil, material: .reference).limit == 5)  // untouched cells stay
+        #expect(production.circulation.calendar.closedDays.count == 3)
+        #expect(!production.circulation.calendar.isOpen(Day("2027-02-05")!))
+        let referenceOnly = try ConfigLoader.parse(
+            "[[policy]]\nborrower = \"pupil\"\nmaterial = \"reference\"\nloanable = false\n", path: "x.toml")
+        let rule = referenceOnly.circulation.policy.rule(for: .pupil, material: .reference)
+        #expect(!rule.loanable && rule.period == .days(14))  // unset keys come from the refined cell
+        let schoolYear = try ConfigLoader.parse("[[policy]]\nborrower = \"staff\"\nperiod = \"school_year\"\n", path: "x.toml")
+        #expect(schoolYear.circulation.policy.rule(for: .staff, material: .other).period == .endOfSchoolYear)
     }
 
     @Test func aMissingFileIsRefused() {

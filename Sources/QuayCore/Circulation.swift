@@ -1,0 +1,269 @@
+import Foundation
+
+/// Who borrows: a patron of a kind, or a whole class (tủ sách lớp).
+public enum BorrowerKind: String, Sendable, CaseIterable, Codable {
+    case pupil, teacher, staff
+    case `class`
+
+    public init(_ patron: PatronKind) {
+        switch patron {
+        case .pupil: self = .pupil
+        case .teacher: self = .teacher
+        case .staff: self = .staff
+        }
+    }
+}
+
+/// How long a loan runs.
+public enum LoanPeriod: Sendable, Equatable {
+    case days(Int)
+    /// Due on the school year's last day (textbooks lent for the year).
+    case endOfSchoolYear
+}
+
+/// One cell of the loan-policy matrix (quy định mượn, SPEC §4).
+public struct LoanRule: Sendable, Equatable {
+    public var loanable: Bool
+    public var period: LoanPeriod
+    /// Open loans the borrower may hold under this rule.
+    public var limit: Int
+    public var renewals: Int
+    /// Refuse new loans while the borrower holds an overdue item.
+    public var blockWhenOverdue: Bool
+
+    public init(loanable: Bool = true, period: LoanPeriod, limit: Int, renewals: Int, blockWhenOverdue: Bool) {
+        self.loanable = loanable
+        self.period = period
+        self.limit = limit
+        self.renewals = renewals
+        self.blockWhenOverdue = blockWhenOverdue
+    }
+}
+
+/// The policy matrix: borrower kind × material kind → rule. A cell names a borrower kind and a
+/// material kind, either of which may be nil for "any"; the most specific cell wins (both
+/// named, then borrower only, then material only, then neither), and among equals the later.
+public struct LoanPolicy: Sendable, Equatable {
+    public struct Cell: Sendable, Equatable {
+        public var borrower: BorrowerKind?
+        public var material: MaterialKind?
+        public var rule: LoanRule
+
+        public init(borrower: BorrowerKind?, material: MaterialKind?, rule: LoanRule) {
+            self.borrower = borrower
+            self.material = material
+            self.rule = rule
+        }
+
+        var specificity: Int { (borrower == nil ? 0 : 2) + (material == nil ? 0 : 1) }
+    }
+
+    public var cells: [Cell]
+
+    public init(cells: [Cell]) { self.cells = cells }
+
+    /// The built-in policy: pupils 14 days and 5 books, textbooks for the school year;
+    /// teachers and staff 30 days; classes hold their corner library for the year; equipment
+    /// goes out by lesson loans, not by checkout.
+    public static let standard = LoanPolicy(cells: [
+        Cell(borrower: nil, material: nil, rule: LoanRule(period: .days(14), limit: 5, renewals: 1, blockWhenOverdue: true)),
+        Cell(borrower: nil, material: .periodical, rule: LoanRule(period: .days(7), limit: 3, renewals: 0, blockWhenOverdue: true)),
+        Cell(borrower: nil, material: .equipment, rule: LoanRule(loanable: false, period: .days(1), limit: 0, renewals: 0, blockWhenOverdue: true)),
+        Cell(borrower: .pupil, material: .textbook, rule: LoanRule(period: .endOfSchoolYear, limit: 20, renewals: 0, blockWhenOverdue: false)),
+        Cell(borrower: .teacher, material: nil, rule: LoanRule(period: .days(30), limit: 20, renewals: 2, blockWhenOverdue: false)),
+        Cell(borrower: .teacher, material: .textbook, rule: LoanRule(period: .endOfSchoolYear, limit: 50, renewals: 0, blockWhenOverdue: false)),
+        Cell(borrower: .teacher, material: .professional, rule: LoanRule(period: .endOfSchoolYear, limit: 50, renewals: 0, blockWhenOverdue: false)),
+        Cell(borrower: .staff, material: nil, rule: LoanRule(period: .days(30), limit: 10, renewals: 2, blockWhenOverdue: false)),
+        Cell(borrower: .class, material: nil, rule: LoanRule(period: .endOfSchoolYear, limit: 5000, renewals: 0, blockWhenOverdue: false)),
+    ])
+
+    /// The cell that governs `borrower` borrowing `material`.
+    public func cell(for borrower: BorrowerKind, material: MaterialKind) -> Cell {
+        var best: Cell? = nil
+        for cell in cells where (cell.borrower == nil || cell.borrower == borrower) && (cell.material == nil || cell.material == material) {
+            if best == nil || cell.specificity >= best!.specificity { best = cell }
+        }
+        return best ?? Cell(borrower: nil, material: nil, rule: LoanRule(period: .days(14), limit: 5, renewals: 1, blockWhenOverdue: true))
+    }
+
+    public func rule(for borrower: BorrowerKind, material: MaterialKind) -> LoanRule {
+        cell(for: borrower, material: material).rule
+    }
+
+    /// The material kinds whose loans count against the same limit as `material` for this
+    /// borrower: those governed by the same cell.
+    public func materialsSharingLimit(with material: MaterialKind, borrower: BorrowerKind) -> [MaterialKind] {
+        let governing = cell(for: borrower, material: material)
+        return MaterialKind.allCases.filter { cell(for: borrower, material: $0) == governing }
+    }
+}
+
+/// A calendar day in Vietnam's time zone.
+public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var year: Int
+    public var month: Int
+    public var day: Int
+
+    public init(year: Int, month: Int, day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// `2027-02-05`.
+    public init?(_ text: String) {
+        let parts = text.split(separator: "-")
+        guard parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+            (1...12).contains(month), (1...31).contains(day)
+        else { return nil }
+        self.init(year: year, month: month, day: day)
+        guard Day(date, calendar: .vietnam) == self else { return nil }  // 2027-02-30 is no day
+    }
+
+    public init(_ date: Date, calendar: Calendar = .vietnam) {
+        let components = calendar.dateComponents([.year, .month, .day], from: date)
+        self.init(year: components.year!, month: components.month!, day: components.day!)
+    }
+
+    /// Midnight at the start of the day, in Vietnam.
+    public var date: Date {
+        Calendar.vietnam.date(from: DateComponents(year: year, month: month, day: day))!
+    }
+
+    /// The last second of the day: a loan due on a day may come back until it ends.
+    public var endOfDay: Date { date.addingTimeInterval(86_399) }
+
+    public func adding(days: Int) -> Day {
+        Day(Calendar.vietnam.date(byAdding: .day, value: days, to: date)!)
+    }
+
+    /// 1 = Sunday … 7 = Saturday.
+    public var weekday: Int { Calendar.vietnam.component(.weekday, from: date) }
+
+    public static func < (lhs: Day, rhs: Day) -> Bool {
+        (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
+    }
+
+    public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+
+    /// Whole days from `self` to `other` (positive when `other` is later).
+    public func days(until other: Day) -> Int {
+        Calendar.vietnam.dateComponents([.day], from: date, to: other.date).day ?? 0
+    }
+}
+
+/// The school calendar: days the library is closed (Sundays, holidays, Tết) and the day the
+/// school year's loans fall due. A due date that lands on a closed day moves to the next open
+/// day.
+public struct SchoolCalendar: Sendable, Equatable {
+    public var closedWeekdays: Set<Int>
+    public var closedDays: [ClosedRange<Day>]
+    /// Month and day the school year's loans are due (default 31 May).
+    public var yearEndMonth: Int
+    public var yearEndDay: Int
+
+    public init(closedWeekdays: Set<Int> = [1], closedDays: [ClosedRange<Day>] = [], yearEndMonth: Int = 5, yearEndDay: Int = 31) {
+        self.closedWeekdays = closedWeekdays
+        self.closedDays = closedDays
+        self.yearEndMonth = yearEndMonth
+        self.yearEndDay = yearEndDay
+    }
+
+    public func isOpen(_ day: Day) -> Bool {
+        !closedWeekdays.contains(day.weekday) && !closedDays.contains { $0.contains(day) }
+    }
+
+    /// `day` itself when open, else the first open day after it (at most a year on).
+    public func nextOpenDay(from day: Day) -> Day {
+        var candidate = day
+        for _ in 0..<366 where !isOpen(candidate) { candidate = candidate.adding(days: 1) }
+        return candidate
+    }
+
+    /// The end of the school year that `day` falls in (September to August).
+    public func schoolYearEnd(after day: Day) -> Day {
+        let startYear = day.month >= 9 ? day.year : day.year - 1
+        var end = Day(year: startYear + 1, month: yearEndMonth, day: yearEndDay)
+        if end < day { end = Day(year: startYear + 1, month: 8, day: 31) }  // lent after the year's end: due by August
+        return end
+    }
+
+    /// The due day of a loan made on `day`.
+    public func dueDay(loanedOn day: Day, period: LoanPeriod) -> Day {
+        switch period {
+        case .days(let count): return nextOpenDay(from: day.adding(days: count))
+        case .endOfSchoolYear: return nextOpenDay(from: schoolYearEnd(after: day))
+        }
+    }
+}
+
+/// Why a checkout, renewal or return is refused; each has its own protocol error code.
+public enum CirculationRefusal: String, Sendable, Error, CaseIterable {
+    case borrowerBlocked = "borrower_blocked"
+    case borrowerHasOverdue = "borrower_has_overdue"
+    case notLoanable = "not_loanable"
+    case itemUnavailable = "item_unavailable"
+    case itemOnLoan = "item_on_loan"
+    case limitReached = "limit_reached"
+    case renewalLimit = "renewal_limit"
+    case notOnLoan = "not_on_loan"
+}
+
+/// What the store knows when a borrower scans an item.
+public struct CheckoutFacts: Sendable, Equatable {
+    public enum OpenLoan: Sendable, Equatable {
+        case none
+        case sameBorrower(renewals: Int)
+        case otherBorrower
+    }
+
+    public var borrowerActive: Bool
+    public var borrowerHasOverdue: Bool
+    public var itemStatus: String
+    public var openLoan: OpenLoan
+    /// Open loans the borrower holds that count against this rule's limit.
+    public var openUnderLimit: Int
+
+    public init(borrowerActive: Bool, borrowerHasOverdue: Bool, itemStatus: String, openLoan: OpenLoan, openUnderLimit: Int) {
+        self.borrowerActive = borrowerActive
+        self.borrowerHasOverdue = borrowerHasOverdue
+        self.itemStatus = itemStatus
+        self.openLoan = openLoan
+        self.openUnderLimit = openUnderLimit
+    }
+}
+
+/// What a checkout scan does.
+public enum CheckoutDecision: Sendable, Equatable {
+    case lend(due: Day)
+    case renew(due: Day)
+}
+
+/// The circulation rules (SPEC §5), pure: facts in, a decision or a refusal out.
+public enum CirculationRules {
+    public static func checkout(
+        _ facts: CheckoutFacts, rule: LoanRule, today: Day, calendar: SchoolCalendar
+    ) -> Result<CheckoutDecision, CirculationRefusal> {
+        guard facts.borrowerActive else { return .failure(.borrowerBlocked) }
+        switch facts.openLoan {
+        case .otherBorrower:
+            return .failure(.itemOnLoan)
+        case .sameBorrower(let renewals):
+            // Scanning a book the borrower already holds renews it, where the policy allows.
+            guard renewals < rule.renewals else { return .failure(.renewalLimit) }
+            return .success(.renew(due: calendar.dueDay(loanedOn: today, period: rule.period)))
+        case .none:
+            break
+        }
+        guard rule.loanable else { return .failure(.notLoanable) }
+        guard facts.itemStatus == "available" else { return .failure(.itemUnavailable) }
+        if rule.blockWhenOverdue && facts.borrowerHasOverdue { return .failure(.borrowerHasOverdue) }
+        guard facts.openUnderLimit < rule.limit else { return .failure(.limitReached) }
+        return .success(.lend(due: calendar.dueDay(loanedOn: today, period: rule.period)))
+    }
+
+    /// Days a return is late (0 when on time).
+    public static func overdueDays(due: Day, returned: Day) -> Int {
+        max(0, due.days(until: returned))
+    }
+}

@@ -1,0 +1,289 @@
+import Foundation
+import GRDB
+import QuayCore
+
+/// Who a checkout lends to.
+public enum Borrower: Sendable, Equatable {
+    case card(String)
+    case `class`(name: String, schoolYear: String)
+}
+
+/// The rules a checkout applies, from the config.
+public struct CirculationSettings: Sendable, Equatable {
+    public var policy: LoanPolicy
+    public var calendar: SchoolCalendar
+
+    public init(policy: LoanPolicy = .standard, calendar: SchoolCalendar = SchoolCalendar()) {
+        self.policy = policy
+        self.calendar = calendar
+    }
+}
+
+extension QuayDatabase {
+    /// The borrower as the checkout needs it.
+    struct BorrowerRow {
+        var key: String
+        var patronID: Int64?
+        var classID: Int64?
+        var kind: BorrowerKind
+        var active: Bool
+        var card: String?
+        var name: String
+        var className: String?
+    }
+
+    static func borrower(_ db: Database, _ borrower: Borrower) throws -> BorrowerRow {
+        switch borrower {
+        case .card(let card):
+            let statement = try db.cachedStatement(
+                sql: """
+                    SELECT p.id, p.kind, p.status, p.full_name, c.name AS class_name
+                    FROM patron p LEFT JOIN class c ON c.id = p.class_id WHERE p.card = ?
+                    """)
+            guard let row = try Row.fetchOne(statement, arguments: [card]) else {
+                throw StoreError(code: "unknown_patron", reason: card)
+            }
+            let id: Int64 = row["id"]
+            let kind = PatronKind(rawValue: row["kind"]).map(BorrowerKind.init) ?? .pupil
+            return BorrowerRow(
+                key: "p\(id)", patronID: id, classID: nil, kind: kind, active: row["status"] == "active", card: card,
+                name: row["full_name"], className: row["class_name"])
+        case .class(let name, let year):
+            guard let id = try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT id FROM class WHERE name = ? AND school_year = ?"),
+                arguments: [name.uppercased(), year])
+            else {
+                throw StoreError(code: "unknown_class", reason: "\(name.uppercased()) \(year)")
+            }
+            return BorrowerRow(
+                key: "c\(id)", patronID: nil, classID: id, kind: .class, active: true, card: nil, name: name.uppercased(),
+                className: name.uppercased())
+        }
+    }
+
+    /// The copy as circulation needs it; by barcode, then by printed accession number.
+    struct ItemRow {
+        var id: Int64
+        var status: String
+        var material: MaterialKind
+        var title: String
+        var barcode: String
+        var accession: String
+    }
+
+    static func circulationItem(_ db: Database, scanned: String) throws -> ItemRow {
+        let columns = """
+            SELECT i.id, i.status, i.barcode, i.number, r.kind, r.title, g.prefix, g.separator, g.width
+            FROM item i JOIN record r ON r.id = i.record_id JOIN register g ON g.code = i.register_code
+            """
+        var row = try Row.fetchOne(db.cachedStatement(sql: columns + " WHERE i.barcode = ?"), arguments: [scanned])
+        if row == nil, let accession = AccessionNumber(scanned) {
+            row = try Row.fetchOne(
+                db.cachedStatement(sql: columns + " WHERE g.prefix = ? AND i.number = ?"),
+                arguments: [accession.prefix, accession.number])
+        }
+        guard let row else { throw StoreError(code: "unknown_item", reason: scanned) }
+        let register = Register(code: "", name: "", prefix: row["prefix"], separator: row["separator"], width: row["width"], nextNumber: 0)
+        return ItemRow(
+            id: row["id"], status: row["status"], material: MaterialKind(rawValue: row["kind"]) ?? .other,
+            title: row["title"], barcode: row["barcode"], accession: register.format(row["number"]))
+    }
+
+    /// Lends a copy to a borrower, or renews it when the borrower already holds it — one
+    /// transaction. A refusal throws before anything is written.
+    public func checkout(
+        _ borrower: Borrower, scanned: String, settings: CirculationSettings, at now: Date, desk: String? = nil
+    ) async throws -> LoanView {
+        try await pool.write { db in
+            let who = try Self.borrower(db, borrower)
+            let item = try Self.circulationItem(db, scanned: scanned)
+            let rule = settings.policy.rule(for: who.kind, material: item.material)
+            let nowText = Timestamps.format(now)
+            let open = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT id, patron_id, class_id, renewals, loaned_at FROM loan WHERE item_id = ? AND returned_at IS NULL"),
+                arguments: [item.id])
+            var openLoan = CheckoutFacts.OpenLoan.none
+            if let open {
+                let same = (open["patron_id"] as Int64?) == who.patronID && (open["class_id"] as Int64?) == who.classID
+                openLoan = same ? .sameBorrower(renewals: open["renewals"]) : .otherBorrower
+            }
+            var hasOverdue = false
+            var held = 0
+            if case .none = openLoan {
+                if rule.blockWhenOverdue {
+                    let column = who.patronID != nil ? "patron_id" : "class_id"
+                    hasOverdue = try Bool.fetchOne(
+                        db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM loan WHERE \(column) = ? AND returned_at IS NULL AND due_at < ?)"),
+                        arguments: [who.patronID ?? who.classID, nowText]) ?? false
+                }
+                let materials = settings.policy.materialsSharingLimit(with: item.material, borrower: who.kind)
+                let placeholders = Array(repeating: "?", count: materials.count).joined(separator: ", ")
+                var arguments: StatementArguments = [who.key]
+                arguments += StatementArguments(materials.map(\.rawValue))
+                held = try Int.fetchOne(
+                    db.cachedStatement(sql: "SELECT COALESCE(SUM(count), 0) FROM open_loans WHERE borrower = ? AND material IN (\(placeholders))"),
+                    arguments: arguments) ?? 0
+            }
+            let facts = CheckoutFacts(
+                borrowerActive: who.active, borrowerHasOverdue: hasOverdue, itemStatus: item.status, openLoan: openLoan,
+                openUnderLimit: held)
+            let today = Day(now)
+            switch CirculationRules.checkout(facts, rule: rule, today: today, calendar: settings.calendar) {
+            case .failure(let refusal):
+                throw StoreError(code: refusal.rawValue, reason: item.accession)
+            case .success(.renew(let due)):
+                let loanID: Int64 = open!["id"]
+                try db.cachedStatement(sql: "UPDATE loan SET due_at = ?, renewals = renewals + 1 WHERE id = ?")
+                    .execute(arguments: [Timestamps.format(due.endOfDay), loanID])
+                return LoanView(
+                    id: loanID, accession: item.accession, barcode: item.barcode, title: item.title, card: who.card,
+                    borrower: who.name, className: who.className, kind: Self.loanKind(who, rule), loanedAt: open!["loaned_at"],
+                    due: due.description, renewals: (open!["renewals"] as Int) + 1, returnedAt: nil, overdueDays: 0, renewed: true)
+            case .success(.lend(let due)):
+                let kind = Self.loanKind(who, rule)
+                try db.cachedStatement(
+                    sql: "INSERT INTO loan (item_id, patron_id, class_id, kind, loaned_at, due_at, desk) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                ).execute(arguments: [item.id, who.patronID, who.classID, kind, nowText, Timestamps.format(due.endOfDay), desk])
+                let loanID = db.lastInsertedRowID
+                try db.cachedStatement(sql: "UPDATE item SET status = 'on_loan' WHERE id = ?").execute(arguments: [item.id])
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO open_loans (borrower, material, count) VALUES (?, ?, 1)
+                        ON CONFLICT (borrower, material) DO UPDATE SET count = count + 1
+                        """
+                ).execute(arguments: [who.key, item.material.rawValue])
+                return LoanView(
+                    id: loanID, accession: item.accession, barcode: item.barcode, title: item.title, card: who.card,
+                    borrower: who.name, className: who.className, kind: kind, loanedAt: nowText, due: due.description,
+                    renewals: 0, returnedAt: nil, overdueDays: 0, renewed: false)
+            }
+        }
+    }
+
+    static func loanKind(_ borrower: BorrowerRow, _ rule: LoanRule) -> String {
+        if borrower.classID != nil { return "class_library" }
+        return rule.period == .endOfSchoolYear ? "school_year" : "normal"
+    }
+
+    /// Returns a copy: closes its open loan, makes it available, and says how many days late.
+    /// A copy that is not on loan is refused (`not_on_loan`) and nothing changes.
+    public func checkin(scanned: String, at now: Date) async throws -> LoanView {
+        try await pool.write { db in
+            let item = try Self.circulationItem(db, scanned: scanned)
+            guard let open = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT l.id, l.patron_id, l.class_id, l.kind, l.loaned_at, l.due_at, l.renewals,
+                            p.card, p.full_name, COALESCE(pc.name, c.name) AS class_name
+                        FROM loan l LEFT JOIN patron p ON p.id = l.patron_id LEFT JOIN class pc ON pc.id = p.class_id
+                        LEFT JOIN class c ON c.id = l.class_id
+                        WHERE l.item_id = ? AND l.returned_at IS NULL
+                        """),
+                arguments: [item.id])
+            else {
+                throw StoreError(code: "not_on_loan", reason: item.accession)
+            }
+            let nowText = Timestamps.format(now)
+            let loanID: Int64 = open["id"]
+            try db.cachedStatement(sql: "UPDATE loan SET returned_at = ? WHERE id = ?").execute(arguments: [nowText, loanID])
+            try db.cachedStatement(sql: "UPDATE item SET status = 'available' WHERE id = ?").execute(arguments: [item.id])
+            let key = (open["patron_id"] as Int64?).map { "p\($0)" } ?? "c\(open["class_id"] as Int64)"
+            try db.cachedStatement(sql: "UPDATE open_loans SET count = count - 1 WHERE borrower = ? AND material = ?")
+                .execute(arguments: [key, item.material.rawValue])
+            let due = Day(Timestamps.parse(open["due_at"]) ?? now)
+            return LoanView(
+                id: loanID, accession: item.accession, barcode: item.barcode, title: item.title, card: open["card"],
+                borrower: open["full_name"] ?? open["class_name"] ?? "", className: open["class_name"], kind: open["kind"],
+                loanedAt: open["loaned_at"], due: due.description, renewals: open["renewals"], returnedAt: nowText,
+                overdueDays: CirculationRules.overdueDays(due: due, returned: Day(now)), renewed: false)
+        }
+    }
+
+    /// Renews an open loan from today, where the policy allows.
+    public func renew(scanned: String, settings: CirculationSettings, at now: Date) async throws -> LoanView {
+        let borrower: Borrower = try await pool.read { db in
+            let item = try Self.circulationItem(db, scanned: scanned)
+            guard let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT p.card, c.name, c.school_year FROM loan l LEFT JOIN patron p ON p.id = l.patron_id
+                    LEFT JOIN class c ON c.id = l.class_id WHERE l.item_id = ? AND l.returned_at IS NULL
+                    """,
+                arguments: [item.id])
+            else {
+                throw StoreError(code: "not_on_loan", reason: item.accession)
+            }
+            if let card: String = row["card"] { return .card(card) }
+            return .class(name: row["name"], schoolYear: row["school_year"])
+        }
+        // Checkout of a copy the borrower holds is exactly a renewal; it re-reads everything
+        // in its own transaction, so a return in between is seen.
+        let loan = try await checkout(borrower, scanned: scanned, settings: settings, at: now)
+        guard loan.renewed else {
+            throw StoreError(code: "not_on_loan", reason: loan.accession)
+        }
+        return loan
+    }
+
+    /// Open loans of a patron, of a class (its own loans and its pupils'), or of everyone;
+    /// only the overdue ones when asked. Ordered by class, then name the Vietnamese way, then
+    /// due date — the overdue list by class that SPEC §10 asks for.
+    public func loans(patronCard: String?, className: String?, schoolYear: String, overdueOnly: Bool, at now: Date, limit: Int)
+        async throws -> [LoanView]
+    {
+        try await pool.read { db in
+            var conditions = ["l.returned_at IS NULL"]
+            var arguments: StatementArguments = []
+            let nowText = Timestamps.format(now)
+            if overdueOnly {
+                conditions.append("l.due_at < ?")
+                arguments += [nowText]
+            }
+            if let patronCard {
+                guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM patron WHERE card = ?", arguments: [patronCard]) else {
+                    throw StoreError(code: "unknown_patron", reason: patronCard)
+                }
+                conditions.append("l.patron_id = ?")
+                arguments += [id]
+            }
+            if let className {
+                guard let id = try Self.classID(db, name: className, year: schoolYear, create: false) else {
+                    throw StoreError(code: "unknown_class", reason: "\(className.uppercased()) \(schoolYear)")
+                }
+                conditions.append("(l.class_id = ? OR l.patron_id IN (SELECT id FROM patron WHERE class_id = ?))")
+                arguments += [id, id]
+            }
+            arguments += [limit]
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT l.id, l.kind, l.loaned_at, l.due_at, l.renewals, i.barcode, i.number, r.title, g.prefix, g.separator,
+                        g.width, p.card, p.full_name, COALESCE(pc.name, c.name) AS class_name
+                    FROM loan l JOIN item i ON i.id = l.item_id JOIN record r ON r.id = i.record_id
+                    JOIN register g ON g.code = i.register_code
+                    LEFT JOIN patron p ON p.id = l.patron_id LEFT JOIN class pc ON pc.id = p.class_id
+                    LEFT JOIN class c ON c.id = l.class_id
+                    WHERE \(conditions.joined(separator: " AND "))
+                    ORDER BY class_name IS NULL, class_name, p.name_sort_key, l.due_at, l.id
+                    LIMIT ?
+                    """,
+                arguments: arguments)
+            let today = Day(now)
+            return rows.map { row in
+                let register = Register(code: "", name: "", prefix: row["prefix"], separator: row["separator"], width: row["width"], nextNumber: 0)
+                let due = Day(Timestamps.parse(row["due_at"]) ?? now)
+                return LoanView(
+                    id: row["id"], accession: register.format(row["number"]), barcode: row["barcode"], title: row["title"],
+                    card: row["card"], borrower: row["full_name"] ?? row["class_name"] ?? "", className: row["class_name"],
+                    kind: row["kind"], loanedAt: row["loaned_at"], due: due.description, renewals: row["renewals"],
+                    returnedAt: nil, overdueDays: CirculationRules.overdueDays(due: due, returned: today), renewed: false)
+            }
+        }
+    }
+}
+
+extension Timestamps {
+    static func parse(_ text: String) -> Date? {
+        try? Date(text, strategy: .iso8601)
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import QuayClient
+import QuayProtocol
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Loans through the real quay and quayd.
+@Suite struct CirculationTests {
+    func prepare(_ daemon: DaemonHarness, copies: Int = 10) throws {
+        let intake = try daemon.quay(["intake", "--register", "STK", "--copies", "\(copies)", "--title", "Mắt biếc", "--author", "Nguyễn Nhật Ánh"])
+        #expect(intake.status == 0, "\(intake.stderr)")
+        for (card, name, className) in [("HS000001", "Nguyễn Văn An", "6A"), ("HS000002", "Lê Ư", "6A"), ("HS000003", "Trần Thị Bình", "7B")] {
+            let added = try daemon.quay(["patron", "add", "--card", card, "--name", name, "--class", className])
+            #expect(added.status == 0, "\(added.stderr)")
+        }
+    }
+
+    @Test func aPupilBorrowsThreeReturnsOneRenewsOne() throws {
+        let daemon = try DaemonHarness()
+        try prepare(daemon)
+        let lent = try daemon.quay(["checkout", "--patron", "HS000001", "STK.000001", "STK.000002", "STK-3", "--lang", "vi"])
+        #expect(lent.status == 0, "\(lent.stderr)")
+        let lines = lent.stdout.split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines[0].hasPrefix("Đã cho Nguyễn Văn An (HS000001) mượn STK.000001 «Mắt biếc», hạn trả "))
+        let returned = try daemon.quay(["checkin", "STK.000002", "--lang", "vi"])
+        #expect(returned.stdout == "Đã trả STK.000002 «Mắt biếc» của Nguyễn Văn An (HS000001)\n")
+        let renewed = try daemon.quay(["renew", "STK.000003", "--json"])
+        #expect(renewed.stdout.contains("\"renewed\":true"))
+        #expect(renewed.stdout.contains("\"renewals\":1"))
+        let loans = try daemon.quay(["loans", "--patron", "HS000001", "--json"])
+        let reply = try object(Array(loans.stdout.trimmingCharacters(in: .newlines).utf8))
+        guard case .array(let open)? = reply["result"]?.objectValue?["loans"] else {
+            Issue.record("no loans in \(loans.stdout)")
+            return
+        }
+        #expect(open.compactMap { $0.objectValue?["accession"]?.stringValue }.sorted() == ["STK.000001", "STK.000003"])
+        // A second renewal is refused by the default policy; a return of a copy on the shelf is said.
+        let again = try daemon.quay(["renew", "STK.000003"])
+        #expect(again.status == 1 && again.stderr.contains("[renewal_limit]"))
+        let notOut = try daemon.quay(["checkin", "STK.000009"])
+        #expect(notOut.status == 1 && notOut.stderr.contains("[not_on_loan]"))
+        // Someone else's book: refused, and nothing about the loan changes.
+        let taken = try daemon.quay(["checkout", "--patron", "HS000002", "STK.000001"])
+        #expect(taken.status == 1 && taken.stderr.contains("[item_on_loan]"))
+    }
+
+    @Test func overdueLoansAreListedByClass() throws {
+        let daemon = try DaemonHarness()
+        try prepare(daemon)
+        #expect(try daemon.quay(["checkout", "--patron", "HS000003", "STK.000004"]).status == 0)
+        #expect(try daemon.quay(["checkout", "--patron", "HS000001", "STK.000001", "STK.000002"]).status == 0)
+        #expect(try daemon.quay(["checkout", "--patron", "HS000002", "STK.000003"]).status == 0)
+        #expect(try daemon.quay(["loans", "--overdue", "--lang", "en"]).stdout == "No loans.\n")
+        // Three weeks pass: stop quayd, move the due dates back, start it again.
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit() == 0)
+        let database = daemon.directory.appendingPathComponent("quay.sqlite").path
+        let shifted = try runProgram(
+            "/usr/bin/sqlite3",
+            [database, "UPDATE loan SET due_at = strftime('%Y-%m-%dT%H:%M:%SZ', due_at, '-21 days') WHERE id IN (1, 2, 4);"])
+        #expect(shifted.status == 0, "\(shifted.stderr)")
+        try daemon.launch()
+        let overdue = try daemon.quay(["loans", "--overdue", "--lang", "vi"])
+        let rows = overdue.stdout.split(separator: "\n").map(String.init)
+        #expect(rows.count == 4, "\(overdue.stdout)")
+        #expect(rows[0].hasPrefix("Lớp  Bạn đọc"))
+        #expect(rows[1].hasPrefix("6A   Nguyễn Văn An (HS000001)  STK.000001"))
+        #expect(rows[2].hasPrefix("6A   Lê Ư (HS000002)           STK.000003"))
+        #expect(rows[3].hasPrefix("7B   Trần Thị Bình (HS000003)  STK.000004"))
+        #expect(rows[1].hasSuffix("ngày"))
+        // The overdue pupil may not borrow more until the book is back.
+        let blocked = try daemon.quay(["checkout", "--patron", "HS000003", "STK.000009"])
+        #expect(blocked.status == 1 && blocked.stderr.contains("[borrower_has_overdue]"))
+    }
+
+    @Test func aKilledDaemonKeepsEveryAcknowledgedLoan() throws {
+        let daemon = try DaemonHarness()
+        let intake = try daemon.quay(["intake", "--register", "TN", "--copies", "2000", "--title", "Dế Mèn phiêu lưu ký"])
+        #expect(intake.status == 0)
+        #expect(try daemon.quay(["class", "add", "6A"]).status == 0)
+        let connection = try QuayConnection(path: daemon.socketPath)
+        let batch: [UInt8] = (1...2000).flatMap { number in
+            Array(#"{"v":1,"id":\#(number),"op":"loan.checkout","args":{"class":"6A","item":"TN.\#(String(format: "%06d", number))"}}"#.utf8) + [10]
+        }
+        // Write on another thread while this one reads, so neither side's buffer can stall.
+        let writer = Thread { try? connection.send(batch) }
+        writer.start()
+        var acknowledged: [Int64] = []
+        while let line = try? connection.readLine() {
+            let reply = try object(line)
+            if reply["ok"] == true, case .int(let id)? = reply["id"] { acknowledged.append(id) }
+            if acknowledged.count == 300 { daemon.signal(SIGKILL) }
+        }
+        #expect(acknowledged.count >= 300)
+        #expect(daemon.waitForExit() != 0)
+        // Restarted on the same database: every acknowledged loan is there.
+        try daemon.launch()
+        let check = try runProgram(
+            "/usr/bin/sqlite3", [daemon.directory.appendingPathComponent("quay.sqlite").path, "PRAGMA integrity_check;"])
+        #expect(check.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "ok")
+        let listing = try daemon.quay(["loans", "--class", "6A", "--json", "--limit", "10000"])
+        let reply = try object(Array(listing.stdout.trimmingCharacters(in: .newlines).utf8))
+        guard case .array(let loans)? = reply["result"]?.objectValue?["loans"] else {
+            Issue.record("no loans")
+            return
+        }
+        let lent = Set(loans.compactMap { $0.objectValue?["accession"]?.stringValue })
+        let missing = acknowledged.filter { !lent.contains(String(format: "TN.%06d", $0)) }
+        #expect(missing.isEmpty, "acknowledged but lost: \(missing.prefix(10))")
+        #expect(lent.count >= acknowledged.count)
+    }
+}
