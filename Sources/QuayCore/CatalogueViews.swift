@@ -263,3 +263,149 @@ public struct LoanView: Sendable, Codable, Equatable {
         case renewed
     }
 }
+
+/// A tagged equipment unit.
+public struct EquipmentUnitView: Sendable, Codable, Equatable {
+    public var accession: String
+    public var barcode: String
+    public var typeCode: String
+    public var name: String
+    public var condition: String
+    public var status: String
+    public var room: String?
+
+    public init(accession: String, barcode: String, typeCode: String, name: String, condition: String, status: String, room: String?) {
+        self.accession = accession
+        self.barcode = barcode
+        self.typeCode = typeCode
+        self.name = name
+        self.condition = condition
+        self.status = status
+        self.room = room
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case accession, barcode
+        case typeCode = "code"
+        case name, condition, status, room
+    }
+}
+
+/// A kind of equipment in the catalogue, with its units when it is tracked per unit.
+public struct EquipmentView: Sendable, Codable, Equatable {
+    public var code: String
+    public var name: String
+    public var subject: String?
+    public var grades: String?
+    public var unit: String
+    public var room: String?
+    /// `unit` (tagged units) or `quantity` (sets, consumables).
+    public var tracking: String
+    public var quantity: Int
+    public var value: Int64?
+    public var expiresOn: String?
+    public var units: [EquipmentUnitView]?
+
+    public init(
+        code: String, name: String, subject: String?, grades: String?, unit: String, room: String?, tracking: String, quantity: Int,
+        value: Int64?, expiresOn: String?, units: [EquipmentUnitView]?
+    ) {
+        self.code = code
+        self.name = name
+        self.subject = subject
+        self.grades = grades
+        self.unit = unit
+        self.room = room
+        self.tracking = tracking
+        self.quantity = quantity
+        self.value = value
+        self.expiresOn = expiresOn
+        self.units = units
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case code, name, subject, grades, unit, room, tracking, quantity, value
+        case expiresOn = "expires_on"
+        case units
+    }
+}
+
+/// A quantity lent in a lesson, and what came back.
+public struct LessonQuantityView: Sendable, Codable, Equatable {
+    public var code: String
+    public var name: String
+    public var quantity: Int
+    public var returned: Int?
+    public var consumed: Int?
+    public var lost: Int?
+
+    public init(code: String, name: String, quantity: Int, returned: Int?, consumed: Int?, lost: Int?) {
+        self.code = code
+        self.name = name
+        self.quantity = quantity
+        self.returned = returned
+        self.consumed = consumed
+        self.lost = lost
+    }
+}
+
+/// A unit lent in a lesson, and how it came back.
+public struct LessonUnitView: Sendable, Codable, Equatable {
+    public var unit: EquipmentUnitView
+    public var returnCondition: String?
+
+    public init(unit: EquipmentUnitView, returnCondition: String?) {
+        self.unit = unit
+        self.returnCondition = returnCondition
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case unit
+        case returnCondition = "return_condition"
+    }
+}
+
+/// A lesson loan (mượn theo tiết), a line of the equipment-usage log.
+public struct LessonView: Sendable, Codable, Equatable {
+    public var id: Int64
+    public var teacherCard: String
+    public var teacher: String
+    public var className: String?
+    public var subject: String?
+    public var date: String
+    public var period: Int
+    public var title: String?
+    public var loanedAt: String
+    public var returnedAt: String?
+    public var units: [LessonUnitView]
+    public var quantities: [LessonQuantityView]
+
+    public init(
+        id: Int64, teacherCard: String, teacher: String, className: String?, subject: String?, date: String, period: Int,
+        title: String?, loanedAt: String, returnedAt: String?, units: [LessonUnitView], quantities: [LessonQuantityView]
+    ) {
+        self.id = id
+        self.teacherCard = teacherCard
+        self.teacher = teacher
+        self.className = className
+        self.subject = subject
+        self.date = date
+        self.period = period
+        self.title = title
+        self.loanedAt = loanedAt
+        self.returnedAt = returnedAt
+        self.units = units
+        self.quantities = quantities
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case teacherCard = "teacher_card"
+        case teacher
+        case className = "class"
+        case subject, date, period, title
+        case loanedAt = "loaned_at"
+        case returnedAt = "returned_at"
+        case units, quantities
+    }
+}

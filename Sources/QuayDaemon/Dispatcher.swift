@@ -110,6 +110,11 @@ public struct Dispatcher: Sendable {
         case .loanCheckin: return try encode(Reply(id: id, result: try await checkin(arguments(data))))
         case .loanRenew: return try encode(Reply(id: id, result: try await renew(arguments(data))))
         case .loanList: return try encode(Reply(id: id, result: try await loanList(arguments(data, default: LoanListArgs()))))
+        case .equipmentAdd: return try encode(Reply(id: id, result: try await equipmentAdd(arguments(data))))
+        case .equipmentShow: return try encode(Reply(id: id, result: try await equipmentShow(arguments(data))))
+        case .equipmentFind: return try encode(Reply(id: id, result: try await equipmentFind(arguments(data))))
+        case .lessonLend: return try encode(Reply(id: id, result: try await lessonLend(arguments(data))))
+        case .lessonReturn: return try encode(Reply(id: id, result: try await lessonReturn(arguments(data))))
         }
     }
 

@@ -62,6 +62,8 @@ public enum ErrorCode: String, Sendable, Codable, CaseIterable {
     case renewalLimit = "renewal_limit"
     /// The copy is not on loan, so there is nothing to return or renew.
     case notOnLoan = "not_on_loan"
+    /// The equipment catalogue already has that code.
+    case duplicateEquipment = "duplicate_equipment"
 
     /// The message for people, in the request's language.
     public func message(_ language: Language) -> String {
@@ -127,6 +129,8 @@ public enum ErrorCode: String, Sendable, Codable, CaseIterable {
             text = Bilingual(vi: "Đã gia hạn đủ số lần cho phép", en: "No more renewals allowed")
         case .notOnLoan:
             text = Bilingual(vi: "Sách này không có ai đang mượn", en: "This item is not on loan")
+        case .duplicateEquipment:
+            text = Bilingual(vi: "Mã thiết bị này đã có", en: "That equipment code already exists")
         }
         return text.text(language)
     }

@@ -21,6 +21,11 @@ public enum Op: String, Sendable, CaseIterable {
     case loanCheckin = "loan.checkin"
     case loanRenew = "loan.renew"
     case loanList = "loan.list"
+    case equipmentAdd = "equipment.add"
+    case equipmentShow = "equipment.show"
+    case equipmentFind = "equipment.find"
+    case lessonLend = "lesson.lend"
+    case lessonReturn = "lesson.return"
 }
 
 /// The reply to `ping`.

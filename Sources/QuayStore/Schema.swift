@@ -158,9 +158,80 @@ enum Schema {
                     ) STRICT, WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v4-equipment") { db in
+            try db.execute(
+                sql: """
+                    -- The equipment catalogue (sổ danh mục thiết bị): one row per kind of equipment.
+                    CREATE TABLE equipment_type (
+                        code TEXT PRIMARY KEY NOT NULL CHECK (length(code) BETWEEN 1 AND 32),
+                        name TEXT NOT NULL CHECK (length(name) > 0),
+                        name_folded TEXT NOT NULL,
+                        subject TEXT,
+                        grades TEXT,
+                        unit TEXT NOT NULL DEFAULT 'cái',
+                        room TEXT,
+                        tracking TEXT NOT NULL CHECK (tracking IN ('unit', 'quantity')),
+                        -- On hand, for equipment tracked by quantity (sets, consumables).
+                        quantity INTEGER NOT NULL DEFAULT 0 CHECK (quantity >= 0),
+                        value INTEGER CHECK (value IS NULL OR value >= 0),
+                        expires_on TEXT,
+                        created_at TEXT NOT NULL
+                    ) STRICT;
+
+                    -- A tagged unit, numbered in a register (TB by default).
+                    CREATE TABLE equipment_unit (
+                        id INTEGER PRIMARY KEY,
+                        type_code TEXT NOT NULL REFERENCES equipment_type(code),
+                        register_code TEXT NOT NULL REFERENCES register(code),
+                        number INTEGER NOT NULL CHECK (number >= 1),
+                        barcode TEXT NOT NULL UNIQUE,
+                        condition TEXT NOT NULL DEFAULT 'good' CHECK (condition IN ('good', 'needs_repair', 'broken')),
+                        status TEXT NOT NULL DEFAULT 'available' CHECK (status IN ('available', 'on_loan', 'missing', 'withdrawn')),
+                        room TEXT,
+                        UNIQUE (register_code, number)
+                    ) STRICT;
+                    CREATE INDEX equipment_unit_type ON equipment_unit(type_code, number);
+
+                    -- A lesson loan (mượn theo tiết): the equipment-usage log.
+                    CREATE TABLE lesson (
+                        id INTEGER PRIMARY KEY,
+                        teacher_id INTEGER NOT NULL REFERENCES patron(id),
+                        class_id INTEGER REFERENCES class(id),
+                        subject TEXT,
+                        lesson_date TEXT NOT NULL,
+                        period INTEGER NOT NULL CHECK (period BETWEEN 1 AND 15),
+                        title TEXT,
+                        loaned_at TEXT NOT NULL,
+                        returned_at TEXT
+                    ) STRICT;
+                    CREATE INDEX lesson_teacher ON lesson(teacher_id, lesson_date);
+
+                    CREATE TABLE lesson_unit (
+                        lesson_id INTEGER NOT NULL REFERENCES lesson(id),
+                        unit_id INTEGER NOT NULL REFERENCES equipment_unit(id),
+                        returned_at TEXT,
+                        return_condition TEXT CHECK (return_condition IS NULL OR return_condition IN ('good', 'damaged', 'lost')),
+                        PRIMARY KEY (lesson_id, unit_id)
+                    ) STRICT, WITHOUT ROWID;
+                    CREATE UNIQUE INDEX lesson_unit_open ON lesson_unit(unit_id) WHERE returned_at IS NULL;
+
+                    CREATE TABLE lesson_quantity (
+                        lesson_id INTEGER NOT NULL REFERENCES lesson(id),
+                        type_code TEXT NOT NULL REFERENCES equipment_type(code),
+                        quantity INTEGER NOT NULL CHECK (quantity > 0),
+                        returned INTEGER CHECK (returned IS NULL OR returned >= 0),
+                        consumed INTEGER CHECK (consumed IS NULL OR consumed >= 0),
+                        lost INTEGER CHECK (lost IS NULL OR lost >= 0),
+                        PRIMARY KEY (lesson_id, type_code),
+                        CHECK (returned IS NULL OR returned + consumed + lost = quantity)
+                    ) STRICT, WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 
     /// Tables whose row counts `quay status` shows.
-    static let countedTables = ["register", "batch", "record", "item", "class", "patron", "loan"]
+    static let countedTables = [
+        "register", "batch", "record", "item", "class", "patron", "loan", "equipment_type", "equipment_unit", "lesson",
+    ]
 }
