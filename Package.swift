@@ -58,7 +58,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "quay-bench", dependencies: ["QuayCore", "QuayProtocol", "QuayClient", "QuayStore", "CQuayShims"]),
+        .executableTarget(
+            name: "quay-bench",
+            dependencies: [
+                "QuayCore", "QuayProtocol", "QuayClient", "QuayStore", "CQuayShims",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
+        ),
         .testTarget(name: "QuayCoreTests", dependencies: ["QuayCore"]),
         .testTarget(name: "QuayCodecsTests", dependencies: ["QuayCodecs"]),
         .testTarget(name: "QuayProtocolTests", dependencies: ["QuayProtocol"]),

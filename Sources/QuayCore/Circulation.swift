@@ -98,11 +98,16 @@ public struct LoanPolicy: Sendable, Equatable {
     }
 }
 
-/// A calendar day in Vietnam's time zone.
+/// A calendar day in Vietnam's time zone (UTC+7 all year, no daylight saving), computed with
+/// integer arithmetic: checkout computes due dates on every scan, and Foundation's Calendar
+/// costs microseconds a call.
 public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var year: Int
     public var month: Int
     public var day: Int
+
+    /// Vietnam's offset from UTC.
+    public static let utcOffset = 7 * 3600
 
     public init(year: Int, month: Int, day: Int) {
         self.year = year
@@ -110,45 +115,93 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
         self.day = day
     }
 
-    /// `2027-02-05`.
+    /// `2027-02-05`; nil for anything else, including days that do not exist (2027-02-30).
     public init?(_ text: String) {
         let parts = text.split(separator: "-")
-        guard parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+        guard parts.count == 3, parts[0].count == 4, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
             (1...12).contains(month), (1...31).contains(day)
         else { return nil }
         self.init(year: year, month: month, day: day)
-        guard Day(date, calendar: .vietnam) == self else { return nil }  // 2027-02-30 is no day
+        guard Day(daysSinceEpoch: daysSinceEpoch) == self else { return nil }
     }
 
-    public init(_ date: Date, calendar: Calendar = .vietnam) {
-        let components = calendar.dateComponents([.year, .month, .day], from: date)
-        self.init(year: components.year!, month: components.month!, day: components.day!)
+    public init(_ date: Date) {
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down)) + Day.utcOffset
+        self.init(daysSinceEpoch: Int((Double(seconds) / 86_400).rounded(.down)))
+    }
+
+    /// The day `days` after 1970-01-01 (Howard Hinnant's civil-from-days).
+    public init(daysSinceEpoch days: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        self.init(year: yoe + era * 400 + (month <= 2 ? 1 : 0), month: month, day: day)
+    }
+
+    /// Days since 1970-01-01 (days-from-civil).
+    public var daysSinceEpoch: Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
     }
 
     /// Midnight at the start of the day, in Vietnam.
     public var date: Date {
-        Calendar.vietnam.date(from: DateComponents(year: year, month: month, day: day))!
+        Date(timeIntervalSince1970: TimeInterval(daysSinceEpoch * 86_400 - Day.utcOffset))
     }
 
     /// The last second of the day: a loan due on a day may come back until it ends.
     public var endOfDay: Date { date.addingTimeInterval(86_399) }
 
-    public func adding(days: Int) -> Day {
-        Day(Calendar.vietnam.date(byAdding: .day, value: days, to: date)!)
-    }
+    public func adding(days: Int) -> Day { Day(daysSinceEpoch: daysSinceEpoch + days) }
 
-    /// 1 = Sunday … 7 = Saturday.
-    public var weekday: Int { Calendar.vietnam.component(.weekday, from: date) }
+    /// 1 = Sunday … 7 = Saturday (1970-01-01 was a Thursday).
+    public var weekday: Int { ((daysSinceEpoch + 4) % 7 + 7) % 7 + 1 }
 
     public static func < (lhs: Day, rhs: Day) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }
 
-    public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+    public var description: String {
+        Day.pad(year, 4) + "-" + Day.pad(month, 2) + "-" + Day.pad(day, 2)
+    }
+
+    static func pad(_ value: Int, _ width: Int) -> String {
+        let digits = String(value)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    }
 
     /// Whole days from `self` to `other` (positive when `other` is later).
-    public func days(until other: Day) -> Int {
-        Calendar.vietnam.dateComponents([.day], from: date, to: other.date).day ?? 0
+    public func days(until other: Day) -> Int { other.daysSinceEpoch - daysSinceEpoch }
+}
+
+/// Timestamps as the store keeps them: UTC, `2026-11-21T09:00:00Z`, sortable as text.
+public enum Timestamp {
+    public static func format(_ date: Date) -> String {
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        let days = Int((Double(seconds) / 86_400).rounded(.down))
+        let rest = seconds - days * 86_400
+        return Day(daysSinceEpoch: days).description + "T" + Day.pad(rest / 3600, 2) + ":" + Day.pad(rest % 3600 / 60, 2) + ":"
+            + Day.pad(rest % 60, 2) + "Z"
+    }
+
+    public static func parse(_ text: String) -> Date? {
+        let utf8 = Array(text.utf8)
+        guard utf8.count == 20, utf8[10] == UInt8(ascii: "T"), utf8[19] == UInt8(ascii: "Z"),
+            let day = Day(String(decoding: utf8[0..<10], as: UTF8.self)),
+            let hours = Int(String(decoding: utf8[11..<13], as: UTF8.self)),
+            let minutes = Int(String(decoding: utf8[14..<16], as: UTF8.self)),
+            let seconds = Int(String(decoding: utf8[17..<19], as: UTF8.self))
+        else { return nil }
+        return Date(timeIntervalSince1970: TimeInterval(day.daysSinceEpoch * 86_400 + hours * 3600 + minutes * 60 + seconds))
     }
 }
 

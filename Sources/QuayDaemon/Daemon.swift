@@ -89,6 +89,7 @@ public enum Daemon {
             .init(service: server, successTerminationBehavior: .gracefullyShutdownGroup,
                   failureTerminationBehavior: .gracefullyShutdownGroup),
             .init(service: ConfigReloader(signals: hangups, state: state, notifier: notifier, logger: logger)),
+            .init(service: Checkpointer(state: state, logger: logger)),
         ]
         if let interval = watchdogInterval(environment: environment) {
             services.append(.init(service: Watchdog(interval: interval, state: state, notifier: notifier, logger: logger)))

@@ -72,3 +72,28 @@ final class Watchdog: Service {
         }
     }
 }
+
+/// Runs WAL checkpoints in the background, off the request path: commits never checkpoint
+/// (wal_autocheckpoint is off), so a checkout's latency does not depend on the WAL's size.
+final class Checkpointer: Service {
+    private let state: DaemonState
+    private let interval: Duration
+    private let logger: Logger
+
+    init(state: DaemonState, interval: Duration = .seconds(1), logger: Logger) {
+        self.state = state
+        self.interval = interval
+        self.logger = logger
+    }
+
+    func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }
+            do {
+                try await state.database.checkpoint()
+            } catch {
+                logger.warning("WAL checkpoint failed", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+}

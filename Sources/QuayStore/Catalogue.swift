@@ -174,8 +174,4 @@ extension QuayDatabase {
 }
 
 /// Timestamps as stored: ISO 8601 in UTC, sortable as text.
-enum Timestamps {
-    static func format(_ date: Date) -> String {
-        date.formatted(.iso8601)
-    }
-}
+typealias Timestamps = Timestamp

@@ -281,9 +281,3 @@ extension QuayDatabase {
         }
     }
 }
-
-extension Timestamps {
-    static func parse(_ text: String) -> Date? {
-        try? Date(text, strategy: .iso8601)
-    }
-}

@@ -24,6 +24,9 @@ public final class QuayDatabase: Sendable {
     public let path: String
     public let synchronous: Synchronous
     let pool: DatabasePool
+    /// A connection of its own for WAL checkpoints, so they never run inside a commit on the
+    /// request path and never wait for the writer (SPEC §14).
+    let checkpointer: DatabaseQueue
 
     /// Opens (creating if needed) the database at `path` and migrates it.
     public init(path: String, synchronous: Synchronous = .full) throws {
@@ -39,10 +42,15 @@ public final class QuayDatabase: Sendable {
         let pragma = "PRAGMA synchronous = \(synchronous.rawValue)"  // a fixed enum value, not input
         configuration.prepareDatabase { db in
             try db.execute(sql: pragma)
+            // No checkpoint at commit time: `checkpoint()` does it from its own connection.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try Schema.migrator.migrate(pool)
+            var checkpointConfiguration = Configuration()
+            checkpointConfiguration.busyMode = .timeout(5)
+            checkpointer = try DatabaseQueue(path: path, configuration: checkpointConfiguration)
         } catch {
             throw StoreError(code: "database_unavailable", reason: "\(path): \(error)")
         }
@@ -86,8 +94,25 @@ public final class QuayDatabase: Sendable {
             migrations: migrations)
     }
 
+    /// A write transaction with the raw GRDB connection: for benchmark data sets only.
+    public func rawWriteForBenchmarks(_ body: @escaping @Sendable (Database) throws -> Void) async throws {
+        try await pool.write(body)
+    }
+
+    /// Copies committed pages from the WAL into the database without blocking writers or
+    /// readers (a PASSIVE checkpoint); the daemon calls it in the background. Returns the WAL
+    /// pages and the pages checkpointed.
+    @discardableResult
+    public func checkpoint() async throws -> (walPages: Int, checkpointed: Int) {
+        try await checkpointer.writeWithoutTransaction { db in
+            let row = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)")
+            return (row?[1] ?? 0, row?[2] ?? 0)
+        }
+    }
+
     /// Checkpoints the WAL and closes every connection; the file is consistent afterwards.
     public func close() throws {
+        try checkpointer.close()
         try pool.writeWithoutTransaction { db in
             _ = try db.checkpoint(.truncate)
         }

@@ -11,12 +11,15 @@ import Glibc
 
 // `make bench`: the SPEC §14 benchmarks that exist so far, each printed beside a floor
 // measured in the same run, so the ratio holds on any machine. Usage:
-//   quay-bench --bin .build/release [--iterations N]
+//   quay-bench --bin .build/release [--iterations N] [--items N] [--patrons N] [--past-loans N] [--pairs N]
 
 struct Options {
     var bin = ".build/release"
     var iterations = 20_000
     var items = 1_000_000
+    var patrons = 200_000
+    var pastLoans = 5_000_000
+    var pairs = 3000
 
     init(_ arguments: [String]) {
         var rest = arguments[...]
@@ -25,6 +28,9 @@ struct Options {
             case "--bin": bin = rest.popFirst() ?? bin
             case "--iterations": iterations = Int(rest.popFirst() ?? "") ?? iterations
             case "--items": items = Int(rest.popFirst() ?? "") ?? items
+            case "--patrons": patrons = Int(rest.popFirst() ?? "") ?? patrons
+            case "--past-loans": pastLoans = Int(rest.popFirst() ?? "") ?? pastLoans
+            case "--pairs": pairs = Int(rest.popFirst() ?? "") ?? pairs
             default:
                 FileHandle.standardError.write(Data("quay-bench: unknown flag \(flag)\n".utf8))
                 exit(2)
@@ -117,12 +123,13 @@ func startEchoServer(path: String) -> Thread {
     return thread
 }
 
-func startDaemon(bin: String, directory: String) throws -> Process {
+func startDaemon(bin: String, directory: String, synchronous: String = "full") throws -> Process {
     let config = """
         [school]
         name = "Trường Benchmark"
         [database]
         path = "\(directory)/quay.sqlite"
+        synchronous = "\(synchronous)"
         [socket]
         path = "\(directory)/quay.sock"
         [log]
@@ -146,44 +153,240 @@ func startDaemon(bin: String, directory: String) throws -> Process {
 
 func format(_ value: Double) -> String { String(format: "%8.1f", value) }
 
+
+/// Patrons and past loans straight in SQL (set-up, not measured): pupils HS0000001…, loans
+/// spread over five school years, all returned.
+func generatePeopleAndHistory(path: String, patrons: Int, pastLoans: Int, items: Int) async throws -> Double {
+    let start = now()
+    let database = try QuayDatabase(path: path, synchronous: .normal)
+    try await database.rawWriteForBenchmarks { db in
+        try db.execute(
+            sql: """
+                WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < ?)
+                INSERT INTO patron (card, full_name, name_sort_key, kind, school_year, created_at)
+                SELECT printf('HS%07d', x), 'Học sinh ' || x, CAST(printf('%08d', x) AS BLOB), 'pupil', '2026-2027',
+                    '2026-09-01T00:00:00Z'
+                FROM n
+                """,
+            arguments: [patrons])
+        try db.execute(
+            sql: """
+                WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < ?)
+                INSERT INTO loan (item_id, patron_id, kind, loaned_at, due_at, returned_at)
+                SELECT (x * 7919) % ? + 1, (x * 104729) % ? + 1, 'normal',
+                    strftime('%Y-%m-%dT%H:%M:%SZ', '2021-09-01', '+' || (x % 1800) || ' days'),
+                    strftime('%Y-%m-%dT%H:%M:%SZ', '2021-09-01', '+' || (x % 1800 + 14) || ' days'),
+                    strftime('%Y-%m-%dT%H:%M:%SZ', '2021-09-01', '+' || (x % 1800 + 10) || ' days')
+                FROM n
+                """,
+            arguments: [pastLoans, items, patrons])
+    }
+    _ = try await database.checkpoint()
+    try database.close()
+    return Double(now() - start) / 1e9
+}
+
+func barcode(_ number: Int) -> String { String(format: "STK.%06d", number) }
+func card(_ number: Int) -> String { String(format: "HS%07d", number) }
+
+struct PairSamples {
+    var checkout: Samples
+    var checkin: Samples
+}
+
+/// `pairs` checkouts to random pupils of random copies from `pool`, each returned at once.
+func storePairs(path: String, synchronous: Synchronous, pairs: Int, pool: ClosedRange<Int>, patrons: Int) async throws -> PairSamples {
+    let database = try QuayDatabase(path: path, synchronous: synchronous)
+    let settings = CirculationSettings()
+    var out: [UInt64] = []
+    var back: [UInt64] = []
+    for index in 0..<(pairs + 200) {
+        let item = barcode(Int.random(in: pool))
+        let who = card(Int.random(in: 1...patrons))
+        let date = Date()
+        var start = now()
+        _ = try await database.checkout(.card(who), scanned: item, settings: settings, at: date)
+        let lent = now() - start
+        start = now()
+        _ = try await database.checkin(scanned: item, at: date)
+        if index >= 200 {
+            out.append(lent)
+            back.append(now() - start)
+        }
+        if index % 500 == 0 { _ = try await database.checkpoint() }
+    }
+    try database.close()
+    return PairSamples(checkout: Samples(out), checkin: Samples(back))
+}
+
+func rawPairs(path: String, synchronous: Synchronous, pairs: Int, pool: ClosedRange<Int>, patrons: Int) -> PairSamples {
+    let raw = RawSQLite(path: path, synchronous: synchronous.rawValue)
+    var out: [UInt64] = []
+    var back: [UInt64] = []
+    for index in 0..<(pairs + 200) {
+        let item = barcode(Int.random(in: pool))
+        let who = card(Int.random(in: 1...patrons))
+        var start = now()
+        raw.checkout(card: who, barcode: item, now: "2026-11-21T09:00:00Z", due: "2026-12-05T16:59:59Z")
+        let lent = now() - start
+        start = now()
+        raw.checkin(barcode: item, now: "2026-11-21T09:00:01Z")
+        if index >= 200 {
+            out.append(lent)
+            back.append(now() - start)
+        }
+        if index % 500 == 0 { raw.exec("PRAGMA wal_checkpoint(PASSIVE)") }
+    }
+    return PairSamples(checkout: Samples(out), checkin: Samples(back))
+}
+
+func row(_ name: String, _ samples: Samples, _ note: String = "") -> String {
+    name.padding(toLength: 40, withPad: " ", startingAt: 0)
+        + "\(format(samples.median)) \(format(samples.p99)) \(format(samples.p999))   \(note)"
+}
+
+func verdict(_ ok: Bool) -> String { ok ? "meets" : "MISSES" }
+
 let options = Options(Array(CommandLine.arguments.dropFirst()))
 let directory = FileManager.default.temporaryDirectory.appendingPathComponent("quay-bench-\(getpid())").path
 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(atPath: directory) }
+let databasePath = "\(directory)/quay.sqlite"
+func report(_ line: String) {
+    print(line)
+}
 
+// 1. Socket floors.
 let pingLine = Array(#"{"v":1,"id":1,"op":"ping"}"#.utf8) + [10]
-
 let echoPath = "\(directory)/echo.sock"
 let echoThread = startEchoServer(path: echoPath)
 let echo = try roundTrips(try QuayConnection(path: echoPath), line: pingLine, iterations: options.iterations, verify: false)
 
-let generation = try await generateCatalogue(path: "\(directory)/quay.sqlite", items: options.items)
+// 2. The data set.
+let catalogueSeconds = try await generateCatalogue(path: databasePath, items: options.items)
+let historySeconds = try await generatePeopleAndHistory(
+    path: databasePath, patrons: options.patrons, pastLoans: options.pastLoans, items: options.items)
+report("quay-bench: \(options.items) copies, \(options.patrons) patrons, \(options.pastLoans) past loans; times in µs")
+report(String(format: "data set: catalogue %.1f s (store), patrons and loan history %.1f s (SQL)", catalogueSeconds, historySeconds))
+report("benchmark".padding(toLength: 40, withPad: " ", startingAt: 0) + "  median      p99    p99.9   ratio")
+
+// Copies: the random pool, 2,000 for a class's corner library, 4,000 for pipelining.
+let pool = 1...(options.items - 10_000)
+let classCopies = (options.items - 9_999)...(options.items - 8_000)
+let pipelineCopies = (options.items - 6_000)...(options.items - 2_001)
+
+// 3. Store against raw SQLite, FULL and NORMAL.
+var storeFull: PairSamples? = nil
+var rawFull: PairSamples? = nil
+for synchronous in [Synchronous.full, .normal] {
+    let store = try await storePairs(path: databasePath, synchronous: synchronous, pairs: options.pairs, pool: pool, patrons: options.patrons)
+    let raw = rawPairs(path: databasePath, synchronous: synchronous, pairs: options.pairs, pool: pool, patrons: options.patrons)
+    if synchronous == .full {
+        storeFull = store
+        rawFull = raw
+    }
+    let name = synchronous.rawValue
+    report(row("raw SQLite checkout (\(name))", raw.checkout))
+    let checkoutMedian = store.checkout.median / raw.checkout.median
+    let checkoutP99 = store.checkout.p99 / raw.checkout.p99
+    report(row("store checkout (\(name))", store.checkout,
+        String(format: "%.2f× / %.2f× raw (target ≤ 1.3 / 1.5: %@); p99.9 %.1f× median (≤ 5: %@)", checkoutMedian, checkoutP99,
+            verdict(checkoutMedian <= 1.3 && checkoutP99 <= 1.5), store.checkout.p999 / store.checkout.median,
+            verdict(store.checkout.p999 <= 5 * store.checkout.median))))
+    report(row("raw SQLite checkin (\(name))", raw.checkin))
+    let checkinMedian = store.checkin.median / raw.checkin.median
+    let checkinP99 = store.checkin.p99 / raw.checkin.p99
+    report(row("store checkin (\(name))", store.checkin,
+        String(format: "%.2f× / %.2f× raw (target ≤ 1.3 / 1.5: %@)", checkinMedian, checkinP99, verdict(checkinMedian <= 1.3 && checkinP99 <= 1.5))))
+}
+
+// 4. A class holding 2,000 loans against a pupil holding none.
+do {
+    let database = try QuayDatabase(path: databasePath, synchronous: .full)
+    let settings = CirculationSettings()
+    _ = try await database.addClass(name: "9Z", schoolYear: "2026-2027", grade: 9, homeroomTeacher: nil)
+    for number in classCopies {
+        _ = try await database.checkout(.class(name: "9Z", schoolYear: "2026-2027"), scanned: barcode(number), settings: settings, at: Date())
+    }
+    var classSamples: [UInt64] = []
+    var pupilSamples: [UInt64] = []
+    let fresh = card(options.patrons)  // never drawn as a borrower above with any certainty
+    for index in 0..<1200 {
+        let item = barcode(Int.random(in: pool))
+        let borrower: Borrower = index % 2 == 0 ? .class(name: "9Z", schoolYear: "2026-2027") : .card(fresh)
+        let start = now()
+        _ = try await database.checkout(borrower, scanned: item, settings: settings, at: Date())
+        let elapsed = now() - start
+        _ = try await database.checkin(scanned: item, at: Date())
+        if index >= 200 {
+            if index % 2 == 0 { classSamples.append(elapsed) } else { pupilSamples.append(elapsed) }
+        }
+    }
+    _ = try await database.checkpoint()
+    try database.close()
+    let holding = Samples(classSamples)
+    let none = Samples(pupilSamples)
+    report(row("checkout, pupil holding 0 loans", none))
+    report(row("checkout, class holding 2,000 loans", holding,
+        String(format: "%.2f× the pupil (median)", holding.median / none.median)))
+}
+
+// 5. Through the daemon: look-ups, checkout round trips, pipelining, intake.
 let daemon = try startDaemon(bin: options.bin, directory: directory)
 let connection = try QuayConnection(path: "\(directory)/quay.sock")
 let ping = try roundTrips(connection, line: pingLine, iterations: options.iterations)
+report(row("floor: raw Unix-socket echo", echo))
+report(row("ping round trip (quayd)", ping, String(format: "%.2f× / %.2f× the echo floor", ping.median / echo.median, ping.p99 / echo.p99)))
 
-// Barcode look-up of random copies among all of them.
 var generator = SystemRandomNumberGenerator()
-let lookups = try roundTrips(connection, iterations: min(options.iterations, 20_000)) { _ in
-    let number = Int.random(in: 1...options.items, using: &generator)
-    return Array(#"{"v":1,"id":1,"op":"item.show","args":{"barcode":"STK.\#(String(format: "%06d", number))"}}"#.utf8) + [10]
+let lookups = try roundTrips(connection, iterations: min(options.iterations, 10_000)) { _ in
+    Array(#"{"v":1,"id":1,"op":"item.show","args":{"barcode":"\#(barcode(Int.random(in: 1...options.items, using: &generator)))"}}"#.utf8) + [10]
 }
+report(row("item.show, random of \(options.items)", lookups, String(format: "%.2f× the ping round trip", lookups.median / ping.median)))
 
-// Intakes of 1,000 copies into the full database, over the socket, synchronous=FULL.
+var socketCheckouts: [UInt64] = []
+for index in 0..<(options.pairs / 2 + 100) {
+    let item = barcode(Int.random(in: pool))
+    let out = Array(#"{"v":1,"id":1,"op":"loan.checkout","args":{"patron":"\#(card(Int.random(in: 1...options.patrons)))","item":"\#(item)"}}"#.utf8) + [10]
+    let start = now()
+    try connection.send(out)
+    guard let reply = try connection.readLine(), reply.starts(with: Array(#"{"id":1,"ok":true"#.utf8)) else {
+        FileHandle.standardError.write(Data("quay-bench: checkout refused\n".utf8))
+        exit(1)
+    }
+    if index >= 100 { socketCheckouts.append(now() - start) }
+    try connection.send(Array(#"{"v":1,"id":2,"op":"loan.checkin","args":{"item":"\#(item)"}}"#.utf8) + [10])
+    _ = try connection.readLine()
+}
+let socketCheckout = Samples(socketCheckouts)
+let socketTarget = (storeFull!.checkout.median + echo.median) * 1.5
+report(row("checkout round trip (quayd, FULL)", socketCheckout,
+    String(format: "target ≤ (store %.0f + echo %.0f) × 1.5 = %.0f: %@", storeFull!.checkout.median, echo.median, socketTarget,
+        verdict(socketCheckout.median <= socketTarget))))
+
+// Pipelined: 4,000 checkouts to one class written in one go, replies read as they come.
+let pipelined = Array(pipelineCopies)
+let batch: [UInt8] = pipelined.enumerated().flatMap { index, number in
+    Array(#"{"v":1,"id":\#(index),"op":"loan.checkout","args":{"class":"9Z","school_year":"2026-2027","item":"\#(barcode(number))"}}"#.utf8) + [10]
+}
+let pipeStart = now()
+let writer = Thread { try? connection.send(batch) }
+writer.start()
+var pipelinedOK = 0
+for _ in pipelined {
+    if let reply = try connection.readLine(), String(decoding: reply, as: UTF8.self).contains("\"ok\":true") {
+        pipelinedOK += 1
+    }
+}
+let pipeSeconds = Double(now() - pipeStart) / 1e9
+let pipeRate = Double(pipelined.count) / pipeSeconds
+let rawRate = 1e6 / rawFull!.checkout.median
+report(String(format: "pipelined checkouts (quayd, FULL): %d in %.2f s = %.0f/s; raw SQLite single-thread %.0f/s; %.0f%% (target ≥ 90%%: %@)",
+    pipelinedOK, pipeSeconds, pipeRate, rawRate, 100 * pipeRate / rawRate, verdict(pipeRate >= 0.9 * rawRate)))
+
 let intakeLine = Array(#"{"v":1,"id":1,"op":"intake","args":{"register":"SGK","copies":1000,"title":"Tiếng Việt 6","authors":["Bùi Mạnh Hùng"],"class_number":"372.6 B-H"}}"#.utf8) + [10]
-let intakes = try roundTrips(connection, iterations: 30, warmUp: 3) { _ in intakeLine }
+let intakes = try roundTrips(connection, iterations: 20, warmUp: 2) { _ in intakeLine }
+report(row("intake of 1,000 copies (quayd, FULL)", intakes, String(format: "%.1f µs a copy", intakes.median / 1000)))
 daemon.terminate()
 daemon.waitUntilExit()
-
-func row(_ name: String, _ samples: Samples, _ note: String = "") -> String {
-    name.padding(toLength: 34, withPad: " ", startingAt: 0)
-        + "\(format(samples.median)) \(format(samples.p99)) \(format(samples.p999))   \(note)"
-}
-
-print("quay-bench: \(options.iterations) round trips each; \(options.items) copies in the catalogue; times in µs")
-print("benchmark".padding(toLength: 34, withPad: " ", startingAt: 0) + "  median      p99    p99.9   ratio")
-print(row("floor: raw Unix-socket echo", echo))
-print(row("ping round trip (quayd)", ping, String(format: "%.2f× / %.2f× the echo floor (median / p99)", ping.median / echo.median, ping.p99 / echo.p99)))
-print(row("item.show, random of \(options.items)", lookups, String(format: "%.2f× the ping round trip (median)", lookups.median / ping.median)))
-print(row("intake of 1,000 copies", intakes, String(format: "%.1f µs a copy (median)", intakes.median / 1000)))
-print(String(format: "catalogue generation: %d copies in %.1f s (store, synchronous=NORMAL)", options.items, generation))
+_ = echoThread

@@ -104,3 +104,33 @@ import Testing
         #expect(CirculationRules.overdueDays(due: Day("2026-11-30")!, returned: Day("2026-11-21")!) == 0)
     }
 }
+
+@Suite struct DayArithmeticTests {
+    @Test func agreesWithFoundationsCalendarOverCenturies() {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 7 * 3600)!
+        var date = Date(timeIntervalSince1970: -2_208_988_800)  // 1900-01-01
+        for _ in 0..<3000 {
+            let components = calendar.dateComponents([.year, .month, .day, .weekday], from: date)
+            let day = Day(date)
+            #expect(day == Day(year: components.year!, month: components.month!, day: components.day!))
+            #expect(day.weekday == components.weekday!)
+            #expect(Day(daysSinceEpoch: day.daysSinceEpoch) == day)
+            date.addTimeInterval(86_400 * 47 + 3_617)
+        }
+    }
+
+    @Test func vietnamIsSevenHoursAhead() {
+        // 2026-11-20T17:30:00Z is already the 21st in Hà Nội.
+        #expect(Day(Date(timeIntervalSince1970: 1_795_195_800)) == Day("2026-11-21"))
+        #expect(Day("2026-11-21")!.date == Date(timeIntervalSince1970: 1_795_194_000))
+    }
+
+    @Test func timestampsRoundTrip() {
+        let date = Date(timeIntervalSince1970: 1_795_195_800)
+        #expect(Timestamp.format(date) == "2026-11-20T17:30:00Z")
+        #expect(Timestamp.parse("2026-11-20T17:30:00Z") == date)
+        #expect(Timestamp.parse("2026-11-20 17:30:00") == nil)
+        #expect(Timestamp.format(Date(timeIntervalSince1970: -1)) == "1969-12-31T23:59:59Z")
+    }
+}

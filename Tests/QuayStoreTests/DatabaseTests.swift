@@ -1,4 +1,5 @@
 import Foundation
+import QuayCore
 import QuayStore
 import Testing
 
@@ -38,5 +39,19 @@ import Testing
             atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try Data(repeating: 0x42, count: 8192).write(to: URL(fileURLWithPath: path))
         #expect(throws: StoreError.self) { try QuayDatabase(path: path) }
+    }
+}
+
+@Suite struct CheckpointTests {
+    @Test func commitsLeaveTheWALToTheBackgroundCheckpoint() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("quay-wal-\(UUID().uuidString)/q.sqlite").path
+        let database = try QuayDatabase(path: path)
+        _ = try await database.intake(
+            Intake(registerCode: "STK", copies: 5000, record: NewRecord(title: "Sách"), receivedOn: "2026-11-20"), at: Date())
+        let walSize = { ((try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size] as? NSNumber)?.intValue ?? 0 }
+        #expect(walSize() > 0)
+        let (walPages, checkpointed) = try await database.checkpoint()
+        #expect(walPages > 0 && checkpointed == walPages)
+        try database.close()
     }
 }
