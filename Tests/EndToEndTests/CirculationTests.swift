@@ -48,6 +48,27 @@ import Glibc
         #expect(taken.status == 1 && taken.stderr.contains("[item_on_loan]"))
     }
 
+    @Test func twoClientsLendingTheSameItemAtOnceMakeOneLoan() throws {
+        let daemon = try DaemonHarness()
+        try prepare(daemon)
+        let quay = binDirectory.appendingPathComponent("quay").path
+        for round in 1...5 {
+            let item = "STK.00000\(round)"
+            let outputs = (0..<2).map { daemon.directory.appendingPathComponent("race\(round)-\($0)").path }
+            let clients = try zip(["HS000001", "HS000002"], outputs).map { card, output in
+                try ChildProcess(
+                    quay, ["--socket", daemon.socketPath, "checkout", "--patron", card, item, "--json"],
+                    environment: ProcessInfo.processInfo.environment, stdout: output, stderr: output + ".err")
+            }
+            let statuses = clients.map { $0.wait(timeout: 20) }
+            #expect(statuses.sorted { ($0 ?? -1) < ($1 ?? -1) } == [0, 1], "round \(round): \(statuses)")
+            let refused = try outputs.map { try String(contentsOfFile: $0, encoding: .utf8) }.filter { $0.contains("\"ok\":false") }
+            #expect(refused.count == 1 && refused[0].contains("item_on_loan"))
+        }
+        let loans = try daemon.quay(["status", "--json"])
+        #expect(loans.stdout.contains("\"loan\":5"))
+    }
+
     @Test func overdueLoansAreListedByClass() throws {
         let daemon = try DaemonHarness()
         try prepare(daemon)
