@@ -18,34 +18,39 @@ static int fill_address(const char *path, struct sockaddr_un *address, socklen_t
     return 0;
 }
 
+/// A close-on-exec Unix socket of `type` and the address of `path`; the fd or -errno.
+static int open_socket(const char *path, int type, struct sockaddr_un *address, socklen_t *length) {
+    int rc = fill_address(path, address, length);
+    if (rc < 0) return rc;
+    int fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+    return fd < 0 ? -errno : fd;
+}
+
+/// Closes `fd` and returns -errno as it was before the close.
+static int fail_closing(int fd) {
+    int saved = errno;
+    close(fd);
+    return -saved;
+}
+
 int quay_unix_connect(const char *path) {
     struct sockaddr_un address;
     socklen_t length;
-    int rc = fill_address(path, &address, &length);
-    if (rc < 0) return rc;
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) return -errno;
+    int fd = open_socket(path, SOCK_STREAM, &address, &length);
+    if (fd < 0) return fd;
     for (;;) {
         if (connect(fd, (struct sockaddr *)&address, length) == 0) return fd;
         if (errno == EINTR) continue;
-        int saved = errno;
-        close(fd);
-        return -saved;
+        return fail_closing(fd);
     }
 }
 
 int quay_unix_listen(const char *path, int backlog) {
     struct sockaddr_un address;
     socklen_t length;
-    int rc = fill_address(path, &address, &length);
-    if (rc < 0) return rc;
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) return -errno;
-    if (bind(fd, (struct sockaddr *)&address, length) != 0 || listen(fd, backlog) != 0) {
-        int saved = errno;
-        close(fd);
-        return -saved;
-    }
+    int fd = open_socket(path, SOCK_STREAM, &address, &length);
+    if (fd < 0) return fd;
+    if (bind(fd, (struct sockaddr *)&address, length) != 0 || listen(fd, backlog) != 0) return fail_closing(fd);
     return fd;
 }
 
@@ -62,10 +67,8 @@ int quay_peer_credentials(int fd, pid_t *pid, uid_t *uid, gid_t *gid) {
 int quay_notify_datagram(const char *path, const char *message) {
     struct sockaddr_un address;
     socklen_t length;
-    int rc = fill_address(path, &address, &length);
-    if (rc < 0) return rc;
-    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) return -errno;
+    int fd = open_socket(path, SOCK_DGRAM, &address, &length);
+    if (fd < 0) return fd;
     ssize_t sent;
     do {
         sent = sendto(fd, message, strlen(message), MSG_NOSIGNAL, (struct sockaddr *)&address, length);
@@ -78,15 +81,9 @@ int quay_notify_datagram(const char *path, const char *message) {
 int quay_unix_datagram_bind(const char *path) {
     struct sockaddr_un address;
     socklen_t length;
-    int rc = fill_address(path, &address, &length);
-    if (rc < 0) return rc;
-    int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) return -errno;
-    if (bind(fd, (struct sockaddr *)&address, length) != 0) {
-        int saved = errno;
-        close(fd);
-        return -saved;
-    }
+    int fd = open_socket(path, SOCK_DGRAM, &address, &length);
+    if (fd < 0) return fd;
+    if (bind(fd, (struct sockaddr *)&address, length) != 0) return fail_closing(fd);
     return fd;
 }
 

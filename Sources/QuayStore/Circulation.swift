@@ -83,10 +83,9 @@ extension QuayDatabase {
                 arguments: [accession.prefix, accession.number])
         }
         guard let row else { throw StoreError(code: "unknown_item", reason: scanned) }
-        let register = Register(code: "", name: "", prefix: row["prefix"], separator: row["separator"], width: row["width"], nextNumber: 0)
         return ItemRow(
             id: row["id"], status: row["status"], material: MaterialKind(rawValue: row["kind"]) ?? .other,
-            title: row["title"], barcode: row["barcode"], accession: register.format(row["number"]))
+            title: row["title"], barcode: row["barcode"], accession: Self.accession(row))
     }
 
     /// Lends a copy to a borrower, or renews it when the borrower already holds it — one
@@ -270,10 +269,9 @@ extension QuayDatabase {
                 arguments: arguments)
             let today = Day(now)
             return rows.map { row in
-                let register = Register(code: "", name: "", prefix: row["prefix"], separator: row["separator"], width: row["width"], nextNumber: 0)
                 let due = Day(Timestamps.parse(row["due_at"]) ?? now)
                 return LoanView(
-                    id: row["id"], accession: register.format(row["number"]), barcode: row["barcode"], title: row["title"],
+                    id: row["id"], accession: Self.accession(row), barcode: row["barcode"], title: row["title"],
                     card: row["card"], borrower: row["full_name"] ?? row["class_name"] ?? "", className: row["class_name"],
                     kind: row["kind"], loanedAt: row["loaned_at"], due: due.description, renewals: row["renewals"],
                     returnedAt: nil, overdueDays: CirculationRules.overdueDays(due: due, returned: today), renewed: false)

@@ -134,9 +134,8 @@ extension QuayDatabase {
         """
 
     static func unitView(_ row: Row) -> EquipmentUnitView {
-        let register = Register(code: "", name: "", prefix: row["prefix"], separator: row["separator"], width: row["width"], nextNumber: 0)
-        return EquipmentUnitView(
-            accession: register.format(row["number"]), barcode: row["barcode"], typeCode: row["type_code"], name: row["name"],
+        EquipmentUnitView(
+            accession: accession(row), barcode: row["barcode"], typeCode: row["type_code"], name: row["name"],
             condition: row["condition"], status: row["status"], room: row["room"])
     }
 

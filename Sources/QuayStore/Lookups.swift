@@ -13,13 +13,16 @@ extension QuayDatabase {
         JOIN register g ON g.code = i.register_code
         """
 
+    /// The printed accession number of a row that selected `number` and its register's
+    /// `prefix`, `separator` and `width`.
+    static func accession(_ row: Row) -> String {
+        Register(code: "", name: "", prefix: row["prefix"], separator: row["separator"], width: row["width"], nextNumber: 0)
+            .format(row["number"])
+    }
+
     static func itemView(_ row: Row) -> ItemView {
-        let register = Register(
-            code: row["register_code"], name: "", prefix: row["prefix"], separator: row["separator"], width: row["width"],
-            nextNumber: 0)
-        let number: Int64 = row["number"]
-        return ItemView(
-            accession: register.format(number), barcode: row["barcode"], register: register.code, number: number,
+        ItemView(
+            accession: accession(row), barcode: row["barcode"], register: row["register_code"], number: row["number"],
             status: row["status"], location: row["location"], recordID: row["record_id"], title: row["title"],
             authors: row["authors"], callNumber: row["call_number"], batchID: row["batch_id"],
             receivedOn: row["received_on"], source: row["source"])
