@@ -251,7 +251,7 @@ public struct SchoolCalendar: Sendable, Equatable {
 }
 
 /// Why a checkout, renewal or return is refused; each has its own protocol error code.
-public enum CirculationRefusal: String, Sendable, Error, CaseIterable {
+public enum CirculationRefusal: String, Sendable, Error {
     case borrowerBlocked = "borrower_blocked"
     case borrowerHasOverdue = "borrower_has_overdue"
     case notLoanable = "not_loanable"

@@ -75,7 +75,7 @@ extension QuayDatabase {
         guard (1...Intake.maxCopies).contains(intake.copies) else {
             throw StoreError(code: "invalid_argument", reason: "copies must be from 1 to \(Intake.maxCopies)")
         }
-        let createdAt = Timestamps.format(now)
+        let createdAt = Timestamp.format(now)
         return try await pool.write { db in
             guard let register = try Self.register(db, code: intake.registerCode) else {
                 throw StoreError(code: "unknown_register", reason: intake.registerCode)
@@ -172,6 +172,3 @@ extension QuayDatabase {
         }
     }
 }
-
-/// Timestamps as stored: ISO 8601 in UTC, sortable as text.
-typealias Timestamps = Timestamp

@@ -97,7 +97,7 @@ extension QuayDatabase {
             let who = try Self.borrower(db, borrower)
             let item = try Self.circulationItem(db, scanned: scanned)
             let rule = settings.policy.rule(for: who.kind, material: item.material)
-            let nowText = Timestamps.format(now)
+            let nowText = Timestamp.format(now)
             let open = try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT id, patron_id, class_id, renewals, loaned_at FROM loan WHERE item_id = ? AND returned_at IS NULL"),
                 arguments: [item.id])
@@ -133,7 +133,7 @@ extension QuayDatabase {
             case .success(.renew(let due)):
                 let loanID: Int64 = open!["id"]
                 try db.cachedStatement(sql: "UPDATE loan SET due_at = ?, renewals = renewals + 1 WHERE id = ?")
-                    .execute(arguments: [Timestamps.format(due.endOfDay), loanID])
+                    .execute(arguments: [Timestamp.format(due.endOfDay), loanID])
                 return LoanView(
                     id: loanID, accession: item.accession, barcode: item.barcode, title: item.title, card: who.card,
                     borrower: who.name, className: who.className, kind: Self.loanKind(who, rule), loanedAt: open!["loaned_at"],
@@ -142,7 +142,7 @@ extension QuayDatabase {
                 let kind = Self.loanKind(who, rule)
                 try db.cachedStatement(
                     sql: "INSERT INTO loan (item_id, patron_id, class_id, kind, loaned_at, due_at, desk) VALUES (?, ?, ?, ?, ?, ?, ?)"
-                ).execute(arguments: [item.id, who.patronID, who.classID, kind, nowText, Timestamps.format(due.endOfDay), desk])
+                ).execute(arguments: [item.id, who.patronID, who.classID, kind, nowText, Timestamp.format(due.endOfDay), desk])
                 let loanID = db.lastInsertedRowID
                 try db.cachedStatement(sql: "UPDATE item SET status = 'on_loan' WHERE id = ?").execute(arguments: [item.id])
                 try db.cachedStatement(
@@ -180,16 +180,16 @@ extension QuayDatabase {
                         """),
                 arguments: [item.id])
             else {
-                throw StoreError(code: "not_on_loan", reason: item.accession)
+                throw StoreError(code: CirculationRefusal.notOnLoan.rawValue, reason: item.accession)
             }
-            let nowText = Timestamps.format(now)
+            let nowText = Timestamp.format(now)
             let loanID: Int64 = open["id"]
             try db.cachedStatement(sql: "UPDATE loan SET returned_at = ? WHERE id = ?").execute(arguments: [nowText, loanID])
             try db.cachedStatement(sql: "UPDATE item SET status = 'available' WHERE id = ?").execute(arguments: [item.id])
             let key = (open["patron_id"] as Int64?).map { "p\($0)" } ?? "c\(open["class_id"] as Int64)"
             try db.cachedStatement(sql: "UPDATE open_loans SET count = count - 1 WHERE borrower = ? AND material = ?")
                 .execute(arguments: [key, item.material.rawValue])
-            let due = Day(Timestamps.parse(open["due_at"]) ?? now)
+            let due = Day(Timestamp.parse(open["due_at"]) ?? now)
             return LoanView(
                 id: loanID, accession: item.accession, barcode: item.barcode, title: item.title, card: open["card"],
                 borrower: open["full_name"] ?? open["class_name"] ?? "", className: open["class_name"], kind: open["kind"],
@@ -210,7 +210,7 @@ extension QuayDatabase {
                     """,
                 arguments: [item.id])
             else {
-                throw StoreError(code: "not_on_loan", reason: item.accession)
+                throw StoreError(code: CirculationRefusal.notOnLoan.rawValue, reason: item.accession)
             }
             if let card: String = row["card"] { return .card(card) }
             return .class(name: row["name"], schoolYear: row["school_year"])
@@ -219,7 +219,7 @@ extension QuayDatabase {
         // in its own transaction, so a return in between is seen.
         let loan = try await checkout(borrower, scanned: scanned, settings: settings, at: now)
         guard loan.renewed else {
-            throw StoreError(code: "not_on_loan", reason: loan.accession)
+            throw StoreError(code: CirculationRefusal.notOnLoan.rawValue, reason: loan.accession)
         }
         return loan
     }
@@ -233,7 +233,7 @@ extension QuayDatabase {
         try await pool.read { db in
             var conditions = ["l.returned_at IS NULL"]
             var arguments: StatementArguments = []
-            let nowText = Timestamps.format(now)
+            let nowText = Timestamp.format(now)
             if overdueOnly {
                 conditions.append("l.due_at < ?")
                 arguments += [nowText]
@@ -269,7 +269,7 @@ extension QuayDatabase {
                 arguments: arguments)
             let today = Day(now)
             return rows.map { row in
-                let due = Day(Timestamps.parse(row["due_at"]) ?? now)
+                let due = Day(Timestamp.parse(row["due_at"]) ?? now)
                 return LoanView(
                     id: row["id"], accession: Self.accession(row), barcode: row["barcode"], title: row["title"],
                     card: row["card"], borrower: row["full_name"] ?? row["class_name"] ?? "", className: row["class_name"],

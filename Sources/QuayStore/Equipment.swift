@@ -39,7 +39,7 @@ public struct NewEquipment: Sendable, Equatable {
 }
 
 /// A lesson loan to record.
-public struct NewLesson: Sendable, Equatable {
+public struct NewLesson: Sendable {
     public var teacherCard: String
     public var className: String?
     public var schoolYear: String
@@ -65,14 +65,10 @@ public struct NewLesson: Sendable, Equatable {
         self.quantities = quantities
     }
 
-    public static func == (lhs: NewLesson, rhs: NewLesson) -> Bool {
-        lhs.teacherCard == rhs.teacherCard && lhs.units == rhs.units && lhs.date == rhs.date && lhs.period == rhs.period
-            && lhs.quantities.map(\.code) == rhs.quantities.map(\.code) && lhs.quantities.map(\.quantity) == rhs.quantities.map(\.quantity)
-    }
 }
 
 /// How a lesson's equipment came back.
-public struct LessonReturn: Sendable, Equatable {
+public struct LessonReturn: Sendable {
     /// Units and their condition: `good`, `damaged` or `lost`.
     public var units: [(barcode: String, condition: String)]
     /// Consumed and lost amounts per equipment code; the rest of the lent quantity is returned.
@@ -83,9 +79,6 @@ public struct LessonReturn: Sendable, Equatable {
         self.quantities = quantities
     }
 
-    public static func == (lhs: LessonReturn, rhs: LessonReturn) -> Bool {
-        lhs.units.map(\.barcode) == rhs.units.map(\.barcode) && lhs.units.map(\.condition) == rhs.units.map(\.condition)
-    }
 }
 
 extension QuayDatabase {
@@ -105,7 +98,7 @@ extension QuayDatabase {
                 arguments: [
                     equipment.code, equipment.name, VietnameseText.fold(equipment.name + " " + equipment.code), equipment.subject,
                     equipment.grades, equipment.unit, equipment.room, equipment.tracking, equipment.quantity, equipment.value,
-                    equipment.expiresOn, Timestamps.format(now),
+                    equipment.expiresOn, Timestamp.format(now),
                 ])
             if equipment.units > 0 {
                 guard let register = try Self.register(db, code: equipment.register) else {
@@ -189,7 +182,7 @@ extension QuayDatabase {
             }
             try db.execute(
                 sql: "INSERT INTO lesson (teacher_id, class_id, subject, lesson_date, period, title, loaned_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                arguments: [teacher["id"] as Int64, classID, lesson.subject, lesson.date, lesson.period, lesson.title, Timestamps.format(now)])
+                arguments: [teacher["id"] as Int64, classID, lesson.subject, lesson.date, lesson.period, lesson.title, Timestamp.format(now)])
             let lessonID = db.lastInsertedRowID
             for scanned in lesson.units {
                 guard let unit = try Row.fetchOne(db, sql: "SELECT id, status, barcode FROM equipment_unit WHERE barcode = ?", arguments: [scanned])
@@ -235,13 +228,13 @@ extension QuayDatabase {
                     db,
                     sql: "SELECT lu.lesson_id FROM lesson_unit lu JOIN equipment_unit u ON u.id = lu.unit_id WHERE u.barcode = ? AND lu.returned_at IS NULL",
                     arguments: [first.barcode])
-                if lessonID == nil { throw StoreError(code: "not_on_loan", reason: first.barcode) }
+                if lessonID == nil { throw StoreError(code: CirculationRefusal.notOnLoan.rawValue, reason: first.barcode) }
             }
             guard let lessonID, let open = try Row.fetchOne(db, sql: "SELECT returned_at FROM lesson WHERE id = ?", arguments: [lessonID]) else {
                 throw StoreError(code: "not_found", reason: "lesson \(id.map(String.init) ?? "?")")
             }
-            guard (open["returned_at"] as String?) == nil else { throw StoreError(code: "not_on_loan", reason: "lesson \(lessonID)") }
-            let nowText = Timestamps.format(now)
+            guard (open["returned_at"] as String?) == nil else { throw StoreError(code: CirculationRefusal.notOnLoan.rawValue, reason: "lesson \(lessonID)") }
+            let nowText = Timestamp.format(now)
             var conditions: [String: String] = [:]
             for (barcode, condition) in returned.units {
                 guard ["good", "damaged", "lost"].contains(condition) else {
@@ -255,7 +248,7 @@ extension QuayDatabase {
                 arguments: [lessonID])
             let lentBarcodes = Set(lent.map { $0["barcode"] as String })
             if let stranger = conditions.keys.first(where: { !lentBarcodes.contains($0) }) {
-                throw StoreError(code: "not_on_loan", reason: "\(stranger) is not lent in lesson \(lessonID)")
+                throw StoreError(code: CirculationRefusal.notOnLoan.rawValue, reason: "\(stranger) is not lent in lesson \(lessonID)")
             }
             for unit in lent {
                 let barcode: String = unit["barcode"]
@@ -275,7 +268,7 @@ extension QuayDatabase {
             let amounts = Dictionary(returned.quantities.map { ($0.code, ($0.consumed, $0.lost)) }, uniquingKeysWith: { $1 })
             let quantities = try Row.fetchAll(db, sql: "SELECT type_code, quantity FROM lesson_quantity WHERE lesson_id = ?", arguments: [lessonID])
             if let stranger = amounts.keys.first(where: { code in !quantities.contains { $0["type_code"] == code } }) {
-                throw StoreError(code: "not_on_loan", reason: "\(stranger) is not lent in lesson \(lessonID)")
+                throw StoreError(code: CirculationRefusal.notOnLoan.rawValue, reason: "\(stranger) is not lent in lesson \(lessonID)")
             }
             for row in quantities {
                 let code: String = row["type_code"]

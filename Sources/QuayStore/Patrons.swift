@@ -23,7 +23,7 @@ extension QuayDatabase {
     /// Adds a borrower; the class is created for the school year if it does not exist yet.
     public func addPatron(_ patron: NewPatron, at now: Date) async throws -> PatronView {
         try await pool.write { db in
-            try Self.insertPatron(db, patron, createdAt: Timestamps.format(now))
+            try Self.insertPatron(db, patron, createdAt: Timestamp.format(now))
             return try Self.patron(db, card: patron.card)!
         }
     }
@@ -138,7 +138,7 @@ extension QuayDatabase {
     public func importPatrons(_ rows: [(line: Int, patron: NewPatron)], at now: Date) async throws -> (
         imported: Int, rejected: [RejectedRow]
     ) {
-        let createdAt = Timestamps.format(now)
+        let createdAt = Timestamp.format(now)
         return try await pool.write { db in
             var imported = 0
             var rejected: [RejectedRow] = []

@@ -23,7 +23,10 @@ import Testing
         #expect(lent.status == 0, "\(lent.stderr)")
         #expect(lent.stdout.contains("Tiết 3 ngày "))
         #expect(lent.stdout.contains("Phạm Thị Hoa (GV0001), lớp 8A, Khoa học tự nhiên: Quan sát tế bào — đang mượn (số 1)"))
-        // Out with the teacher: nobody else can have them, and a pupil cannot borrow them.
+        // Out with the teacher: nobody else can have them, and a pupil cannot hold a lesson loan.
+        #expect(try daemon.quay(["patron", "add", "--card", "HS000001", "--name", "Lê Ư"]).status == 0)
+        let pupil = try daemon.quay(["lesson", "lend", "--teacher", "HS000001", "--period", "4", "TB.000004"])
+        #expect(pupil.status == 1 && pupil.stderr.contains("[invalid_argument]"))
         let again = try daemon.quay(["lesson", "lend", "--teacher", "GV0001", "--period", "4", "TB.000002"])
         #expect(again.status == 1 && again.stderr.contains("[item_on_loan]"))
         let tooMany = try daemon.quay(["lesson", "lend", "--teacher", "GV0001", "--period", "4", "ONGNGHIEM=41"])
@@ -40,7 +43,6 @@ import Testing
         #expect(stock.stdout.contains("\"quantity\":48"))
         let twice = try daemon.quay(["lesson", "return", "--lesson", "1"])
         #expect(twice.status == 1 && twice.stderr.contains("[not_on_loan]"))
-        // A book's checkout refuses equipment: it goes by lesson loans.
         let found = try daemon.quay(["equipment", "find", "kinh hien vi"])
         #expect(found.stdout.contains("KHV6"))
     }

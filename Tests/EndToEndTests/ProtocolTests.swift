@@ -65,20 +65,16 @@ import Glibc
         for _ in 0..<300 {
             idle.append(try QuayConnection(path: daemon.socketPath))
         }
-        // Every connection is either served or closed cleanly; none hangs.
+        // The 50 newest connections were never evicted: each is still served.
         var served = 0
-        var closed = 0
         for connection in idle.suffix(50) {
             if let line = try? connection.callRaw(op: "ping", args: Optional<Int>.none),
                 (try? object(line))?["ok"] == true
             {
                 served += 1
-            } else {
-                closed += 1
             }
         }
-        #expect(served + closed == 50)
-        #expect(served > 0)
+        #expect(served == 50)
         // A new client still gets in, and the daemon's memory stays bounded.
         let status = try daemon.quay(["status", "--json"])
         #expect(status.status == 0, "\(status.stderr)")
