@@ -24,6 +24,17 @@ let package = Package(
         .target(name: "QuayCodecs"),
         .target(name: "QuayProtocol", dependencies: ["QuayCore"]),
         .target(name: "CQuayShims"),
+        // The C libraries the labels use, from Debian packages (scripts/bootstrap installs them).
+        .systemLibrary(name: "CZint", path: "Sources/CZint", providers: [.apt(["libzint-dev"])]),
+        .systemLibrary(name: "CFreeType", path: "Sources/CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(
+            name: "QuayLabels",
+            dependencies: [
+                "QuayCore", "CZint", "CFreeType", "CZlib",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
         .target(name: "QuayClient", dependencies: ["QuayProtocol", "QuayCodecs", "CQuayShims"]),
         .target(
             name: "QuayStore",
@@ -35,7 +46,7 @@ let package = Package(
         .target(
             name: "QuayDaemon",
             dependencies: [
-                "QuayCore", "QuayCodecs", "QuayProtocol", "QuayStore", "CQuayShims",
+                "QuayCore", "QuayCodecs", "QuayProtocol", "QuayStore", "QuayLabels", "CQuayShims",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -70,8 +81,11 @@ let package = Package(
         .testTarget(name: "QuayCodecsTests", dependencies: ["QuayCodecs"]),
         .testTarget(name: "QuayProtocolTests", dependencies: ["QuayProtocol"]),
         .testTarget(name: "QuayStoreTests", dependencies: ["QuayStore"]),
+        // Spawning helper programs (zbarimg, quayd, quay) for the tests that need them.
+        .target(name: "QuayTestSupport", path: "Tests/QuayTestSupport"),
+        .testTarget(name: "QuayLabelsTests", dependencies: ["QuayLabels", "QuayTestSupport"]),
         .testTarget(name: "QuayDaemonTests", dependencies: ["QuayDaemon"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["QuayProtocol", "QuayClient"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["QuayProtocol", "QuayClient", "QuayTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

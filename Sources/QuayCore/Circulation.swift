@@ -174,6 +174,11 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
         Day.pad(year, 4) + "-" + Day.pad(month, 2) + "-" + Day.pad(day, 2)
     }
 
+    /// The day as Vietnamese text writes it: `dd/mm/yyyy` (SPEC §12).
+    public var vietnamese: String {
+        Day.pad(day, 2) + "/" + Day.pad(month, 2) + "/" + Day.pad(year, 4)
+    }
+
     static func pad(_ value: Int, _ width: Int) -> String {
         let digits = String(value)
         return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits

@@ -71,7 +71,7 @@ public enum Identifiers {
     }
 
     /// Code 39's 43 characters, in the order of their check values.
-    static let code39Characters = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-. $/+%")
+    public static let code39Characters = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-. $/+%")
 
     /// The mod-43 check character of a Code 39 text; nil if a character cannot be in Code 39.
     public static func code39CheckCharacter(_ text: String) -> Character? {

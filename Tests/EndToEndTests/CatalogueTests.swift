@@ -1,4 +1,5 @@
 import Foundation
+import QuayTestSupport
 import QuayClient
 import QuayProtocol
 import Testing

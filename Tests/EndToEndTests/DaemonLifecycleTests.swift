@@ -1,5 +1,6 @@
 import CQuayShims
 import Foundation
+import QuayTestSupport
 import QuayClient
 import QuayProtocol
 import Testing

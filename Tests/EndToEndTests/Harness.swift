@@ -1,5 +1,6 @@
 import CQuayShims
 import Foundation
+import QuayTestSupport
 import QuayClient
 import QuayProtocol
 import Testing
@@ -23,93 +24,6 @@ let binDirectory: URL = {
 
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent()
-
-struct CommandResult {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-}
-
-/// A child process started with posix_spawn and reaped with waitpid. Foundation's Process
-/// is not used: its shared SIGCHLD reaper was seen to miss an exit when several children
-/// end together, leaving a test waiting forever.
-final class ChildProcess {
-    let pid: pid_t
-    private(set) var exitStatus: Int32?
-
-    /// Starts `path`; its stdin is /dev/null, stdout and stderr go to the given files.
-    init(_ path: String, _ arguments: [String], environment: [String: String], stdout: String, stderr: String) throws {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
-        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
-        var child: pid_t = 0
-        let rc = posix_spawn(&child, path, &actions, nil, argv, envp)
-        guard rc == 0 else { throw HarnessError.spawnFailed(path, rc) }
-        pid = child
-    }
-
-    var isRunning: Bool {
-        if exitStatus != nil { return false }
-        var status: Int32 = 0
-        let rc = waitpid(pid, &status, WNOHANG)
-        guard rc == pid else { return rc == 0 }
-        // WIFEXITED / WEXITSTATUS / WTERMSIG, spelled out: Swift has no function-like macros.
-        let signal = status & 0x7f
-        exitStatus = signal == 0 ? (status >> 8) & 0xff : 128 + signal
-        return false
-    }
-
-    /// Waits up to `timeout` seconds; the exit status, or nil if still running.
-    func wait(timeout: Double) -> Int32? {
-        let deadline = Date().addingTimeInterval(timeout)
-        while isRunning && Date() < deadline { usleep(5_000) }
-        return isRunning ? nil : exitStatus
-    }
-
-    func signal(_ number: Int32) {
-        if isRunning { kill(pid, number) }
-    }
-
-    deinit {
-        if isRunning {
-            kill(pid, SIGKILL)
-            _ = wait(timeout: 5)
-        }
-    }
-}
-
-/// Runs a program to its end with a time limit; output is collected through files so a
-/// chatty program never blocks on a full pipe.
-func runProgram(
-    _ path: String, _ arguments: [String], environment: [String: String]? = nil, timeout: Double = 20
-) throws -> CommandResult {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("quay-run-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let outPath = directory.appendingPathComponent("out").path
-    let errPath = directory.appendingPathComponent("err").path
-    let child = try ChildProcess(
-        path, arguments, environment: environment ?? ProcessInfo.processInfo.environment, stdout: outPath,
-        stderr: errPath)
-    guard let status = child.wait(timeout: timeout) else {
-        child.signal(SIGKILL)
-        Issue.record("\(path) \(arguments) did not finish within \(timeout) s")
-        return CommandResult(status: -1, stdout: "", stderr: "")
-    }
-    return CommandResult(
-        status: status,
-        stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
-        stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
-}
 
 /// A real quayd in a temporary directory, with its own config, database and socket.
 final class DaemonHarness {
@@ -226,7 +140,6 @@ final class DaemonHarness {
 
 enum HarnessError: Error {
     case notServing(String)
-    case spawnFailed(String, Int32)
 }
 
 /// Parses a reply line into a dictionary.
