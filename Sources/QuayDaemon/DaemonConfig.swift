@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import QuayCore
+import QuayLabels
 import QuayStore
 import TOMLKit
 
@@ -8,6 +9,8 @@ import TOMLKit
 /// so an empty file, or none, runs out of the box.
 public struct DaemonConfig: Sendable, Equatable {
     public var schoolName = "Trường học"
+    /// The name narrow labels print; by default the name without its leading "Trường".
+    public var schoolShortName: String?
     public var language: Language = .vi
     public var databasePath = "/var/lib/quay/quay.sqlite"
     public var synchronous: Synchronous = .full
@@ -27,8 +30,11 @@ public struct DaemonConfig: Sendable, Equatable {
     /// The loan policy and the school calendar (SPEC §4): the built-in matrix with the
     /// file's `[[policy]]` cells on top.
     public var circulation = CirculationSettings()
+    public var labels = LabelSettings()
 
     public init() {}
+
+    public var school: SchoolNames { SchoolNames(name: schoolName, shortName: schoolShortName) }
 
     /// Settings that only take effect at start; a reload that changes them says so.
     func restartOnlyDifferences(from other: DaemonConfig) -> [String] {
@@ -40,6 +46,16 @@ public struct DaemonConfig: Sendable, Equatable {
         if socketGroup != other.socketGroup { keys.append("socket.group") }
         return keys
     }
+}
+
+/// `[labels]`: the fonts labels are drawn with, the school's own templates, and the
+/// resolution previews are made at.
+public struct LabelSettings: Sendable, Equatable {
+    public var fonts = FontFiles.default
+    public var templatesDirectory: String?
+    public var dpi = 203
+    /// The built-ins and the directory's files, read when the config is.
+    public var templates = LabelTemplates.builtIn
 }
 
 /// A config file that cannot be used: where and why.
@@ -94,13 +110,14 @@ public enum ConfigLoader {
         }
 
         mutating func read() throws(ConfigError) -> DaemonConfig {
-            let sections = ["school", "database", "socket", "access", "log", "calendar", "policy"]
+            let sections = ["school", "database", "socket", "access", "log", "calendar", "policy", "labels"]
             for key in table.keys where !sections.contains(key) {
                 throw fail(section: nil, key: key, "unknown section or key '\(key)'")
             }
-            try section("school", ["name", "language"]) { (key, value, reader) throws(ConfigError) in
+            try section("school", ["name", "short_name", "language"]) { (key, value, reader) throws(ConfigError) in
                 switch key {
                 case "name": reader.config.schoolName = VietnameseText.nfc(try reader.string(value, "school", key))
+                case "short_name": reader.config.schoolShortName = VietnameseText.nfc(try reader.string(value, "school", key))
                 default:
                     let tag = try reader.string(value, "school", key)
                     guard let language = Language(tag: tag) else {
@@ -151,6 +168,25 @@ public enum ConfigLoader {
             }
             try section("calendar", ["closed_weekdays", "closed", "school_year_end"]) { (key, value, reader) throws(ConfigError) in
                 try reader.calendar(key, value)
+            }
+            try section("labels", ["font", "bold_font", "fallback_fonts", "templates", "dpi"]) { (key, value, reader) throws(ConfigError) in
+                switch key {
+                case "font": reader.config.labels.fonts.regular = try reader.nonEmpty(value, "labels", key)
+                case "bold_font": reader.config.labels.fonts.bold = try reader.nonEmpty(value, "labels", key)
+                case "fallback_fonts": reader.config.labels.fonts.fallbacks = try reader.strings(value, "labels", key)
+                case "templates": reader.config.labels.templatesDirectory = try reader.nonEmpty(value, "labels", key)
+                default:
+                    let dpi = try reader.integer(value, "labels", key, in: 100...600)
+                    guard dpi == 203 || dpi == 300 else { throw reader.fail(section: "labels", key: key, "dpi must be 203 or 300, not \(dpi)") }
+                    reader.config.labels.dpi = dpi
+                }
+            }
+            if let directory = config.labels.templatesDirectory {
+                do throws(LabelError) {
+                    config.labels.templates = try LabelTemplates.load(directory: directory)
+                } catch {
+                    throw fail(section: "labels", key: "templates", error.detail)
+                }
             }
             if let value = table["policy"] {
                 guard let cells = value.array else {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import QuayLabels
 import QuayStore
 import Synchronization
 
@@ -21,6 +22,9 @@ public final class DaemonState: Sendable {
     public let boundSocketPath: String?
     public let activated: Bool
     private let loaded: Mutex<Loaded>
+    /// The label renderer for the configured fonts, opened on first use so that a missing
+    /// font stops labels (`font_missing`) but never the desk's loans.
+    private let renderer = Mutex<LabelRenderer?>(nil)
 
     init(
         config: DaemonConfig, configPath: String?, database: QuayDatabase, boundSocketPath: String?,
@@ -34,6 +38,16 @@ public final class DaemonState: Sendable {
     }
 
     public var current: Loaded { loaded.withLock { $0 } }
+
+    /// The renderer for `fonts`, reopened when a reload changed them.
+    func labelRenderer(_ fonts: FontFiles) throws(LabelError) -> LabelRenderer {
+        try renderer.withLock { (cached: inout LabelRenderer?) throws(LabelError) -> LabelRenderer in
+            if let cached, cached.files == fonts { return cached }
+            let fresh = try LabelRenderer(fonts: fonts)
+            cached = fresh
+            return fresh
+        }
+    }
     public var config: DaemonConfig { loaded.withLock { $0.config } }
 
     /// Puts a newly loaded config in force; returns the settings that wait for a restart.

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import QuayCodecs
 import QuayCore
+import QuayLabels
 import QuayProtocol
 import QuayStore
 
@@ -70,6 +71,10 @@ public struct Dispatcher: Sendable {
             return try await perform(op, id: id, data: data)
         } catch let refusal as Refusal {
             return encodeFailure(id: envelope.id, refusal, language: requestLanguage)
+        } catch let error as LabelError {
+            // LabelError's codes are protocol codes by construction.
+            let code = ErrorCode(rawValue: error.code.rawValue) ?? .internalError
+            return encodeFailure(id: envelope.id, Refusal(code: code, detail: error.detail), language: requestLanguage)
         } catch let error as StoreError {
             guard let code = ErrorCode(rawValue: error.code) else {
                 logger.error("op failed", metadata: ["op": "\(envelope.op ?? "?")", "error": "\(error)"])
@@ -115,6 +120,9 @@ public struct Dispatcher: Sendable {
         case .equipmentFind: return try encode(Reply(id: id, result: try await equipmentFind(arguments(data))))
         case .lessonLend: return try encode(Reply(id: id, result: try await lessonLend(arguments(data))))
         case .lessonReturn: return try encode(Reply(id: id, result: try await lessonReturn(arguments(data))))
+        case .labelTemplates: return try encode(Reply(id: id, result: try labelTemplates(arguments(data, default: LabelTemplatesArgs()))))
+        case .labelRender: return try encode(Reply(id: id, result: try await labelRender(arguments(data))))
+        case .labelPreview: return try encode(Reply(id: id, result: try labelPreview(arguments(data))))
         }
     }
 

@@ -3,13 +3,16 @@ import QuayCore
 
 /// The templates a daemon prints with: the built-in ones, and a school's own `*.toml` files
 /// from the configured directory, which replace a built-in of the same name.
-public struct LabelTemplates: Sendable {
-    public struct Entry: Sendable {
+public struct LabelTemplates: Sendable, Equatable {
+    public struct Entry: Sendable, Equatable {
         public var template: LabelTemplate
         /// The file's text, so `quay label show` can hand it out as a starting point.
         public var source: String
         /// `built-in`, or the path of the school's file.
         public var origin: String
+
+        /// The template follows from its source, so the source and origin say it all.
+        public static func == (lhs: Entry, rhs: Entry) -> Bool { lhs.source == rhs.source && lhs.origin == rhs.origin }
     }
 
     public private(set) var entries: [String: Entry]
@@ -77,13 +80,15 @@ public struct SchoolNames: Sendable, Equatable {
     /// Drops a leading "Trường" (school), which every school's name starts with.
     static func shorten(_ name: String) -> String {
         let words = name.split(separator: " ")
-        guard words.count > 1, words[0].lowercased() == "trường" else { return name }
+        // "Trường học" alone is the generic word for a school: nothing to drop.
+        guard words.count > 2, words[0].lowercased() == "trường" else { return name }
         return words.dropFirst().joined(separator: " ")
     }
 }
 
 extension LabelData {
-    private static func common(_ school: SchoolNames, today: Day) -> [String: String] {
+    /// The fields every label has.
+    public static func common(_ school: SchoolNames, today: Day) -> [String: String] {
         ["school": school.name, "school_short": school.shortName, "today": today.vietnamese]
     }
 

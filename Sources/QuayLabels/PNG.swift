@@ -29,7 +29,7 @@ extension Raster {
         var output = [UInt8](repeating: 0, count: Int(length))
         let status = output.withUnsafeMutableBufferPointer { out in
             input.withUnsafeBufferPointer { source in
-                compress2(out.baseAddress, &length, source.baseAddress, uLong(input.count), 9)
+                compress2(out.baseAddress, &length, source.baseAddress, uLong(input.count), Z_DEFAULT_COMPRESSION)
             }
         }
         // compress2 only fails for lack of memory or a too-small buffer; compressBound rules out the second.

@@ -64,6 +64,18 @@ public enum ErrorCode: String, Sendable, Codable, CaseIterable {
     case notOnLoan = "not_on_loan"
     /// The equipment catalogue already has that code.
     case duplicateEquipment = "duplicate_equipment"
+    /// A label template is malformed: an unknown key or field, a box outside the label…
+    case templateInvalid = "template_invalid"
+    /// No built-in or configured label template of that name.
+    case unknownTemplate = "unknown_template"
+    /// The text has characters, or a length, the barcode symbology cannot carry.
+    case barcodeUnencodable = "barcode_unencodable"
+    /// The barcode does not fit its box even at one printer dot per module.
+    case barcodeTooWide = "barcode_too_wide"
+    /// A configured font file is missing or unreadable.
+    case fontMissing = "font_missing"
+    /// A character that neither the label font nor a fallback font can draw.
+    case glyphMissing = "glyph_missing"
 
     /// The message for people, in the request's language.
     public func message(_ language: Language) -> String {
@@ -131,6 +143,18 @@ public enum ErrorCode: String, Sendable, Codable, CaseIterable {
             text = Bilingual(vi: "Sách này không có ai đang mượn", en: "This item is not on loan")
         case .duplicateEquipment:
             text = Bilingual(vi: "Mã thiết bị này đã có", en: "That equipment code already exists")
+        case .templateInvalid:
+            text = Bilingual(vi: "Mẫu nhãn không hợp lệ", en: "Invalid label template")
+        case .unknownTemplate:
+            text = Bilingual(vi: "Không có mẫu nhãn này", en: "No such label template")
+        case .barcodeUnencodable:
+            text = Bilingual(vi: "Mã vạch không mang được nội dung này", en: "The barcode cannot carry this text")
+        case .barcodeTooWide:
+            text = Bilingual(vi: "Mã vạch quá rộng so với ô trên nhãn", en: "The barcode is too wide for its box on the label")
+        case .fontMissing:
+            text = Bilingual(vi: "Không mở được tệp phông chữ", en: "Cannot open the font file")
+        case .glyphMissing:
+            text = Bilingual(vi: "Phông chữ không có ký tự này", en: "The font has no glyph for this character")
         }
         return text.text(language)
     }

@@ -26,6 +26,9 @@ public enum Op: String, Sendable, CaseIterable {
     case equipmentFind = "equipment.find"
     case lessonLend = "lesson.lend"
     case lessonReturn = "lesson.return"
+    case labelTemplates = "label.templates"
+    case labelRender = "label.render"
+    case labelPreview = "label.preview"
 }
 
 /// The reply to `ping`.

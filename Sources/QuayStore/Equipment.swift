@@ -142,6 +142,19 @@ extension QuayDatabase {
             units: row["tracking"] == "unit" ? units : nil)
     }
 
+    /// The unit a scan names: by its barcode, else by its accession number (`TB.000042`).
+    static func unitRow(_ db: Database, scanned: String) throws -> Row? {
+        if let row = try Row.fetchOne(db, sql: "SELECT \(unitColumns) WHERE u.barcode = ?", arguments: [scanned]) { return row }
+        guard let accession = AccessionNumber(scanned) else { return nil }
+        return try Row.fetchOne(
+            db, sql: "SELECT \(unitColumns) WHERE g.prefix = ? AND u.number = ?", arguments: [accession.prefix, accession.number])
+    }
+
+    /// One tagged unit, for its asset tag.
+    public func unit(scanned: String) async throws -> EquipmentUnitView? {
+        try await pool.read { db in try Self.unitRow(db, scanned: scanned).map(Self.unitView) }
+    }
+
     public func equipment(code: String) async throws -> EquipmentView? {
         try await pool.read { db in try Self.equipment(db, code: code) }
     }
@@ -185,14 +198,7 @@ extension QuayDatabase {
                 arguments: [teacher["id"] as Int64, classID, lesson.subject, lesson.date, lesson.period, lesson.title, Timestamp.format(now)])
             let lessonID = db.lastInsertedRowID
             for scanned in lesson.units {
-                guard let unit = try Row.fetchOne(db, sql: "SELECT id, status, barcode FROM equipment_unit WHERE barcode = ?", arguments: [scanned])
-                    ?? AccessionNumber(scanned).flatMap({ accession in
-                        try Row.fetchOne(
-                            db,
-                            sql: "SELECT u.id, u.status, u.barcode FROM equipment_unit u JOIN register g ON g.code = u.register_code WHERE g.prefix = ? AND u.number = ?",
-                            arguments: [accession.prefix, accession.number])
-                    })
-                else { throw StoreError(code: "unknown_item", reason: scanned) }
+                guard let unit = try Self.unitRow(db, scanned: scanned) else { throw StoreError(code: "unknown_item", reason: scanned) }
                 switch unit["status"] as String {
                 case "available": break
                 case "on_loan": throw StoreError(code: "item_on_loan", reason: unit["barcode"])

@@ -12,6 +12,7 @@ import Glibc
 // `make bench`: the SPEC §14 benchmarks that exist so far, each printed beside a floor
 // measured in the same run, so the ratio holds on any machine. Usage:
 //   quay-bench --bin .build/release [--iterations N] [--items N] [--patrons N] [--past-loans N] [--pairs N]
+//              [--labels-only]
 
 struct Options {
     var bin = ".build/release"
@@ -20,6 +21,8 @@ struct Options {
     var patrons = 200_000
     var pastLoans = 5_000_000
     var pairs = 3000
+    /// Only the label benchmarks, which need no database or daemon.
+    var labelsOnly = false
 
     init(_ arguments: [String]) {
         var rest = arguments[...]
@@ -31,6 +34,7 @@ struct Options {
             case "--patrons": patrons = Int(rest.popFirst() ?? "") ?? patrons
             case "--past-loans": pastLoans = Int(rest.popFirst() ?? "") ?? pastLoans
             case "--pairs": pairs = Int(rest.popFirst() ?? "") ?? pairs
+            case "--labels-only": labelsOnly = true
             default:
                 FileHandle.standardError.write(Data("quay-bench: unknown flag \(flag)\n".utf8))
                 exit(2)
@@ -248,6 +252,21 @@ func row(_ name: String, _ samples: Samples, _ note: String = "") -> String {
 func verdict(_ ok: Bool) -> String { ok ? "meets" : "MISSES" }
 
 let options = Options(Array(CommandLine.arguments.dropFirst()))
+
+/// Labels (in process; no daemon needed).
+func reportLabelBenchmarks() throws {
+    print("")
+    print("labels (µs)                              median      p99    p99.9")
+    let labels = try labelBenchmarks(count: 1000)
+    print(row("libzint Code 128 encode (floor)", labels.zint))
+    print(row("spine label render, 203 dpi", labels.render, String(format: "%.3f of the 1 ms target: %@", labels.render.median / 1000, verdict(labels.render.median <= 1000))))
+    print(row("PNG of a spine label (preview only)", labels.png))
+    print(String(format: "1,000 spine labels rendered in %.3f s (target for 1,000 to ZPL: 1 s; ZPL comes with the printers)", labels.thousandSeconds))
+}
+if options.labelsOnly {
+    try reportLabelBenchmarks()
+    exit(0)
+}
 let directory = FileManager.default.temporaryDirectory.appendingPathComponent("quay-bench-\(getpid())").path
 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -390,3 +409,5 @@ report(row("intake of 1,000 copies (quayd, FULL)", intakes, String(format: "%.1f
 daemon.terminate()
 daemon.waitUntilExit()
 _ = echoThread
+
+try reportLabelBenchmarks()

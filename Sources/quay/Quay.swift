@@ -48,7 +48,8 @@ struct QuayCommand: ParsableCommand {
         subcommands: [
             Status.self, Ping.self, Checkout.self, ClassLoan.self, Checkin.self, Renew.self, Loans.self,
             IntakeCommand.self, RecordCommand.self, ItemCommand.self, ShelfList.self, PatronCommand.self,
-            ClassCommand.self, RegisterCommand.self, EquipmentCommand.self, LessonCommand.self,
+            ClassCommand.self, RegisterCommand.self, EquipmentCommand.self, LessonCommand.self, PrintCommand.self,
+            LabelCommand.self,
         ])
 }
 

@@ -48,6 +48,9 @@ private let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathCompon
         ("[[policy]]\nmaterial = \"comics\"\n", 2, "material must be one of"),
         ("[[policy]]\nborrower = \"pupil\"\ndays = 0\n", 3, "policy.days must be"),
         ("[[policy]]\nborrower = \"pupil\"\ncolour = 1\n", 3, "unknown key 'colour' in [[policy]]"),
+        ("[labels]\ndpi = 250\n", 2, "dpi must be 203 or 300"),
+        ("[labels]\n\ntemplates = \"/nonexistent/labels\"\n", 3, "cannot read the template directory"),
+        ("[labels]\nfallback_fonts = \"x.ttf\"\n", 2, "labels.fallback_fonts must be an array of strings"),
     ] as [(String, Int, String)])
     func aBadFileIsRefusedWithItsLineAndReason(text: String, line: Int, reason: String) {
         do {
@@ -86,5 +89,14 @@ private let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathCompon
         changed.socketPath = "/elsewhere.sock"
         changed.schoolName = "Khác"
         #expect(changed.restartOnlyDifferences(from: DaemonConfig()) == ["socket.path"])
+    }
+
+    @Test func labelSettingsAndTheShortName() throws {
+        let production = try ConfigLoader.load(path: packageRoot.appendingPathComponent("config/quayd.toml").path)
+        #expect(production.school.shortName == "THCS Phụng Công")
+        #expect(production.labels.fonts.fallbacks == ["/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"])
+        #expect(production.labels.templates.entries.count == 7)
+        #expect(DaemonConfig().school.shortName == "Trường học")
+        #expect(try ConfigLoader.parse("[school]\nname = \"Trường Tiểu học Kim Đồng\"\n", path: "x").school.shortName == "Tiểu học Kim Đồng")
     }
 }

@@ -1,0 +1,91 @@
+import Foundation
+import QuayCore
+import QuayLabels
+import QuayProtocol
+import QuayStore
+
+/// Labels (SPEC §7): the templates, and labels rendered to PNG exactly as a printer would
+/// get them. Everything a label needs is looked up and drawn before anything is returned,
+/// so one bad key refuses the request and no half-set of labels goes out.
+extension Dispatcher {
+    /// More labels than this in one request would pass the 1 MiB frame limit on the way back.
+    static let maxLabelsPerRequest = 100
+
+    func labelTemplates(_ args: LabelTemplatesArgs) throws -> LabelTemplatesResult {
+        let templates = state.config.labels.templates
+        func info(_ entry: LabelTemplates.Entry, source: Bool) -> LabelTemplateInfo {
+            let template = entry.template
+            return LabelTemplateInfo(
+                name: template.name, description: template.description, data: template.data.rawValue, widthMM: template.width,
+                heightMM: template.height, origin: entry.origin, source: source ? entry.source : nil)
+        }
+        if let name = text(args.name) {
+            return LabelTemplatesResult(templates: [info(try templates.entry(named: name), source: true)])
+        }
+        return LabelTemplatesResult(templates: templates.entries.keys.sorted().map { info(templates.entries[$0]!, source: false) })
+    }
+
+    func labelRender(_ args: LabelRenderArgs) async throws -> LabelRenderResult {
+        let config = state.config
+        let template = try config.labels.templates.entry(named: try required(args.template, "template")).template
+        let keys = args.keys.compactMap(text)
+        guard !keys.isEmpty, keys.count <= Self.maxLabelsPerRequest else {
+            throw Refusal(code: .invalidArgument, detail: "give from 1 to \(Self.maxLabelsPerRequest) keys")
+        }
+        let resolution = try resolution(args.dpi, config)
+        let today = Day(now())
+        var labels: [RenderedLabel] = []
+        for key in keys {
+            let data: LabelData
+            switch template.data {
+            case .item:
+                guard let item = try await state.database.item(scanned: key) else { throw Refusal(code: .unknownItem, detail: key) }
+                data = .item(item, school: config.school, today: today)
+            case .equipment:
+                guard let unit = try await state.database.unit(scanned: key) else { throw Refusal(code: .unknownItem, detail: key) }
+                data = .unit(unit, school: config.school, today: today)
+            case .patron:
+                guard let patron = try await state.database.patron(card: key) else { throw Refusal(code: .unknownPatron, detail: key) }
+                data = .patron(patron, school: config.school, today: today)
+            case .loanSlip:
+                guard let patron = try await state.database.patron(card: key) else { throw Refusal(code: .unknownPatron, detail: key) }
+                let loans = try await state.database.loans(
+                    patronCard: key, className: nil, schoolYear: SchoolYear.containing(now()), overdueOnly: false, at: now(), limit: 200)
+                data = .loanSlip(
+                    loans, borrower: patron.name, card: patron.card, className: patron.className, school: config.school, today: today)
+            }
+            labels.append(try render(template, data, resolution, key: key, config))
+        }
+        return LabelRenderResult(labels: labels)
+    }
+
+    func labelPreview(_ args: LabelPreviewArgs) throws -> RenderedLabel {
+        let config = state.config
+        let template = try LabelTemplate.parse(args.template, file: text(args.file) ?? "template")
+        var fields = LabelData.common(config.school, today: Day(now()))
+        for (name, value) in args.fields {
+            guard template.data.fields.contains(name) else {
+                throw Refusal(
+                    code: .invalidArgument,
+                    detail: "\(name) is not a field of \(template.data.rawValue) labels; fields: \(template.data.fields.joined(separator: ", "))")
+            }
+            fields[name] = value
+        }
+        return try render(template, LabelData(fields: fields, entries: args.entries ?? []), try resolution(args.dpi, config), key: nil, config)
+    }
+
+    private func resolution(_ dpi: Int?, _ config: DaemonConfig) throws -> Resolution {
+        let value = dpi ?? config.labels.dpi
+        guard value == 203 || value == 300 else { throw Refusal(code: .invalidArgument, detail: "dpi must be 203 or 300, not \(value)") }
+        return Resolution(dpi: value)
+    }
+
+    private func render(_ template: LabelTemplate, _ data: LabelData, _ resolution: Resolution, key: String?, _ config: DaemonConfig)
+        throws -> RenderedLabel
+    {
+        let raster = try state.labelRenderer(config.labels.fonts).render(template, data, at: resolution)
+        return RenderedLabel(
+            key: key, widthDots: raster.width, heightDots: raster.height, dpi: resolution.dpi,
+            png: Data(raster.pngData()).base64EncodedString())
+    }
+}

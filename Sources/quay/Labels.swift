@@ -1,0 +1,165 @@
+import ArgumentParser
+import Foundation
+import QuayCore
+import QuayProtocol
+
+extension QuayCommand {
+    struct PrintCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "print",
+            abstract: "Labels for copies, units and cards, or a borrower's loan slip.",
+            discussion: """
+                TEMPLATE is a built-in or configured template: spine, spine-plain, barcode (copies: accession \
+                number or barcode), tag (equipment units), card (patrons: card number), slip58, slip80 (a \
+                borrower's open loans: card number). `quay label list` shows them all.
+                With --preview DIR each label is written as DIR/TEMPLATE-KEY.png, dot for dot what the printer \
+                would get; no printer is needed.
+                """)
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "Template: spine, spine-plain, barcode, tag, card, slip58, slip80 or a school's own.") var template: String
+        @Argument(help: "Accession numbers, barcodes or cards.") var keys: [String]
+        @Option(help: "Write PNG previews into this directory instead of printing.") var preview: String?
+        @Option(help: "Resolution: 203 or 300 dpi (default: labels.dpi of quayd's config).") var dpi: Int?
+
+        func validate() throws {
+            guard preview != nil else {
+                throw ValidationError(
+                    Bilingual(
+                        vi: "chưa cấu hình máy in nhãn; dùng --preview THƯ-MỤC để ghi ảnh PNG",
+                        en: "no label printer is configured yet; use --preview DIR to write PNG images"
+                    ).text(options.language))
+            }
+            if let dpi, dpi != 203, dpi != 300 { throw ValidationError("--dpi must be 203 or 300") }
+        }
+
+        func run() throws {
+            guard let preview else { return }
+            let (result, raw) = try options.call(
+                .labelRender, args: LabelRenderArgs(template: template, keys: keys, dpi: dpi), as: LabelRenderResult.self)
+            var written: [String] = []
+            for label in result.labels {
+                let name = "\(template)-\(LabelFiles.safeName(label.key ?? "label")).png"
+                written.append(try LabelFiles.write(label, to: URL(fileURLWithPath: preview).appendingPathComponent(name).path, options))
+            }
+            print(options.json ? String(decoding: raw, as: UTF8.self) : written.joined(separator: "\n"))
+        }
+    }
+
+    struct LabelCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "label", abstract: "Label templates: list, show, and preview a school's own.",
+            subcommands: [List.self, Show.self, Preview.self])
+
+        struct List: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "The templates quayd prints with.")
+            @OptionGroup var options: GlobalOptions
+
+            func run() throws {
+                try options.run(.labelTemplates, args: LabelTemplatesArgs(), as: LabelTemplatesResult.self) { result in
+                    let header = [
+                        options.text("Mẫu", "Template"), options.text("Dữ liệu", "Data"), options.text("Khổ (mm)", "Size (mm)"),
+                        options.text("Nguồn", "Origin"), options.text("Mô tả", "Description"),
+                    ]
+                    let rows = result.templates.map { info in
+                        [info.name, info.data, "\(LabelFiles.millimetres(info.widthMM)) × \(LabelFiles.millimetres(info.heightMM))",
+                         info.origin == "built-in" ? options.text("có sẵn", "built-in") : info.origin, info.description]
+                    }
+                    return TextTable(rows: [header] + rows).render()
+                }
+            }
+        }
+
+        struct Show: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "A template's file, to copy as the start of a school's own (docs/labels.md).")
+            @OptionGroup var options: GlobalOptions
+            @Argument(help: "Template name.") var name: String
+
+            func run() throws {
+                try options.run(.labelTemplates, args: LabelTemplatesArgs(name: name), as: LabelTemplatesResult.self) {
+                    $0.templates.first?.source ?? ""
+                }
+            }
+        }
+
+        struct Preview: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Render a template file with sample values to a PNG, before installing it.",
+                discussion: """
+                    --data is a JSON object of field values, e.g. '{"call_line_1":"895.922","title":"Truyện Kiều"}'; \
+                    a slip's loans go in "items": [{"title":…,"accession":…,"due":…}].
+                    """)
+            @OptionGroup var options: GlobalOptions
+            @Option(help: "The template file (TOML).") var template: String
+            @Option(help: "Field values as a JSON object.") var data: String = "{}"
+            @Option(help: "The PNG file to write.") var out: String
+            @Option(help: "Resolution: 203 or 300 dpi.") var dpi: Int?
+
+            func run() throws {
+                guard let source = try? String(contentsOfFile: template, encoding: .utf8) else {
+                    throw ValidationError(options.text("không đọc được tệp mẫu \(template)", "cannot read the template file \(template)"))
+                }
+                var fields: [String: String] = [:]
+                var entries: [[String: String]] = []
+                guard case .object(let object)? = try? WireFormat.decoder().decode(JSONValue.self, from: Data(data.utf8)) else {
+                    throw ValidationError(options.text("--data phải là một đối tượng JSON", "--data must be a JSON object"))
+                }
+                for (key, value) in object {
+                    switch (key, value) {
+                    case ("items", .array(let items)):
+                        for item in items {
+                            guard case .object(let entry) = item else { throw ValidationError("--data: items must be objects") }
+                            entries.append(entry.mapValues(\.plainText))
+                        }
+                    default: fields[key] = value.plainText
+                    }
+                }
+                let args = LabelPreviewArgs(
+                    template: source, file: template, fields: fields, entries: entries.isEmpty ? nil : entries, dpi: dpi)
+                let (label, raw) = try options.call(.labelPreview, args: args, as: RenderedLabel.self)
+                let path = try LabelFiles.write(label, to: out, options)
+                print(options.json ? String(decoding: raw, as: UTF8.self) : path)
+            }
+        }
+    }
+}
+
+/// Writing rendered labels to PNG files.
+enum LabelFiles {
+    static func millimetres(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
+    }
+
+    /// A key as part of a file name: letters, digits, `.`, `-` and `_`; anything else becomes `_`.
+    static func safeName(_ key: String) -> String {
+        String(key.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) ? $0 : "_" })
+    }
+
+    static func write(_ label: RenderedLabel, to path: String, _ options: GlobalOptions) throws -> String {
+        guard let png = Data(base64Encoded: label.png) else {
+            options.printError(options.text("quayd trả về ảnh hỏng", "quayd returned a broken image"))
+            throw ExitCode(CLIExit.refused)
+        }
+        do {
+            try png.write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            options.printError(options.text("không ghi được \(path)", "cannot write \(path)") + ": \(error.localizedDescription)")
+            throw ExitCode(CLIExit.refused)
+        }
+        return path
+    }
+}
+
+extension JSONValue {
+    /// A JSON value as the text a label field holds.
+    var plainText: String {
+        switch self {
+        case .null: return ""
+        case .bool(let flag): return flag ? "true" : "false"
+        case .int(let number): return String(number)
+        case .double(let number): return String(number)
+        case .string(let text): return text
+        case .array, .object: return ""
+        }
+    }
+}
