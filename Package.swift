@@ -67,7 +67,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "QuayCoreTests", dependencies: ["QuayCore"]),
-        .testTarget(name: "QuayCodecsTests", dependencies: ["QuayCodecs"]),
+        .testTarget(name: "QuayCodecsTests", dependencies: ["QuayCodecs"], exclude: ["Fixtures"]),
         .testTarget(name: "QuayProtocolTests", dependencies: ["QuayProtocol"]),
         .testTarget(name: "QuayStoreTests", dependencies: ["QuayStore"]),
         .testTarget(name: "QuayDaemonTests", dependencies: ["QuayDaemon"]),
