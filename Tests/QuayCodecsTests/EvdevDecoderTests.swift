@@ -116,7 +116,8 @@ private func scan(_ outcome: ScanOutcome?) -> DecodedScan? {
     }
 
     @Test func keypadKeysTypeDigitsAndOperators() {
-        let input = [71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 55, 98].enumerated()
+        let input =
+            [71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 55, 98].enumerated()
             .flatMap { press(UInt16($0.element), at: Int64($0.offset * 2)) } + press(EvdevKeyCode.keypadEnter, at: 40)
         #expect(summary(decode(input)) == ["789-456+1230.*/"])
     }

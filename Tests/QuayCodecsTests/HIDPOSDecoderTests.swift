@@ -73,9 +73,10 @@ private func decoder(_ options: ScanOptions = ScanOptions()) throws -> HIDPOSDec
         #expect(hid.layout.length == 19)
         #expect(hid.layout.decodeDataContinued == nil)
         let payload = Array("]E0".utf8) + Array("8935235228351".utf8) + [0, 0, 0]
-        #expect(hid.feed(report: payload) == [
-            .scan(DecodedScan(data: "8935235228351", symbology: .ean13, raw: Array("8935235228351".utf8), ending: .report))
-        ])
+        #expect(
+            hid.feed(report: payload) == [
+                .scan(DecodedScan(data: "8935235228351", symbology: .ean13, raw: Array("8935235228351".utf8), ending: .report))
+            ])
         // Identifier bytes without the bracket, as some scanners send them.
         let bare = Array("F0".utf8) + [0] + Array("30234000517861".utf8) + [0, 0]
         guard case .scan(let codabar) = hid.feed(report: bare).first else {
@@ -86,7 +87,8 @@ private func decoder(_ options: ScanOptions = ScanOptions()) throws -> HIDPOSDec
         #expect(codabar.data == "30234000517861")
         // All padding: an empty scan is dropped.
         #expect(hid.feed(report: [UInt8](repeating: 0, count: 19)).isEmpty)
-        let streamed = outcomesInEveryChunking(payload + payload, make: { try! HIDPOSDecoder(descriptor: plainDescriptor) }, feed: { $0.feed($1) })
+        let streamed = outcomesInEveryChunking(
+            payload + payload, make: { try! HIDPOSDecoder(descriptor: plainDescriptor) }, feed: { $0.feed($1) })
         #expect(summary(streamed) == ["8935235228351", "8935235228351"])
     }
 

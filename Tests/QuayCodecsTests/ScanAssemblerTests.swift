@@ -77,8 +77,10 @@ private func read(_ text: String, _ options: ScanOptions = ScanOptions(parsesAIM
     }
 
     @Test func theRawBytesAndEndingAreKeptForTheScanLog() {
-        let outcome = ScanAssembler(options: ScanOptions(parsesAIMIdentifier: true)).assemble(Array("]E08935235228351".utf8), ending: .timeout)
-        #expect(outcome == .scan(DecodedScan(data: "8935235228351", symbology: .ean13, raw: Array("]E08935235228351".utf8), ending: .timeout)))
+        let outcome = ScanAssembler(options: ScanOptions(parsesAIMIdentifier: true)).assemble(
+            Array("]E08935235228351".utf8), ending: .timeout)
+        #expect(
+            outcome == .scan(DecodedScan(data: "8935235228351", symbology: .ean13, raw: Array("]E08935235228351".utf8), ending: .timeout)))
     }
 
     @Test func anOutOfBandSymbologyIsKeptUnlessTheDataNamesOne() {

@@ -5,7 +5,8 @@ import Testing
 /// The recorded streams in `Fixtures/` (format in its README): each file's reads, in order.
 enum ScannerFixture {
     static func reads(_ name: String) throws -> [[UInt8]] {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures").appendingPathComponent(name)
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures").appendingPathComponent(
+            name)
         let text = try String(contentsOf: url, encoding: .utf8)
         var reads: [[UInt8]] = [[]]
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {

@@ -63,8 +63,9 @@ private func decode(_ bytes: [UInt8], _ options: ScanOptions = ScanOptions(), fl
     @Test func prefixSuffixAndAIMApplyToSerialLines() {
         let options = ScanOptions(parsesAIMIdentifier: true, prefix: "#", suffix: "$")
         let outcomes = decode("#]C0STK.000045$\r\n", options)
-        #expect(outcomes == [
-            .scan(DecodedScan(data: "STK.000045", symbology: .code128, raw: Array("#]C0STK.000045$".utf8), ending: .terminator))
-        ])
+        #expect(
+            outcomes == [
+                .scan(DecodedScan(data: "STK.000045", symbology: .code128, raw: Array("#]C0STK.000045$".utf8), ending: .terminator))
+            ])
     }
 }

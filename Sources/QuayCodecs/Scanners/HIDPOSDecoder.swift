@@ -40,7 +40,9 @@ public struct HIDPOSDecoder: Sendable {
         guard bytes.count >= layout.length else {
             let raw = buffer.bytes + bytes
             reset()
-            return [.failed(ScanError(code: .malformedReport, raw: raw, detail: "report of \(bytes.count) bytes, expected \(layout.length)"))]
+            return [
+                .failed(ScanError(code: .malformedReport, raw: raw, detail: "report of \(bytes.count) bytes, expected \(layout.length)"))
+            ]
         }
         let payload = Array(bytes.prefix(layout.length))
         if buffer.isEmpty { symbology = Self.symbology(layout.symbologyIdentifiers.map { UInt8($0.value(in: payload)) }) }

@@ -187,7 +187,8 @@ private struct DescriptorParser {
             }
         case 2:  // local
             // A 4-byte usage names its own page in the high half; shorter ones use the current page.
-            let usage = size == 4
+            let usage =
+                size == 4
                 ? HIDUsage(page: UInt16(data >> 16), id: UInt16(truncatingIfNeeded: data))
                 : HIDUsage(page: globals.usagePage, id: UInt16(truncatingIfNeeded: data))
             switch tag {
