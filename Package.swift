@@ -78,7 +78,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "QuayCoreTests", dependencies: ["QuayCore"]),
-        .testTarget(name: "QuayCodecsTests", dependencies: ["QuayCodecs"]),
+        .testTarget(name: "QuayCodecsTests", dependencies: ["QuayCodecs"], exclude: ["Fixtures"]),
         .testTarget(name: "QuayProtocolTests", dependencies: ["QuayProtocol"]),
         .testTarget(name: "QuayStoreTests", dependencies: ["QuayStore"]),
         // Spawning helper programs (zbarimg, quayd, quay) for the tests that need them.
