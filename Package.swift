@@ -44,9 +44,13 @@ let package = Package(
             ]
         ),
         .target(
+            name: "QuayDevices",
+            dependencies: ["QuayCodecs", "CQuayShims", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
             name: "QuayDaemon",
             dependencies: [
-                "QuayCore", "QuayCodecs", "QuayProtocol", "QuayStore", "QuayLabels", "CQuayShims",
+                "QuayCore", "QuayCodecs", "QuayProtocol", "QuayStore", "QuayLabels", "QuayDevices", "CQuayShims",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -85,7 +89,7 @@ let package = Package(
         .target(name: "QuayTestSupport", path: "Tests/QuayTestSupport"),
         .testTarget(name: "QuayLabelsTests", dependencies: ["QuayLabels", "QuayTestSupport"]),
         .testTarget(name: "QuayDaemonTests", dependencies: ["QuayDaemon"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["QuayProtocol", "QuayClient", "QuayTestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["QuayProtocol", "QuayClient", "QuayCodecs", "QuayTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -2,6 +2,12 @@
 #include "quay_shims.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/hidraw.h>
+#include <linux/input.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <termios.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -105,4 +111,52 @@ int quay_write_all(int fd, const void *bytes, size_t length) {
         length -= (size_t)written;
     }
     return 0;
+}
+
+int quay_evdev_grab(int fd) {
+    return ioctl(fd, EVIOCGRAB, 1) == 0 ? 0 : -errno;
+}
+
+int quay_serial_raw(int fd, int baud) {
+    struct termios options;
+    if (tcgetattr(fd, &options) != 0) return -errno;
+    cfmakeraw(&options);
+    speed_t speed;
+    switch (baud) {
+    case 9600: speed = B9600; break;
+    case 19200: speed = B19200; break;
+    case 38400: speed = B38400; break;
+    case 57600: speed = B57600; break;
+    case 115200: speed = B115200; break;
+    default: return -EINVAL;
+    }
+    cfsetispeed(&options, speed);
+    cfsetospeed(&options, speed);
+    options.c_cflag |= CLOCAL | CREAD;
+    options.c_cc[VMIN] = 1;
+    options.c_cc[VTIME] = 0;
+    return tcsetattr(fd, TCSANOW, &options) == 0 ? 0 : -errno;
+}
+
+int quay_open_pty(char *path, size_t path_length) {
+    int master = posix_openpt(O_RDWR | O_NOCTTY);
+    if (master < 0) return -errno;
+    if (grantpt(master) != 0 || unlockpt(master) != 0 || ptsname_r(master, path, path_length) != 0) {
+        int error = errno;
+        close(master);
+        return -error;
+    }
+    return master;
+}
+
+int quay_hidraw_descriptor(int fd, unsigned char *buffer, size_t capacity) {
+    int size = 0;
+    if (ioctl(fd, HIDIOCGRDESCSIZE, &size) != 0) return -errno;
+    struct hidraw_report_descriptor descriptor;
+    memset(&descriptor, 0, sizeof(descriptor));
+    descriptor.size = (unsigned)size;
+    if (ioctl(fd, HIDIOCGRDESC, &descriptor) != 0) return -errno;
+    if ((size_t)size > capacity) return -ENOSPC;
+    memcpy(buffer, descriptor.value, (size_t)size);
+    return size;
 }

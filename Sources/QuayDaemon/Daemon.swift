@@ -84,8 +84,15 @@ public enum Daemon {
         let server = SocketServer(
             target: target, state: state, dispatcher: Dispatcher(state: state, logger: logger), logger: logger,
             onReady: { notifier.notify("READY=1\nSTATUS=serving\nMAINPID=\(getpid())", logger: logger) },
-            onShutdown: { notifier.notify("STOPPING=1\nSTATUS=stopping", logger: logger) })
+            onShutdown: {
+                notifier.notify("STOPPING=1\nSTATUS=stopping", logger: logger)
+                state.events.finish()  // watchers' streams end, so their connections can close
+            })
+        let desks = DeskService(state: state, events: state.events, logger: logger)
+        state.attach(desks)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            // Desks first: shut down last, after the socket stops taking requests.
+            .init(service: desks),
             .init(service: server, successTerminationBehavior: .gracefullyShutdownGroup,
                   failureTerminationBehavior: .gracefullyShutdownGroup),
             .init(service: ConfigReloader(signals: hangups, state: state, notifier: notifier, logger: logger)),

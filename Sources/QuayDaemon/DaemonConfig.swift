@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import QuayCore
+import QuayDevices
 import QuayLabels
 import QuayStore
 import TOMLKit
@@ -31,6 +32,11 @@ public struct DaemonConfig: Sendable, Equatable {
     /// file's `[[policy]]` cells on top.
     public var circulation = CirculationSettings()
     public var labels = LabelSettings()
+    /// The desks (`[[desk]]`); one named "main" when the file has none.
+    public var desks = [DeskSettings(name: "main")]
+    public var scanners: [ScannerSettings] = []
+    /// What scans are (`[[pattern]]`); the built-in classifier when the file has none.
+    public var classifier = BarcodeClassifier.standard
 
     public init() {}
 
@@ -44,6 +50,9 @@ public struct DaemonConfig: Sendable, Equatable {
         if socketPath != other.socketPath { keys.append("socket.path") }
         if socketMode != other.socketMode { keys.append("socket.mode") }
         if socketGroup != other.socketGroup { keys.append("socket.group") }
+        if desks != other.desks { keys.append("desk") }
+        if scanners != other.scanners { keys.append("scanner") }
+        if classifier != other.classifier { keys.append("pattern") }
         return keys
     }
 }
@@ -110,7 +119,7 @@ public enum ConfigLoader {
         }
 
         mutating func read() throws(ConfigError) -> DaemonConfig {
-            let sections = ["school", "database", "socket", "access", "log", "calendar", "policy", "labels"]
+            let sections = ["school", "database", "socket", "access", "log", "calendar", "policy", "labels", "desk", "scanner", "pattern"]
             for key in table.keys where !sections.contains(key) {
                 throw fail(section: nil, key: key, "unknown section or key '\(key)'")
             }
@@ -188,6 +197,18 @@ public enum ConfigLoader {
                     throw fail(section: "labels", key: "templates", error.detail)
                 }
             }
+            let desks = try arrayTables("desk") { reader throws(ConfigError) in try reader.desk() }
+            if !desks.isEmpty {
+                var seen = Set<String>()
+                for (index, desk) in desks.enumerated() where !seen.insert(desk.name).inserted {
+                    throw ConfigError(path: path, line: locator.line(arrayTable: "desk", index: index, key: "name"), reason: "two desks are named \"\(desk.name)\"")
+                }
+                config.desks = desks
+            }
+            let deskNames = config.desks.map(\.name)
+            config.scanners = try arrayTables("scanner") { reader throws(ConfigError) in try reader.scanner(desks: deskNames) }
+            let rules = try arrayTables("pattern") { reader throws(ConfigError) in try reader.pattern() }
+            if !rules.isEmpty { config.classifier = BarcodeClassifier(rules: rules) }
             if let value = table["policy"] {
                 guard let cells = value.array else {
                     throw fail(section: nil, key: "policy", "policy must be an array of tables ([[policy]])")
@@ -236,6 +257,18 @@ public enum ConfigLoader {
                 config.circulation.calendar.yearEndMonth = month
                 config.circulation.calendar.yearEndDay = day
             }
+        }
+
+        /// Each `[[name]]` table read by `read`.
+        func arrayTables<Value>(_ name: String, _ read: (ArrayTableReader) throws(ConfigError) -> Value) throws(ConfigError) -> [Value] {
+            guard let value = table[name] else { return [] }
+            guard let array = value.array else { throw fail(section: nil, key: name, "\(name) must be an array of tables ([[\(name)]])") }
+            var result: [Value] = []
+            for index in 0..<array.count {
+                guard let element = array[index].table else { throw fail(section: nil, key: name, "each \(name) must be a table ([[\(name)]])") }
+                result.append(try read(ArrayTableReader(name: name, table: element, index: index, path: path, locator: locator)))
+            }
+            return result
         }
 
         func strings(_ value: any TOMLValueConvertible, _ section: String, _ key: String) throws(ConfigError) -> [String] {

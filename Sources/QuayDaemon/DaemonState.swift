@@ -25,6 +25,13 @@ public final class DaemonState: Sendable {
     /// The label renderer for the configured fonts, opened on first use so that a missing
     /// font stops labels (`font_missing`) but never the desk's loans.
     private let renderer = Mutex<LabelRenderer?>(nil)
+    /// Live events for `events.subscribe`.
+    public let events = EventHub()
+    private let deskService = Mutex<DeskService?>(nil)
+
+    /// The desks, once their service exists.
+    var desks: DeskService? { deskService.withLock { $0 } }
+    func attach(_ desks: DeskService) { deskService.withLock { $0 = desks } }
 
     init(
         config: DaemonConfig, configPath: String?, database: QuayDatabase, boundSocketPath: String?,

@@ -5,6 +5,7 @@ import QuayCore
 import QuayLabels
 import QuayProtocol
 import QuayStore
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -32,8 +33,30 @@ public struct Dispatcher: Sendable {
         var details: [String: JSONValue]? = nil
     }
 
+    /// What a connection does with a frame: write the reply line (if any), and, after an
+    /// accepted `events.subscribe`, stream the events of these topics.
+    public struct Response: Sendable {
+        public var line: [UInt8]?
+        public var subscription: [String]?
+    }
+
     /// The reply to a frame, without its newline; nil for a blank line, which is no request.
     public func reply(to frame: LineFramer.Frame, role: Role) async -> [UInt8]? {
+        await respond(to: frame, role: role).line
+    }
+
+    public func respond(to frame: LineFramer.Frame, role: Role) async -> Response {
+        let subscription = SubscriptionBox()
+        let line = await reply(to: frame, role: role, subscription: subscription)
+        return Response(line: line, subscription: subscription.topics.withLock { $0 })
+    }
+
+    /// Where `events.subscribe` leaves its topics for the connection.
+    final class SubscriptionBox: Sendable {
+        let topics = Mutex<[String]?>(nil)
+    }
+
+    private func reply(to frame: LineFramer.Frame, role: Role, subscription: SubscriptionBox) async -> [UInt8]? {
         let language = state.config.language
         guard case .line(let bytes) = frame else {
             return encodeFailure(id: nil, Refusal(code: .frameTooLarge), language: language)
@@ -67,6 +90,12 @@ public struct Dispatcher: Sendable {
             guard role >= Self.requiredRole(op) else {
                 logger.info("request refused", metadata: ["op": "\(name)", "error.code": "permission_denied"])
                 throw Refusal(code: .permissionDenied)
+            }
+            if op == .eventsSubscribe {
+                let args: EventsSubscribeArgs = try arguments(data, default: EventsSubscribeArgs())
+                let topics = (args.topics ?? []).compactMap(text)
+                subscription.topics.withLock { $0 = topics }
+                return try encode(Reply(id: id, result: EventsSubscribeResult(topics: topics)))
             }
             return try await perform(op, id: id, data: data)
         } catch let refusal as Refusal {
@@ -123,6 +152,10 @@ public struct Dispatcher: Sendable {
         case .labelTemplates: return try encode(Reply(id: id, result: try labelTemplates(arguments(data, default: LabelTemplatesArgs()))))
         case .labelRender: return try encode(Reply(id: id, result: try await labelRender(arguments(data))))
         case .labelPreview: return try encode(Reply(id: id, result: try labelPreview(arguments(data))))
+        case .eventsSubscribe: throw Refusal(code: .internalError)  // answered by `reply`, which owns the subscription
+        case .scanList: return try encode(Reply(id: id, result: try await scanList(arguments(data, default: ScanListArgs()))))
+        case .deskMode: return try encode(Reply(id: id, result: try await deskMode(arguments(data))))
+        case .scannerList: return try encode(Reply(id: id, result: scannerList()))
         }
     }
 

@@ -49,7 +49,7 @@ final class SocketServer: Service {
         let initializer: @Sendable (any Channel) -> EventLoopFuture<(Connection, Peer)> = { channel in
             Self.peer(of: channel).flatMapThrowing { peer in
                 let operations = channel.pipeline.syncOperations
-                try operations.addHandler(IdleStateHandler(readTimeout: idleTimeout))
+                try operations.addHandler(IdleStateHandler(readTimeout: idleTimeout), name: "idle")
                 try operations.addHandler(FrameDecoderHandler())
                 return (try Connection(wrappingChannelSynchronously: channel), peer)
             }
@@ -99,11 +99,20 @@ final class SocketServer: Service {
         defer { registry.remove(ticket) }
         do {
             try await connection.executeThenClose { inbound, outbound in
-                for try await frame in inbound {
+                var frames = inbound.makeAsyncIterator()
+                while let frame = try await frames.next() {
                     guard registry.beginRequest(ticket) else { break }
-                    if var reply = await dispatcher.reply(to: frame, role: role) {
+                    let response = await dispatcher.respond(to: frame, role: role)
+                    if var reply = response.line {
                         reply.append(UInt8(ascii: "\n"))
                         try await outbound.write(ByteBuffer(bytes: reply))
+                    }
+                    if let topics = response.subscription {
+                        // The connection is a watcher's from now on: busy (never evicted as idle),
+                        // without the idle timeout, until the peer closes or the daemon stops.
+                        try? await connection.channel.pipeline.removeHandler(name: "idle").get()
+                        try await stream(topics, to: outbound, channel: connection.channel, until: &frames)
+                        break
                     }
                     guard registry.endRequest(ticket) else { break }
                 }
@@ -111,6 +120,24 @@ final class SocketServer: Service {
         } catch {
             // One connection's failure (a reset, a write to a closed peer) never touches another.
             logger.debug("connection ended", metadata: ["error": "\(error)", "peer.pid": "\(peer.pid)"])
+        }
+    }
+
+    /// Writes event lines until the peer closes (anything it sends is ignored) or the hub
+    /// ends the stream at shutdown, which closes the connection.
+    private func stream(
+        _ topics: [String], to outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, channel: any Channel,
+        until frames: inout NIOAsyncChannelInboundStream<LineFramer.Frame>.AsyncIterator
+    ) async throws {
+        let subscription = state.events.subscribe(topics: topics)
+        defer { state.events.unsubscribe(subscription) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await line in subscription.lines { try await outbound.write(ByteBuffer(bytes: line)) }
+                try? await channel.close()
+            }
+            while try await frames.next() != nil {}
+            group.cancelAll()
         }
     }
 

@@ -29,6 +29,10 @@ public enum Op: String, Sendable, CaseIterable {
     case labelTemplates = "label.templates"
     case labelRender = "label.render"
     case labelPreview = "label.preview"
+    case eventsSubscribe = "events.subscribe"
+    case scanList = "scan.list"
+    case deskMode = "desk.mode"
+    case scannerList = "scanner.list"
 }
 
 /// The reply to `ping`.

@@ -14,6 +14,11 @@ public struct StoreError: Error, CustomStringConvertible {
     public var code: String
     public var reason: String
 
+    public init(code: String, reason: String) {
+        self.code = code
+        self.reason = reason
+    }
+
     public var description: String { "\(code): \(reason)" }
 }
 

@@ -227,11 +227,31 @@ enum Schema {
                     ) STRICT, WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v5-scans") { db in
+            // The scan log (SPEC §5): every scan, appended before it is acted on, then its
+            // outcome. Append-only; the id is the order scans arrived in.
+            try db.execute(
+                sql: """
+                    CREATE TABLE scan (
+                        id INTEGER PRIMARY KEY,
+                        at TEXT NOT NULL,
+                        desk TEXT NOT NULL,
+                        scanner TEXT NOT NULL,
+                        data TEXT NOT NULL,
+                        symbology TEXT,
+                        outcome TEXT,
+                        refusal TEXT,
+                        message TEXT
+                    ) STRICT;
+                    CREATE INDEX scan_desk ON scan(desk, id);
+                    CREATE INDEX scan_at ON scan(at);
+                    """)
+        }
         return migrator
     }
 
     /// Tables whose row counts `quay status` shows.
     static let countedTables = [
-        "register", "batch", "record", "item", "class", "patron", "loan", "equipment_type", "equipment_unit", "lesson",
+        "register", "batch", "record", "item", "class", "patron", "loan", "equipment_type", "equipment_unit", "lesson", "scan",
     ]
 }

@@ -24,20 +24,36 @@ import Testing
         }
     }
 
+    /// `→` lines are sent and the `←` line after each is its reply. After an
+    /// `events.subscribe`, that connection becomes the event stream: later requests go on a
+    /// new connection, and each `⇠` line is the next event the stream must carry.
     @Test func everyExampleRunsAsWritten() throws {
         let daemon = try DaemonHarness()
-        let connection = try QuayConnection(path: daemon.socketPath)
+        var connection = try QuayConnection(path: daemon.socketPath)
+        var stream: QuayConnection? = nil
         let lines = document.split(separator: "\n", omittingEmptySubsequences: false)
         var checked = 0
-        for (index, line) in lines.enumerated() where line.hasPrefix("→ ") {
+        func check(_ expectedLine: Substring, _ reply: [UInt8], at index: Int) throws {
+            let expected = try JSONDecoder().decode(JSONValue.self, from: Data(expectedLine.dropFirst(2).utf8))
+            let actual = try JSONDecoder().decode(JSONValue.self, from: Data(reply))
+            #expect(matches(expected, actual), "docs/protocol.md:\(index + 1): got \(String(decoding: reply, as: UTF8.self))")
+            checked += 1
+        }
+        for (index, line) in lines.enumerated() {
+            if line.hasPrefix("⇠ ") {
+                let events = try #require(stream, "line \(index + 1): an event before events.subscribe")
+                try check(line, try #require(try events.readLine()), at: index)
+                continue
+            }
+            guard line.hasPrefix("→ ") else { continue }
             let next = index + 1 < lines.count ? lines[index + 1] : ""
             try #require(next.hasPrefix("← "), "line \(index + 1): a request without its reply")
             try connection.send(Array(line.dropFirst(2).utf8) + [10])
-            let reply = try #require(try connection.readLine())
-            let expected = try JSONDecoder().decode(JSONValue.self, from: Data(next.dropFirst(2).utf8))
-            let actual = try JSONDecoder().decode(JSONValue.self, from: Data(reply))
-            #expect(matches(expected, actual), "docs/protocol.md:\(index + 2): got \(String(decoding: reply, as: UTF8.self))")
-            checked += 1
+            try check(next, try #require(try connection.readLine()), at: index + 1)
+            if line.contains(#""op":"events.subscribe""#) {
+                stream = connection
+                connection = try QuayConnection(path: daemon.socketPath)
+            }
         }
         #expect(checked >= 7)
     }

@@ -26,4 +26,17 @@ int quay_unix_datagram_bind(const char *path);
 /// Writes all of `length` bytes; returns 0 or -errno.
 int quay_write_all(int fd, const void *bytes, size_t length);
 
+/// Grabs an evdev node (EVIOCGRAB) so its key presses reach only us, never the desktop;
+/// returns 0 or -errno (-ENOTTY for a FIFO or anything that is not an evdev node).
+int quay_evdev_grab(int fd);
+
+/// Puts a serial line in raw mode at `baud` (9600, 19200, 38400, 57600, 115200); 0 or -errno.
+int quay_serial_raw(int fd, int baud);
+
+/// Opens a pseudo-terminal pair for tests; writes the peer (slave) path; returns the master fd.
+int quay_open_pty(char *path, size_t path_length);
+
+/// Reads a hidraw node's report descriptor into `buffer`; returns its length or -errno.
+int quay_hidraw_descriptor(int fd, unsigned char *buffer, size_t capacity);
+
 #endif

@@ -1,0 +1,131 @@
+import ArgumentParser
+import Foundation
+import QuayCore
+import QuayProtocol
+
+extension QuayCommand {
+    struct Watch: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Live: a line per scan and outcome at the desks, red with a bell on errors.",
+            discussion: "Runs until interrupted. --json prints the event lines as quayd sends them.")
+        @OptionGroup var options: GlobalOptions
+        @Option(help: "Only this desk.") var desk: String?
+        @Option(help: "Event topics: scan, desk, device (default all).") var topic: [String] = []
+
+        func run() throws {
+            let connection = try options.connect()
+            guard case .success = try options.request(connection, .eventsSubscribe, args: EventsSubscribeArgs(topics: topic), as: EventsSubscribeResult.self)
+            else { throw ExitCode(CLIExit.refused) }
+            // Each line goes out at once (not block-buffered), so a pipe sees it live.
+            func emit(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
+            let colour = isatty(STDOUT_FILENO) == 1
+            while let line = try? connection.readLine() {
+                guard case .object(let event)? = try? WireFormat.decoder().decode(JSONValue.self, from: Data(line)),
+                    case .string(let name)? = event["event"], case .object(let data)? = event["data"]
+                else { continue }
+                if let desk, data["desk"] != .string(desk) { continue }
+                if options.json {
+                    emit(String(decoding: line, as: UTF8.self))
+                    continue
+                }
+                if let text = WatchLine.render(name: name, at: event["at"], data: data, language: options.language, colour: colour) {
+                    emit(text)
+                }
+            }
+        }
+    }
+
+    struct Scans: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The scan log: every scan and what came of it.")
+        @OptionGroup var options: GlobalOptions
+        @Option(help: "From this day (yyyy-mm-dd or dd/mm/yyyy) or time.") var since: String?
+        @Option(help: "Only this desk.") var desk: String?
+        @Option(help: "At most this many of the latest (default 100).") var limit: Int?
+
+        func run() throws {
+            try options.run(.scanList, args: ScanListArgs(since: since, desk: desk, limit: limit), as: ScanListResult.self) { result in
+                let header = [
+                    options.text("Số", "No."), options.text("Lúc", "At"), options.text("Quầy", "Desk"), options.text("Máy quét", "Scanner"),
+                    options.text("Mã", "Code"), options.text("Kết quả", "Outcome"), options.text("Ghi chú", "Message"),
+                ]
+                let rows = result.scans.map { scan in
+                    [String(scan.id), scan.at, scan.desk, scan.scanner, scan.data, scan.outcome ?? "…", scan.message ?? ""]
+                }
+                return TextTable(rows: [header] + rows).render()
+            }
+        }
+    }
+
+    struct DeskCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "desk", abstract: "The desk: switch its mode from the keyboard.", subcommands: [Mode.self])
+
+        struct Mode: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Switch to checkout, checkin, lesson, inventory, intake or lookup (as the command sheet does).")
+            @OptionGroup var options: GlobalOptions
+            @Argument(help: "checkout, checkin, lesson, inventory, intake or lookup.") var mode: String
+            @Option(help: "The desk (needed when there are several).") var desk: String?
+
+            func run() throws {
+                try options.run(.deskMode, args: DeskModeArgs(mode: mode, desk: desk), as: DeskInfo.self) { info in
+                    options.text("Quầy \(info.name): chế độ \(info.mode)", "Desk \(info.name): mode \(info.mode)")
+                }
+            }
+        }
+    }
+
+    struct Scanners: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Each scanner, its desk and its state; and the desks' modes.")
+        @OptionGroup var options: GlobalOptions
+
+        func run() throws {
+            try options.run(.scannerList, args: NoArguments?.none, as: ScannersResult.self) { result in
+                let state: [String: Bilingual] = [
+                    "connected": Bilingual(vi: "đã kết nối", en: "connected"), "gone": Bilingual(vi: "đã rút ra", en: "gone"),
+                    "absent": Bilingual(vi: "không thấy", en: "absent"),
+                ]
+                let header = [
+                    options.text("Máy quét", "Scanner"), options.text("Quầy", "Desk"), options.text("Loại", "Kind"),
+                    options.text("Trạng thái", "State"), options.text("Số lần quét", "Scans"), options.text("Đường dẫn", "Path"),
+                ]
+                let rows = result.scanners.map { scanner in
+                    [scanner.name, scanner.desk, scanner.kind, state[scanner.state]?.text(options.language) ?? scanner.state,
+                     String(scanner.scans), scanner.path]
+                }
+                let desks = result.desks.map { desk in
+                    options.text("Quầy \(desk.name): chế độ \(desk.mode)", "Desk \(desk.name): mode \(desk.mode)")
+                        + (desk.borrower.map { options.text(", đang phục vụ \($0)", ", serving \($0)") } ?? "")
+                }
+                return (result.scanners.isEmpty ? options.text("Chưa cấu hình máy quét.", "No scanners configured.")
+                    : TextTable(rows: [header] + rows).render()) + "\n" + desks.joined(separator: "\n")
+            }
+        }
+    }
+}
+
+/// One human line of `quay watch`.
+enum WatchLine {
+    static func render(name: String, at: JSONValue?, data: [String: JSONValue], language: Language, colour: Bool) -> String? {
+        func string(_ key: String) -> String? {
+            if case .string(let text)? = data[key] { return text }
+            return nil
+        }
+        var time = ""
+        if case .string(let stamp)? = at, stamp.count >= 19 { time = String(stamp.dropFirst(11).prefix(8)) + " " }
+        let desk = string("desk").map { "[\($0)] " } ?? ""
+        if name == "scan.accepted" {
+            return "\(time)\(desk)▸ \(string("scan") ?? "")"
+        }
+        if name.hasPrefix("device.") {
+            let word = Bilingual(vi: "máy quét \(string("scanner") ?? "") \(string("state") ?? "")", en: "scanner \(string("scanner") ?? "") \(string("state") ?? "")")
+            return "\(time)\(desk)⚙ \(word.text(language))"
+        }
+        let message = string(language == .vi ? "vi" : "en") ?? string("message") ?? name
+        switch string("level") {
+        case "error": return colour ? "\(time)\(desk)\u{1B}[31m✘ \(message)\u{1B}[0m\u{07}" : "\(time)\(desk)✘ \(message)\u{07}"
+        case "warning": return colour ? "\(time)\(desk)\u{1B}[33m! \(message)\u{1B}[0m" : "\(time)\(desk)! \(message)"
+        default: return colour ? "\(time)\(desk)\u{1B}[32m✔ \(message)\u{1B}[0m" : "\(time)\(desk)✔ \(message)"
+        }
+    }
+}

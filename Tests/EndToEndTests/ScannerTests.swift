@@ -1,0 +1,183 @@
+import CQuayShims
+import Foundation
+import QuayCodecs
+import QuayTestSupport
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Scanners end to end: bytes as a scanner sends them, into a FIFO (a keyboard wedge's evdev
+/// records) or a pseudo-terminal (a serial scanner), through a real quayd, to loans in the
+/// database and lines in `quay watch`.
+@Suite(.serialized) struct ScannerTests {
+    /// A daemon with one desk and one scanner at `path`, pupils allowed many loans.
+    private func daemon(path: String, kind: String) throws -> DaemonHarness {
+        try DaemonHarness(
+            extraConfig: """
+                [[desk]]
+                name = "quay-1"
+                language = "vi"
+
+                [[scanner]]
+                name = "may-quet-1"
+                desk = "quay-1"
+                path = "\(path)"
+                kind = "\(kind)"
+
+                [[policy]]
+                borrower = "pupil"
+                limit = 500
+                """)
+    }
+
+    private func fifo(_ name: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("quay-scan-\(UUID().uuidString.prefix(8))-\(name)").path
+        #expect(mkfifo(path, 0o600) == 0)
+        return path
+    }
+
+    /// Evdev records for `codes`, each a scan typed with a keystroke every millisecond, the
+    /// scans `gap` apart on the scanner's clock.
+    private func keystrokes(_ codes: [String], start: Int64 = 1_700_000_000_000_000, gap: Int64 = 1_000_000) throws -> [[UInt8]] {
+        try codes.enumerated().map { index, code in
+            try EvdevKeystrokes.records(for: code, at: EventTime(microseconds: start + Int64(index) * gap))
+        }
+    }
+
+    private func write(_ fd: Int32, _ bytes: [UInt8]) {
+        #expect(bytes.withUnsafeBytes { quay_write_all(fd, $0.baseAddress, $0.count) } == 0)
+    }
+
+    private func setUp(_ daemon: DaemonHarness, copies: Int = 3) throws {
+        #expect(try daemon.quay(["intake", "--register", "STK", "--copies", "\(copies)", "--title", "Truyện Kiều"]).status == 0)
+        #expect(try daemon.quay(["patron", "add", "--card", "HS000001", "--name", "Nguyễn Thị Ánh", "--class", "6A"]).status == 0)
+    }
+
+    private func waitFor(_ timeout: Double = 10, _ condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if try condition() { return true }
+            usleep(50_000)
+        }
+        return false
+    }
+
+    private func openLoans(_ daemon: DaemonHarness) throws -> Int {
+        let result = try daemon.quay(["loans", "--patron", "HS000001", "--json"])
+        return result.stdout.components(separatedBy: "\"accession\"").count - 1
+    }
+
+    @Test func aKeyboardWedgeLendsThreeBooksAndQuayWatchShowsThem() throws {
+        let path = try fifo("wedge")
+        defer { unlink(path) }
+        let daemon = try daemon(path: path, kind: "evdev")
+        try setUp(daemon)
+        let watchOut = daemon.directory.appendingPathComponent("watch.out").path
+        let watch = try ChildProcess(
+            binDirectory.appendingPathComponent("quay").path, ["--socket", daemon.socketPath, "watch", "--lang", "vi"],
+            environment: ProcessInfo.processInfo.environment, stdout: watchOut, stderr: watchOut)
+        defer { watch.signal(SIGTERM) }
+        usleep(500_000)  // the watcher subscribes
+
+        let writer = open(path, O_WRONLY)
+        #expect(writer >= 0)
+        for scan in try keystrokes(["HS000001", "STK.000001", "STK.000002", "STK.000003"]) { write(writer, scan) }
+        #expect(try waitFor { try openLoans(daemon) == 3 })
+        close(writer)
+
+        #expect(waitFor {
+            let text = (try? String(contentsOfFile: watchOut, encoding: .utf8)) ?? ""
+            return text.components(separatedBy: "Đã cho mượn: Truyện Kiều").count - 1 == 3
+        }, "\((try? String(contentsOfFile: watchOut, encoding: .utf8)) ?? "")")
+        let watched = (try? String(contentsOfFile: watchOut, encoding: .utf8)) ?? ""
+        #expect(watched.contains("[quay-1] ▸ HS000001"))
+        #expect(watched.contains("[quay-1] ▸ STK.000003"))
+
+        let scans = try daemon.quay(["scans", "--desk", "quay-1", "--json"])
+        #expect(scans.stdout.contains("\"data\":\"STK.000002\""))
+        #expect(scans.stdout.components(separatedBy: "\"outcome\":\"lent\"").count - 1 == 3)
+        #expect(daemon.waitForLog("cannot grab the scanner"))  // a FIFO is no evdev node: logged, not fatal
+    }
+
+    @Test func aSerialScannerOnAPseudoTerminalLends() throws {
+        var name = [CChar](repeating: 0, count: 128)
+        let master = quay_open_pty(&name, name.count)
+        #expect(master >= 0)
+        defer { close(master) }
+        let daemon = try daemon(path: String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self), kind: "serial")
+        try setUp(daemon)
+        #expect(try waitFor { try daemon.quay(["scanners"]).stdout.contains("connected") })
+        write(master, Array("HS000001\r\nSTK.000001\r\nSTK.000002\n".utf8))
+        #expect(try waitFor { try openLoans(daemon) == 2 })
+    }
+
+    @Test func aDoubleReadLendsOnce() throws {
+        let path = try fifo("double")
+        defer { unlink(path) }
+        let daemon = try daemon(path: path, kind: "evdev")
+        try setUp(daemon)
+        let writer = open(path, O_WRONLY)
+        defer { close(writer) }
+        for scan in try keystrokes(["HS000001", "STK.000001", "STK.000001"], gap: 20_000) { write(writer, scan) }
+        #expect(try waitFor { try daemon.quay(["scans", "--json"]).stdout.contains("\"outcome\":\"double_read\"") })
+        #expect(try openLoans(daemon) == 1)
+        let scans = try daemon.quay(["scans", "--json"]).stdout
+        #expect(scans.components(separatedBy: "\"outcome\":\"lent\"").count - 1 == 1)
+    }
+
+    @Test func aBurstOf200ScansTwoMillisecondsApartLosesNoneAndKeepsOrder() throws {
+        let path = try fifo("burst")
+        defer { unlink(path) }
+        let daemon = try daemon(path: path, kind: "evdev")
+        try setUp(daemon, copies: 200)
+        let writer = open(path, O_WRONLY)
+        defer { close(writer) }
+        let codes = ["HS000001"] + (1...200).map { String(format: "STK.%06d", $0) }
+        for scan in try keystrokes(codes, gap: 2_000) {
+            write(writer, scan)
+            usleep(2_000)
+        }
+        #expect(try waitFor(30) { try openLoans(daemon) == 200 })
+        let scans = try daemon.quay(["scans", "--limit", "1000", "--json"]).stdout
+        let data = scans.components(separatedBy: "\"data\":\"").dropFirst().map { String($0.prefix { $0 != "\"" }) }
+        #expect(data == codes)
+    }
+
+    @Test func anUnplugMidScanIsSurvivedAndANewWriterIsPickedUp() throws {
+        let path = try fifo("unplug")
+        defer { unlink(path) }
+        let daemon = try daemon(path: path, kind: "evdev")
+        try setUp(daemon)
+        var writer = open(path, O_WRONLY)
+        let half = try keystrokes(["STK.000001"])[0]
+        write(writer, Array(half.prefix(half.count / 2)))
+        close(writer)  // unplugged in the middle of a scan
+        #expect(try waitFor { try daemon.quay(["scanners", "--lang", "en"]).stdout.contains("gone") })
+        #expect(try daemon.quay(["status"]).status == 0)  // still serving
+
+        writer = open(path, O_WRONLY)
+        defer { close(writer) }
+        for scan in try keystrokes(["HS000001", "STK.000002"], start: 1_800_000_000_000_000) { write(writer, scan) }
+        #expect(try waitFor { try openLoans(daemon) == 1 })
+        #expect(try daemon.quay(["scanners", "--lang", "en"]).stdout.contains("connected"))
+        // The half scan was dropped, not lent.
+        #expect(!(try daemon.quay(["scans", "--json"]).stdout.contains("\"data\":\"STK.0\"")))
+    }
+
+    @Test func deskModeFromTheKeyboardAndACommandSheet() throws {
+        let path = try fifo("mode")
+        defer { unlink(path) }
+        let daemon = try daemon(path: path, kind: "evdev")
+        try setUp(daemon)
+        let mode = try daemon.quay(["desk", "mode", "checkin", "--lang", "en"])
+        #expect(mode.stdout.contains("Desk quay-1: mode checkin"), "\(mode.stderr)")
+        let bad = try daemon.quay(["desk", "mode", "dance"])
+        #expect(bad.status == 1 && bad.stderr.contains("[invalid_argument]"))
+        let writer = open(path, O_WRONLY)
+        defer { close(writer) }
+        for scan in try keystrokes(["QUAY:MODE:CHECKOUT"]) { write(writer, scan) }
+        #expect(try waitFor { try daemon.quay(["scanners", "--lang", "en"]).stdout.contains("mode checkout") })
+    }
+}
