@@ -28,7 +28,7 @@ bench: bootstrap
 	$(SWIFT) build -c release
 	$(RELEASE_BIN)/quay-bench --bin $(RELEASE_BIN)
 
-## install: binaries, systemd units, sysusers and tmpfiles snippets (run as root).
+## install: binaries, systemd units, sysusers and tmpfiles snippets, udev rules (run as root).
 install: bootstrap
 	$(SWIFT) build -c release
 	install -D -m 0755 $(RELEASE_BIN)/quayd $(DESTDIR)$(PREFIX)/bin/quayd
@@ -37,6 +37,7 @@ install: bootstrap
 	install -D -m 0644 systemd/quayd.socket $(DESTDIR)/etc/systemd/system/quayd.socket
 	install -D -m 0644 systemd/quay.sysusers $(DESTDIR)/usr/lib/sysusers.d/quay.conf
 	install -D -m 0644 systemd/quay.tmpfiles $(DESTDIR)/usr/lib/tmpfiles.d/quay.conf
+	install -D -m 0644 udev/70-quay.rules $(DESTDIR)/etc/udev/rules.d/70-quay.rules
 	test -e $(DESTDIR)/etc/quay/quayd.toml || install -D -m 0640 config/quayd.toml $(DESTDIR)/etc/quay/quayd.toml
 
 clean:

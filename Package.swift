@@ -76,7 +76,7 @@ let package = Package(
         .executableTarget(
             name: "quay-bench",
             dependencies: [
-                "QuayCore", "QuayProtocol", "QuayClient", "QuayStore", "QuayLabels", "CQuayShims",
+                "QuayCore", "QuayCodecs", "QuayProtocol", "QuayClient", "QuayStore", "QuayLabels", "CQuayShims",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]

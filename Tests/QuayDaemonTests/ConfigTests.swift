@@ -49,6 +49,12 @@ private let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathCompon
         ("[[policy]]\nborrower = \"pupil\"\ndays = 0\n", 3, "policy.days must be"),
         ("[[policy]]\nborrower = \"pupil\"\ncolour = 1\n", 3, "unknown key 'colour' in [[policy]]"),
         ("[labels]\ndpi = 250\n", 2, "dpi must be 203 or 300"),
+        ("[[scanner]]\nname = \"a\"\npath = \"/x\"\ndesk = \"quay-9\"\n", 4, "no [[desk]] named \"quay-9\""),
+        ("[[scanner]]\nname = \"a\"\npath = \"/x\"\nkind = \"bluetooth\"\n", 4, "kind must be one of evdev, serial, hidpos"),
+        ("[[desk]]\nname = \"a\"\nmode = \"dance\"\n", 3, "mode must be one of"),
+        ("[[desk]]\nname = \"a\"\n[[desk]]\nname = \"a\"\n", 4, "two desks are named \"a\""),
+        ("[[pattern]]\ncategory = \"patron\"\npattern = \"HS###\\\\\"\n", 3, "is not a pattern"),
+        ("[[pattern]]\ncategory = \"book\"\npattern = \"#\"\n", 2, "category must be one of"),
         ("[labels]\n\ntemplates = \"/nonexistent/labels\"\n", 3, "cannot read the template directory"),
         ("[labels]\nfallback_fonts = \"x.ttf\"\n", 2, "labels.fallback_fonts must be an array of strings"),
     ] as [(String, Int, String)])
@@ -89,6 +95,19 @@ private let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathCompon
         changed.socketPath = "/elsewhere.sock"
         changed.schoolName = "Khác"
         #expect(changed.restartOnlyDifferences(from: DaemonConfig()) == ["socket.path"])
+    }
+
+    /// The `[[desk]]`/`[[scanner]]`/`[[pattern]]` example of docs/config.md reads as documented.
+    @Test func theDocumentedDeskExampleReads() throws {
+        let document = try String(contentsOf: packageRoot.appendingPathComponent("docs/config.md"), encoding: .utf8)
+        let start = try #require(document.range(of: "```toml\n[[desk]]"))
+        let end = try #require(document.range(of: "```", range: start.upperBound..<document.endIndex))
+        let config = try ConfigLoader.parse(String(document[start.lowerBound..<end.lowerBound].dropFirst(8)), path: "config.md")
+        #expect(config.desks.map(\.name) == ["quay-1"])
+        #expect(config.scanners.map(\.kind.rawValue) == ["evdev", "serial"])
+        #expect(config.classifier.rules.count == 4)
+        #expect(config.classifier.classify("30234000517861") == .item("30234000517861"))
+        #expect(config.classifier.classify("30234000517862") == .badCheckDigit("30234000517862", .item))
     }
 
     @Test func labelSettingsAndTheShortName() throws {
