@@ -282,15 +282,7 @@ func reportLabelBenchmarks() throws {
     print(String(format: "1,000 spine labels rendered in %.3f s (target for 1,000 to ZPL: 1 s; ZPL comes with the printers)", labels.thousandSeconds))
 }
 if options.labelsOnly {
-    // Scan to committed loan: evdev records written into the scanner's FIFO → the desk.lent event.
-let scanSamples = try scanToLoan(directory: directory, card: card(options.patrons), copies: (options.items - 1999)...(options.items - 1000))
-report(row("scan → loan → event (quayd, FULL)", scanSamples,
-    String(format: "%.2f× the socket checkout (%.0f); target ≤ 2×: %@", scanSamples.median / socketCheckout.median, socketCheckout.median,
-        verdict(scanSamples.median <= 2 * socketCheckout.median))))
-daemon.terminate()
-daemon.waitUntilExit()
-
-try reportLabelBenchmarks()
+    try reportLabelBenchmarks()
     exit(0)
 }
 let directory = FileManager.default.temporaryDirectory.appendingPathComponent("quay-bench-\(getpid())").path
