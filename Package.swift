@@ -88,6 +88,7 @@ let package = Package(
         // Spawning helper programs (zbarimg, quayd, quay) for the tests that need them.
         .target(name: "QuayTestSupport", path: "Tests/QuayTestSupport"),
         .testTarget(name: "QuayLabelsTests", dependencies: ["QuayLabels", "QuayTestSupport"]),
+        .testTarget(name: "QuayDevicesTests", dependencies: ["QuayDevices"]),
         .testTarget(name: "QuayDaemonTests", dependencies: ["QuayDaemon"]),
         .testTarget(name: "EndToEndTests", dependencies: ["QuayProtocol", "QuayClient", "QuayCodecs", "QuayTestSupport"]),
     ],

@@ -79,7 +79,7 @@ struct ArrayTableReader {
     }
 
     func scanner(desks: [String]) throws(ConfigError) -> ScannerSettings {
-        try check(["name", "desk", "path", "kind", "aim", "prefix", "suffix", "max_length", "baud", "inter_key_timeout_ms"])
+        try check(["name", "desk", "path", "usb", "kind", "aim", "prefix", "suffix", "max_length", "baud", "inter_key_timeout_ms"])
         let name = try required("name")
         let desk = try text("desk") ?? desks[0]
         guard desks.contains(desk) else {
@@ -96,9 +96,15 @@ struct ArrayTableReader {
         guard [9600, 19200, 38400, 57600, 115200].contains(baud) else {
             throw fail("baud", "baud must be 9600, 19200, 38400, 57600 or 115200")
         }
+        let usb = try text("usb")
+        if let usb, DeviceLocator.parse(usb) == nil {
+            throw fail("usb", "usb must be vendor:product in hex, such as \"0c2e:0b61\" (lsusb shows them), not \"\(usb)\"")
+        }
+        let path = try text("path") ?? ""
+        guard path.isEmpty != (usb == nil) else { throw fail(usb == nil ? "path" : "usb", "give the scanner's path or its usb ids, one of the two") }
         return ScannerSettings(
-            name: name, desk: desk, path: try required("path"), kind: kind, options: options, baud: baud,
-            interKeyTimeout: .milliseconds(try number("inter_key_timeout_ms", 5...2000) ?? 50))
+            name: name, desk: desk, path: path, kind: kind, options: options, baud: baud,
+            interKeyTimeout: .milliseconds(try number("inter_key_timeout_ms", 5...2000) ?? 50), usb: usb)
     }
 
     func pattern() throws(ConfigError) -> BarcodeClassifier.Rule {

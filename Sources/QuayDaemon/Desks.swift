@@ -298,7 +298,9 @@ public final class DeskService: Service, Sendable {
                 onState: { scannerState in
                     events.publish(
                         "device.\(scannerState.rawValue)", at: Date(),
-                        DeviceEventData(scanner: settings.name, desk: settings.desk, path: settings.path, state: scannerState.rawValue))
+                        DeviceEventData(
+                            scanner: settings.name, desk: settings.desk, path: settings.usb.map { "usb:\($0)" } ?? settings.path,
+                            state: scannerState.rawValue))
                 })
         }
     }
@@ -337,7 +339,8 @@ public final class DeskService: Service, Sendable {
         scanners.map { scanner in
             let status = scanner.state
             return ScannerInfo(
-                name: scanner.settings.name, desk: scanner.settings.desk, path: scanner.settings.path, kind: scanner.settings.kind.rawValue,
+                name: scanner.settings.name, desk: scanner.settings.desk,
+                path: scanner.settings.usb.map { "usb:\($0)" } ?? scanner.settings.path, kind: scanner.settings.kind.rawValue,
                 state: status.state.rawValue, since: status.since, scans: status.scans)
         }
     }

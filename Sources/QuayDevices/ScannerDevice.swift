@@ -22,7 +22,10 @@ public enum ScannerKind: String, Sendable, CaseIterable {
 public struct ScannerSettings: Sendable, Equatable {
     public var name: String
     public var desk: String
+    /// The device node; empty when the scanner is found by `usb` instead.
     public var path: String
+    /// USB vendor and product ids (`0c2e:0b61`): the node is looked up in sysfs at each open.
+    public var usb: String?
     public var kind: ScannerKind
     public var options: ScanOptions
     /// Serial line speed.
@@ -32,8 +35,9 @@ public struct ScannerSettings: Sendable, Equatable {
 
     public init(
         name: String, desk: String, path: String, kind: ScannerKind, options: ScanOptions = ScanOptions(), baud: Int = 9600,
-        interKeyTimeout: Duration = .milliseconds(50)
+        interKeyTimeout: Duration = .milliseconds(50), usb: String? = nil
     ) {
+        self.usb = usb
         self.name = name
         self.desk = desk
         self.path = path
@@ -66,15 +70,17 @@ public final class ScannerDevice: Sendable {
     private let onState: @Sendable (ScannerState) -> Void
     private let status = Mutex<(state: ScannerState, since: Date, scans: Int)>((.absent, Date(), 0))
     private let stopped = Atomic<Bool>(false)
+    private let locator: DeviceLocator
 
     public init(
         _ settings: ScannerSettings, logger: Logger, onScan: @escaping @Sendable (ScanOutcome) -> Void,
-        onState: @escaping @Sendable (ScannerState) -> Void = { _ in }
+        onState: @escaping @Sendable (ScannerState) -> Void = { _ in }, locator: DeviceLocator = DeviceLocator()
     ) {
         self.settings = settings
+        self.locator = locator
         var logger = logger
         logger[metadataKey: "scanner.name"] = "\(settings.name)"
-        logger[metadataKey: "device.path"] = "\(settings.path)"
+        logger[metadataKey: "device.path"] = "\(settings.usb.map { "usb:\($0)" } ?? settings.path)"
         self.logger = logger
         self.onScan = onScan
         self.onState = onState
@@ -114,9 +120,10 @@ public final class ScannerDevice: Sendable {
     private func run() {
         while !stopped.load(ordering: .relaxed) {
             // A FIFO's open blocks until a writer comes: that is the wait for a scanner to appear.
-            let fd = open(settings.path, O_RDONLY | O_NOCTTY | O_CLOEXEC)
+            let path = currentPath()
+            let fd = path.map { open($0, O_RDONLY | O_NOCTTY | O_CLOEXEC) } ?? -1
             guard fd >= 0 else {
-                if errno != ENOENT { logger.debug("cannot open scanner", metadata: ["error": "\(String(cString: strerror(errno)))"]) }
+                if path != nil, errno != ENOENT { logger.debug("cannot open scanner", metadata: ["error": "\(String(cString: strerror(errno)))"]) }
                 if state.state == .connected { setState(.gone) }
                 usleep(500_000)
                 continue
@@ -132,6 +139,12 @@ public final class ScannerDevice: Sendable {
             close(fd)
             if !stopped.load(ordering: .relaxed) { setState(.gone) }
         }
+    }
+
+    /// The node to open now: the configured path, or the one sysfs says has the USB ids.
+    private func currentPath() -> String? {
+        guard let usb = settings.usb, let ids = DeviceLocator.parse(usb) else { return settings.path }
+        return locator.node(kind: settings.kind, vendor: ids.vendor, product: ids.product)
     }
 
     /// Grabs an evdev node and puts a serial line in raw mode. Neither is possible on a

@@ -52,6 +52,8 @@ private let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathCompon
         ("[[scanner]]\nname = \"a\"\npath = \"/x\"\ndesk = \"quay-9\"\n", 4, "no [[desk]] named \"quay-9\""),
         ("[[scanner]]\nname = \"a\"\npath = \"/x\"\nkind = \"bluetooth\"\n", 4, "kind must be one of evdev, serial, hidpos"),
         ("[[desk]]\nname = \"a\"\nmode = \"dance\"\n", 3, "mode must be one of"),
+        ("[[scanner]]\nname = \"a\"\nusb = \"0c2e-0b61\"\n", 3, "usb must be vendor:product in hex"),
+        ("[[scanner]]\nname = \"a\"\nusb = \"0c2e:0b61\"\npath = \"/x\"\n", 3, "one of the two"),
         ("[[desk]]\nname = \"a\"\n[[desk]]\nname = \"a\"\n", 4, "two desks are named \"a\""),
         ("[[pattern]]\ncategory = \"patron\"\npattern = \"HS###\\\\\"\n", 3, "is not a pattern"),
         ("[[pattern]]\ncategory = \"book\"\npattern = \"#\"\n", 2, "category must be one of"),
@@ -105,6 +107,7 @@ private let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathCompon
         let config = try ConfigLoader.parse(String(document[start.lowerBound..<end.lowerBound].dropFirst(8)), path: "config.md")
         #expect(config.desks.map(\.name) == ["quay-1"])
         #expect(config.scanners.map(\.kind.rawValue) == ["evdev", "serial"])
+        #expect(config.scanners.map(\.usb) == [nil, "1eab:1d06"])
         #expect(config.classifier.rules.count == 4)
         #expect(config.classifier.classify("30234000517861") == .item("30234000517861"))
         #expect(config.classifier.classify("30234000517862") == .badCheckDigit("30234000517862", .item))
