@@ -224,17 +224,14 @@ final class DeskRunner: Sendable {
         switch borrower {
         case .card(let card):
             guard let patron = try await database.patron(card: card) else { throw StoreError(code: "unknown_patron", reason: card) }
-            let year = SchoolYear.containing(now)
-            let loans = try await database.loans(patronCard: card, className: nil, schoolYear: year, overdueOnly: false, at: now, limit: 1000)
-            let overdue = loans.filter { $0.overdueDays > 0 }.count
+            let counts = try await database.openLoanCounts(.card(card), at: now)
             return BorrowerSummary(
-                borrower: borrower, name: patron.name, className: patron.className, loans: loans.count, overdue: overdue,
+                borrower: borrower, name: patron.name, className: patron.className, loans: counts.loans, overdue: counts.overdue,
                 blocked: patron.status != "active")
         case .class(let name, let year):
-            guard let view = try await database.classView(name: name, schoolYear: year) else {
-                throw StoreError(code: "unknown_class", reason: "\(name) \(year)")
-            }
-            return BorrowerSummary(borrower: borrower, name: view.name, className: view.name, loans: 0, overdue: 0)
+            let counts = try await database.openLoanCounts(.class(name: name, schoolYear: year), at: now)
+            return BorrowerSummary(
+                borrower: borrower, name: name.uppercased(), className: name.uppercased(), loans: counts.loans, overdue: counts.overdue)
         }
     }
 

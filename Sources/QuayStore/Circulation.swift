@@ -279,3 +279,21 @@ extension QuayDatabase {
         }
     }
 }
+
+extension QuayDatabase {
+    /// How many loans a borrower holds and how many of them are overdue, for the desk's
+    /// session summary: the maintained `open_loans` counts and one range seek on the open
+    /// loans' due dates, so the cost does not grow with what the borrower holds.
+    public func openLoanCounts(_ borrower: Borrower, at now: Date) async throws -> (loans: Int, overdue: Int) {
+        try await pool.read { db in
+            let who = try Self.borrower(db, borrower)
+            let loans = try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT COALESCE(SUM(count), 0) FROM open_loans WHERE borrower = ?"), arguments: [who.key]) ?? 0
+            let column = who.patronID != nil ? "patron_id" : "class_id"
+            let overdue = try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT COUNT(*) FROM loan WHERE \(column) = ? AND returned_at IS NULL AND due_at < ?"),
+                arguments: [who.patronID ?? who.classID, Timestamp.format(now)]) ?? 0
+            return (loans, overdue)
+        }
+    }
+}

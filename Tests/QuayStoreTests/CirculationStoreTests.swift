@@ -20,6 +20,16 @@ import Testing
 
     func counts() async throws -> [String: Int64] { try await database.summary().counts }
 
+    @Test func openLoanCountsComeFromTheTotalsAndTheOverdueSeek() async throws {
+        for item in ["STK.000001", "STK.000002"] {
+            _ = try await database.checkout(.card("HS1"), scanned: item, settings: settings, at: now)
+        }
+        #expect(try await database.openLoanCounts(.card("HS1"), at: now) == (2, 0))
+        #expect(try await database.openLoanCounts(.card("HS1"), at: now.addingTimeInterval(60 * 86_400)) == (2, 2))
+        #expect(try await database.openLoanCounts(.card("HS2"), at: now) == (0, 0))
+        await #expect(throws: StoreError.self) { try await database.openLoanCounts(.card("NOBODY"), at: now) }
+    }
+
     @Test func lendReturnRenew() async throws {
         let loan = try await database.checkout(.card("HS1"), scanned: "STK.000001", settings: settings, at: now)
         #expect(loan.due == "2026-12-04" && !loan.renewed && loan.kind == "normal")
@@ -100,3 +110,4 @@ import Testing
         #expect(classLoans.count == 300)
     }
 }
+
