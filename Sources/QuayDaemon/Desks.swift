@@ -348,7 +348,7 @@ extension Dispatcher {
     func scanList(_ args: ScanListArgs) async throws -> ScanListResult {
         var since: Date? = nil
         if let text = text(args.since) {
-            if let day = Day(text) ?? Self.vietnameseDay(text) {
+            if let day = (try? validDate(text)).flatMap(Day.init) {
                 since = day.date
             } else if let instant = Timestamp.parse(text) {
                 since = instant
@@ -357,12 +357,6 @@ extension Dispatcher {
             }
         }
         return ScanListResult(scans: try await state.database.scans(since: since, desk: text(args.desk), limit: try limit(args.limit ?? 100)))
-    }
-
-    static func vietnameseDay(_ text: String) -> Day? {
-        let parts = text.split(separator: "/")
-        guard parts.count == 3 else { return nil }
-        return Day("\(parts[2])-\(parts[1])-\(parts[0])")
     }
 
     func deskMode(_ args: DeskModeArgs) async throws -> DeskInfo {

@@ -128,12 +128,7 @@ public final class ScannerDevice: Sendable {
                 usleep(500_000)
                 continue
             }
-            guard prepare(fd) else {
-                close(fd)
-                setState(.gone)
-                usleep(500_000)
-                continue
-            }
+            prepare(fd)
             setState(.connected)
             read(fd)
             close(fd)
@@ -149,7 +144,7 @@ public final class ScannerDevice: Sendable {
 
     /// Grabs an evdev node and puts a serial line in raw mode. Neither is possible on a
     /// FIFO (tests, simulations): that is logged and reading goes on.
-    private func prepare(_ fd: Int32) -> Bool {
+    private func prepare(_ fd: Int32) {
         switch settings.kind {
         case .evdev:
             let result = quay_evdev_grab(fd)
@@ -164,7 +159,6 @@ public final class ScannerDevice: Sendable {
         case .hidpos:
             break
         }
-        return true
     }
 
     private enum Decoder {
@@ -233,8 +227,7 @@ public final class ScannerDevice: Sendable {
         }
         var buffer = [UInt8](repeating: 0, count: 4096)
         var pending = false
-        let silence = Int32(max(10, min(1000, settings.interKeyTimeout.components.seconds * 1000
-            + settings.interKeyTimeout.components.attoseconds / 1_000_000_000_000_000)))
+        let silence = Int32(max(10, min(1000, settings.interKeyTimeout / .milliseconds(1))))
         while !stopped.load(ordering: .relaxed) {
             var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             let ready = poll(&descriptor, 1, pending ? silence : 200)

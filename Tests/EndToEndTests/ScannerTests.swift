@@ -125,6 +125,10 @@ import Glibc
         #expect(try openLoans(daemon) == 1)
         let scans = try daemon.quay(["scans", "--json"]).stdout
         #expect(scans.components(separatedBy: "\"outcome\":\"lent\"").count - 1 == 1)
+        // The log from a day, written either way; nothing from a day to come.
+        #expect(try daemon.quay(["scans", "--since", "01/01/2020", "--json"]).stdout.contains("\"outcome\":\"double_read\""))
+        #expect(try daemon.quay(["scans", "--since", "2099-01-01", "--json"]).stdout.contains("\"scans\":[]"))
+        #expect(try daemon.quay(["scans", "--since", "31/02/2026"]).stderr.contains("[invalid_argument]"))
     }
 
     @Test func aBurstOf200ScansTwoMillisecondsApartLosesNoneAndKeepsOrder() throws {
