@@ -21,7 +21,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "QuayCore"),
-        .target(name: "QuayCodecs"),
+        .target(name: "QuayCodecs", dependencies: ["CZlib"]),
         .target(name: "QuayProtocol", dependencies: ["QuayCore"]),
         .target(name: "CQuayShims"),
         // The C libraries the labels use, from Debian packages (scripts/bootstrap installs them).
@@ -82,11 +82,12 @@ let package = Package(
             ]
         ),
         .testTarget(name: "QuayCoreTests", dependencies: ["QuayCore"]),
-        .testTarget(name: "QuayCodecsTests", dependencies: ["QuayCodecs"], exclude: ["Fixtures"]),
+        .testTarget(name: "QuayCodecsTests", dependencies: ["QuayCodecs", "QuayTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "QuayProtocolTests", dependencies: ["QuayProtocol"]),
         .testTarget(name: "QuayStoreTests", dependencies: ["QuayStore"]),
         // Spawning helper programs (zbarimg, quayd, quay) for the tests that need them.
-        .target(name: "QuayTestSupport", path: "Tests/QuayTestSupport"),
+        // It must not depend on QuayCodecs: its printer-stream decoders are the independent check.
+        .target(name: "QuayTestSupport", dependencies: ["CZlib"], path: "Tests/QuayTestSupport"),
         .testTarget(name: "QuayLabelsTests", dependencies: ["QuayLabels", "QuayTestSupport"]),
         .testTarget(name: "QuayDevicesTests", dependencies: ["QuayDevices"]),
         .testTarget(name: "QuayDaemonTests", dependencies: ["QuayDaemon"]),
