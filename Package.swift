@@ -28,6 +28,8 @@ let package = Package(
         .systemLibrary(name: "CZint", path: "Sources/CZint", providers: [.apt(["libzint-dev"])]),
         .systemLibrary(name: "CFreeType", path: "Sources/CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // Printers on USB, claimed from usblp for a job (SPEC §7.5).
+        .systemLibrary(name: "CUSB", path: "Sources/CUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
         .target(
             name: "QuayLabels",
             dependencies: [
@@ -45,7 +47,7 @@ let package = Package(
         ),
         .target(
             name: "QuayDevices",
-            dependencies: ["QuayCodecs", "CQuayShims", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["QuayCodecs", "CQuayShims", "CUSB", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "QuayDaemon",
@@ -76,7 +78,7 @@ let package = Package(
         .executableTarget(
             name: "quay-bench",
             dependencies: [
-                "QuayCore", "QuayCodecs", "QuayProtocol", "QuayClient", "QuayStore", "QuayLabels", "CQuayShims",
+                "QuayCore", "QuayCodecs", "QuayProtocol", "QuayClient", "QuayStore", "QuayLabels", "CQuayShims", "CZlib",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
@@ -90,7 +92,7 @@ let package = Package(
         .target(name: "QuayTestSupport", dependencies: ["CZlib"], path: "Tests/QuayTestSupport"),
         .testTarget(name: "QuayLabelsTests", dependencies: ["QuayLabels", "QuayTestSupport"]),
         .testTarget(name: "QuayDevicesTests", dependencies: ["QuayDevices"]),
-        .testTarget(name: "QuayDaemonTests", dependencies: ["QuayDaemon"]),
+        .testTarget(name: "QuayDaemonTests", dependencies: ["QuayDaemon", "QuayDevices"]),
         .testTarget(name: "EndToEndTests", dependencies: ["QuayProtocol", "QuayClient", "QuayCodecs", "QuayTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

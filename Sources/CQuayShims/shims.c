@@ -5,6 +5,10 @@
 #include <fcntl.h>
 #include <linux/hidraw.h>
 #include <linux/input.h>
+#include <linux/lp.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <termios.h>
@@ -159,4 +163,42 @@ int quay_hidraw_descriptor(int fd, unsigned char *buffer, size_t capacity) {
     if ((size_t)size > capacity) return -ENOSPC;
     memcpy(buffer, descriptor.value, (size_t)size);
     return size;
+}
+
+int quay_tcp_connect(const char *host, int port, int timeout_ms) {
+    char service[16];
+    snprintf(service, sizeof(service), "%d", port);
+    struct addrinfo hints;
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    struct addrinfo *results = NULL;
+    if (getaddrinfo(host, service, &hints, &results) != 0 || results == NULL) return -EHOSTUNREACH;
+    int last = -ECONNREFUSED;
+    for (struct addrinfo *entry = results; entry != NULL; entry = entry->ai_next) {
+        int fd = socket(entry->ai_family, entry->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, entry->ai_protocol);
+        if (fd < 0) { last = -errno; continue; }
+        int rc = connect(fd, entry->ai_addr, entry->ai_addrlen);
+        if (rc != 0 && errno == EINPROGRESS) {
+            struct pollfd waiting = { .fd = fd, .events = POLLOUT };
+            int ready;
+            do { ready = poll(&waiting, 1, timeout_ms); } while (ready < 0 && errno == EINTR);
+            if (ready == 0) { close(fd); last = -ETIMEDOUT; continue; }
+            int error = 0;
+            socklen_t length = sizeof(error);
+            if (ready < 0) error = errno;
+            else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) != 0) error = errno;
+            rc = error == 0 ? 0 : -1;
+            errno = error;
+        }
+        if (rc == 0) { freeaddrinfo(results); return fd; }
+        last = -errno;
+        close(fd);
+    }
+    freeaddrinfo(results);
+    return last;
+}
+
+int quay_lp_status(int fd, int *status) {
+    return ioctl(fd, LPGETSTATUS, status) == 0 ? 0 : -errno;
 }

@@ -185,6 +185,10 @@ public struct IntakeResult: Sendable, Codable, Equatable {
     /// The printed accession numbers, which are also the copies' barcodes.
     public var accessionNumbers: [String]
     public var callNumber: String?
+    /// With `print`: the queued label jobs, spine and barcode for each copy in turn.
+    public var printJobs: [Int64]?
+    /// With `print`, when the copies were filed but their labels could not be queued: why.
+    public var printError: String?
 
     public init(
         batchID: Int64, recordID: Int64, registerCode: String, firstNumber: Int64, lastNumber: Int64,
@@ -207,6 +211,8 @@ public struct IntakeResult: Sendable, Codable, Equatable {
         case lastNumber = "last_number"
         case accessionNumbers = "accession_numbers"
         case callNumber = "call_number"
+        case printJobs = "print_jobs"
+        case printError = "print_error"
     }
 }
 

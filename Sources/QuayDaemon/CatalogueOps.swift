@@ -1,5 +1,6 @@
 import Foundation
 import QuayCore
+import QuayLabels
 import QuayProtocol
 import QuayStore
 
@@ -30,6 +31,9 @@ extension Dispatcher {
     func intake(_ args: IntakeArgs) async throws -> IntakeResult {
         guard (1...Intake.maxCopies).contains(args.copies) else {
             throw Refusal(code: .invalidArgument, detail: "copies must be from 1 to \(Intake.maxCopies), not \(args.copies)")
+        }
+        if args.print == true, args.copies > Self.maxLabelsPerRequest {
+            throw Refusal(code: .invalidArgument, detail: "labels are printed for at most \(Self.maxLabelsPerRequest) copies at a time")
         }
         let title = try required(args.title, "title")
         var isbn: String? = nil
@@ -85,12 +89,40 @@ extension Dispatcher {
             title: title, authors: authors, publisher: text(args.publisher), year: args.year, isbn: isbn,
             language: nil, callNumber: callNumber, subject: text(args.subject), grade: args.grade, kind: kind,
             price: args.price, notes: nil)
-        return try await state.database.intake(
+        // The printers are chosen before anything is filed, so a wrong name refuses the intake.
+        let config = state.config
+        let printers = try args.print == true
+            ? ["spine", "barcode"].map { try state.printer(for: $0, named: text(args.printer), config) } : []
+        var result = try await state.database.intake(
             Intake(
                 registerCode: try required(args.register, "register"), copies: args.copies, record: record,
                 source: source, documentRef: text(args.doc), receivedOn: receivedOn, location: text(args.location),
                 note: text(args.note)),
             at: today)
+        if printers.count == 2 {
+            // The copies are filed; a label that cannot be made is said, not a reason to undo them.
+            do {
+                result.printJobs = try await printLabels(result.accessionNumbers, spine: printers[0], barcode: printers[1], config)
+            } catch let refusal as Refusal {
+                result.printError = refusal.code.message(config.language) + (refusal.detail.map { ": " + $0 } ?? "")
+            } catch let error as LabelError {
+                result.printError = ((ErrorCode(rawValue: error.code.rawValue)?.message(config.language)).map { $0 + ": " } ?? "") + error.detail
+            }
+        }
+        return result
+    }
+
+    /// A spine label and a barcode label per copy, in shelf order: spine 1, barcode 1, spine 2…
+    private func printLabels(_ copies: [String], spine: PrinterSettings, barcode: PrinterSettings, _ config: DaemonConfig) async throws -> [Int64] {
+        let templates = try ["spine", "barcode"].map { try config.labels.templates.entry(named: $0).template }
+        var labels: [LabelToPrint] = []
+        for copy in copies {
+            for (template, printer) in zip(templates, [spine, barcode]) {
+                labels.append(
+                    LabelToPrint(template: template, key: copy, data: try await state.labelData(template, key: copy, config: config, at: now()), printer: printer))
+            }
+        }
+        return try await state.queueLabels(labels, source: "intake", at: now()).map(\.id)
     }
 
     static let dayFormatter: DateFormatter = {

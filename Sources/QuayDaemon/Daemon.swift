@@ -90,8 +90,11 @@ public enum Daemon {
             })
         let desks = DeskService(state: state, events: state.events, logger: logger)
         state.attach(desks)
+        let printing = PrintService(state: state, logger: logger)
+        state.attach(printing)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            // Desks first: shut down last, after the socket stops taking requests.
+            // The print queue and the desks first: shut down last, after the socket stops taking requests.
+            .init(service: printing),
             .init(service: desks),
             .init(service: server, successTerminationBehavior: .gracefullyShutdownGroup,
                   failureTerminationBehavior: .gracefullyShutdownGroup),

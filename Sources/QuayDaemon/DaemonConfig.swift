@@ -37,6 +37,9 @@ public struct DaemonConfig: Sendable, Equatable {
     public var scanners: [ScannerSettings] = []
     /// What scans are (`[[pattern]]`); the built-in classifier when the file has none.
     public var classifier = BarcodeClassifier.standard
+    /// The label and receipt printers (`[[printer]]`).
+    public var printers: [PrinterSettings] = []
+    public var printing = PrintingSettings()
 
     public init() {}
 
@@ -53,6 +56,8 @@ public struct DaemonConfig: Sendable, Equatable {
         if desks != other.desks { keys.append("desk") }
         if scanners != other.scanners { keys.append("scanner") }
         if classifier != other.classifier { keys.append("pattern") }
+        if printers != other.printers { keys.append("printer") }
+        if printing != other.printing { keys.append("printing") }
         return keys
     }
 }
@@ -119,7 +124,7 @@ public enum ConfigLoader {
         }
 
         mutating func read() throws(ConfigError) -> DaemonConfig {
-            let sections = ["school", "database", "socket", "access", "log", "calendar", "policy", "labels", "desk", "scanner", "pattern"]
+            let sections = ["school", "database", "socket", "access", "log", "calendar", "policy", "labels", "desk", "scanner", "pattern", "printer", "printing"]
             for key in table.keys where !sections.contains(key) {
                 throw fail(section: nil, key: key, "unknown section or key '\(key)'")
             }
@@ -197,11 +202,32 @@ public enum ConfigLoader {
                     throw fail(section: "labels", key: "templates", error.detail)
                 }
             }
-            let desks = try arrayTables("desk") { reader throws(ConfigError) in try reader.desk() }
+            try section("printing", ["retry_min_ms", "retry_max_ms"]) { (key, value, reader) throws(ConfigError) in
+                let milliseconds = try reader.integer(value, "printing", key, in: 100...3_600_000)
+                if key == "retry_min_ms" { reader.config.printing.retryMinMilliseconds = milliseconds } else { reader.config.printing.retryMaxMilliseconds = milliseconds }
+            }
+            let printers = try arrayTables("printer") { reader throws(ConfigError) in try reader.printer() }
+            for (index, printer) in printers.enumerated() {
+                if printers[..<index].contains(where: { $0.name == printer.name }) {
+                    throw ConfigError(path: path, line: locator.line(arrayTable: "printer", index: index, key: "name"), reason: "two printers are named \"\(printer.name)\"")
+                }
+                for template in printer.templates where config.labels.templates.entries[template] == nil {
+                    throw ConfigError(
+                        path: path, line: locator.line(arrayTable: "printer", index: index, key: "templates"),
+                        reason: "no label template named \"\(template)\"")
+                }
+            }
+            config.printers = printers
+            let desks = try arrayTables("desk") { reader throws(ConfigError) in try reader.desk(printers: printers.map(\.name)) }
             if !desks.isEmpty {
                 var seen = Set<String>()
                 for (index, desk) in desks.enumerated() where !seen.insert(desk.name).inserted {
                     throw ConfigError(path: path, line: locator.line(arrayTable: "desk", index: index, key: "name"), reason: "two desks are named \"\(desk.name)\"")
+                }
+                for (index, desk) in desks.enumerated() where config.labels.templates.entries[desk.loanSlip]?.template.data != .loanSlip {
+                    throw ConfigError(
+                        path: path, line: locator.line(arrayTable: "desk", index: index, key: "loan_slip"),
+                        reason: "\"\(desk.loanSlip)\" is not a loan slip template (slip58, slip80 or a school's own)")
                 }
                 config.desks = desks
             }

@@ -28,10 +28,14 @@ public final class DaemonState: Sendable {
     /// Live events for `events.subscribe`.
     public let events = EventHub()
     private let deskService = Mutex<DeskService?>(nil)
+    private let printService = Mutex<PrintService?>(nil)
 
     /// The desks, once their service exists.
     var desks: DeskService? { deskService.withLock { $0 } }
     func attach(_ desks: DeskService) { deskService.withLock { $0 = desks } }
+    /// The print queue's runners, once they exist.
+    var printing: PrintService? { printService.withLock { $0 } }
+    func attach(_ printing: PrintService) { printService.withLock { $0 = printing } }
 
     init(
         config: DaemonConfig, configPath: String?, database: QuayDatabase, boundSocketPath: String?,

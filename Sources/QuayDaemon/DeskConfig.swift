@@ -12,6 +12,13 @@ public struct DeskSettings: Sendable, Equatable {
     public var debounceMilliseconds = 800
     /// The language its live messages are said in; the school's when absent.
     public var language: Language?
+    /// Where spine labels asked for at the desk (intake mode) print; the printer for the
+    /// `spine` template when absent.
+    public var labelPrinter: String?
+    /// A receipt printer: when set, a loan slip prints as each checkout session ends.
+    public var receiptPrinter: String?
+    /// The slip's template.
+    public var loanSlip = "slip58"
 
     public init(name: String) { self.name = name }
 }
@@ -60,8 +67,8 @@ struct ArrayTableReader {
         return flag
     }
 
-    func desk() throws(ConfigError) -> DeskSettings {
-        try check(["name", "mode", "idle_timeout_seconds", "debounce_ms", "language"])
+    func desk(printers: [String]) throws(ConfigError) -> DeskSettings {
+        try check(["name", "mode", "idle_timeout_seconds", "debounce_ms", "language", "label_printer", "receipt_printer", "loan_slip"])
         var desk = DeskSettings(name: try required("name"))
         if let mode = try text("mode") {
             guard let value = DeskMode(rawValue: mode) else {
@@ -75,6 +82,14 @@ struct ArrayTableReader {
             guard let language = Language(tag: tag) else { throw fail("language", "language must be \"vi\" or \"en\", not \"\(tag)\"") }
             desk.language = language
         }
+        for key in ["label_printer", "receipt_printer"] {
+            if let printer = try text(key), !printers.contains(printer) {
+                throw fail(key, "no [[printer]] named \"\(printer)\"" + (printers.isEmpty ? "" : "; printers: \(printers.joined(separator: ", "))"))
+            }
+        }
+        desk.labelPrinter = try text("label_printer")
+        desk.receiptPrinter = try text("receipt_printer")
+        desk.loanSlip = try text("loan_slip") ?? desk.loanSlip
         return desk
     }
 

@@ -3,6 +3,7 @@ import Logging
 import QuayCodecs
 import QuayCore
 import QuayDevices
+import QuayLabels
 import QuayProtocol
 import QuayStore
 import ServiceLifecycle
@@ -32,7 +33,7 @@ final class DeskRunner: Sendable {
         self.settings = settings
         let configuration = DeskConfiguration(
             classifier: classifier, idleTimeout: TimeInterval(settings.idleTimeoutSeconds),
-            debounce: TimeInterval(settings.debounceMilliseconds) / 1000)
+            debounce: TimeInterval(settings.debounceMilliseconds) / 1000, printsLoanSlip: settings.receiptPrinter != nil)
         machine = Mutex(DeskMachine(configuration: configuration, mode: settings.mode))
         // Unbounded: a scan is never dropped, whatever the burst.
         (inputs, continuation) = AsyncStream<Input>.makeStream()
@@ -142,6 +143,12 @@ final class DeskRunner: Sendable {
         case let error as StoreError:
             code = ErrorCode(rawValue: error.code) ?? .internalError
             detail = error.reason
+        case let refusal as Dispatcher.Refusal:
+            code = refusal.code
+            detail = refusal.detail
+        case let error as LabelError:
+            code = ErrorCode(rawValue: error.code.rawValue) ?? .internalError
+            detail = error.detail
         default:
             code = .internalError
             logger.error("desk action failed", metadata: ["error": "\(error)"])
@@ -204,18 +211,39 @@ final class DeskRunner: Sendable {
                     code: "inventory_not_open",
                     message: Bilingual(vi: "Chưa có đợt kiểm kê nào đang mở", en: "No inventory session is open")))
         case .printSpine(let item):
-            return .refused(
-                scan: item,
-                DeskRefusal(
-                    code: "printer_not_configured",
-                    message: Bilingual(
-                        vi: "Chưa cấu hình máy in nhãn; dùng quay print spine \(item) --preview", en:
-                            "No label printer is configured; use quay print spine \(item) --preview")))
+            do {
+                _ = try await state.queueLabels(
+                    template: "spine", keys: [item], printer: settings.labelPrinter, source: "desk:\(settings.name)", at: now)
+                return .spineQueued(item: item)
+            } catch {
+                return .refused(scan: item, refusal(error))
+            }
         case .lookup(let code, let category):
             return .lookedUp(code, description: await describe(code, category))
         case .printLoanSlip(let slip):
-            logger.info("loan slip not printed: no receipt printer is configured", metadata: ["slip.loans": "\(slip.loans.count)"])
+            await printSlip(slip, config, at: now)
             return nil
+        }
+    }
+
+    /// The slip of a checkout session that has ended, on the desk's receipt printer. A slip
+    /// that cannot be queued is logged; the loans stand.
+    private func printSlip(_ slip: LoanSlip, _ config: DaemonConfig, at now: Date) async {
+        guard let printerName = settings.receiptPrinter else { return }
+        do {
+            let template = try config.labels.templates.entry(named: settings.loanSlip).template
+            let printer = try state.printer(for: template.name, named: printerName, config)
+            let card: String, className: String?
+            switch slip.borrower {
+            case .card(let number): (card, className) = (number, nil)
+            case .class(let name, _): (card, className) = (name.uppercased(), name.uppercased())
+            }
+            let data = LabelData.loanSlip(
+                slip.loans, borrower: slip.name ?? card, card: card, className: className, school: config.school, today: Day(now))
+            _ = try await state.queueLabels(
+                [LabelToPrint(template: template, key: card, data: data, printer: printer)], source: "desk:\(settings.name)", at: now)
+        } catch {
+            logger.error("loan slip not queued", metadata: ["error": "\(error)", "slip.loans": "\(slip.loans.count)"])
         }
     }
 

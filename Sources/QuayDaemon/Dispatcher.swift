@@ -156,6 +156,12 @@ public struct Dispatcher: Sendable {
         case .scanList: return try encode(Reply(id: id, result: try await scanList(arguments(data, default: ScanListArgs()))))
         case .deskMode: return try encode(Reply(id: id, result: try await deskMode(arguments(data))))
         case .scannerList: return try encode(Reply(id: id, result: scannerList()))
+        case .printSubmit: return try encode(Reply(id: id, result: try await printSubmit(arguments(data))))
+        case .printJobs: return try encode(Reply(id: id, result: try await printJobs(arguments(data, default: PrintJobsArgs()))))
+        case .printRetry: return try encode(Reply(id: id, result: try await printRetry(arguments(data))))
+        case .printCancel: return try encode(Reply(id: id, result: try await printCancel(arguments(data))))
+        case .printReprint: return try encode(Reply(id: id, result: try await printReprint(arguments(data))))
+        case .printerList: return try encode(Reply(id: id, result: try await printerList()))
         }
     }
 

@@ -33,27 +33,9 @@ extension Dispatcher {
             throw Refusal(code: .invalidArgument, detail: "give from 1 to \(Self.maxLabelsPerRequest) keys")
         }
         let resolution = try resolution(args.dpi, config)
-        let today = Day(now())
         var labels: [RenderedLabel] = []
         for key in keys {
-            let data: LabelData
-            switch template.data {
-            case .item:
-                guard let item = try await state.database.item(scanned: key) else { throw Refusal(code: .unknownItem, detail: key) }
-                data = .item(item, school: config.school, today: today)
-            case .equipment:
-                guard let unit = try await state.database.unit(scanned: key) else { throw Refusal(code: .unknownItem, detail: key) }
-                data = .unit(unit, school: config.school, today: today)
-            case .patron:
-                guard let patron = try await state.database.patron(card: key) else { throw Refusal(code: .unknownPatron, detail: key) }
-                data = .patron(patron, school: config.school, today: today)
-            case .loanSlip:
-                guard let patron = try await state.database.patron(card: key) else { throw Refusal(code: .unknownPatron, detail: key) }
-                let loans = try await state.database.loans(
-                    patronCard: key, className: nil, schoolYear: SchoolYear.containing(now()), overdueOnly: false, at: now(), limit: 200)
-                data = .loanSlip(
-                    loans, borrower: patron.name, card: patron.card, className: patron.className, school: config.school, today: today)
-            }
+            let data = try await state.labelData(template, key: key, config: config, at: now())
             labels.append(try render(template, data, resolution, key: key, config))
         }
         return LabelRenderResult(labels: labels)
@@ -87,5 +69,30 @@ extension Dispatcher {
         return RenderedLabel(
             key: key, widthDots: raster.width, heightDots: raster.height, dpi: resolution.dpi,
             png: Data(raster.pngData()).base64EncodedString())
+    }
+}
+
+extension DaemonState {
+    /// What a label of `template` says for `key`: a copy, a unit, a card, or a borrower's
+    /// open loans for a slip.
+    func labelData(_ template: LabelTemplate, key: String, config: DaemonConfig, at now: Date) async throws -> LabelData {
+        let today = Day(now)
+        switch template.data {
+        case .item:
+            guard let item = try await database.item(scanned: key) else { throw Dispatcher.Refusal(code: .unknownItem, detail: key) }
+            return .item(item, school: config.school, today: today)
+        case .equipment:
+            guard let unit = try await database.unit(scanned: key) else { throw Dispatcher.Refusal(code: .unknownItem, detail: key) }
+            return .unit(unit, school: config.school, today: today)
+        case .patron:
+            guard let patron = try await database.patron(card: key) else { throw Dispatcher.Refusal(code: .unknownPatron, detail: key) }
+            return .patron(patron, school: config.school, today: today)
+        case .loanSlip:
+            guard let patron = try await database.patron(card: key) else { throw Dispatcher.Refusal(code: .unknownPatron, detail: key) }
+            let loans = try await database.loans(
+                patronCard: key, className: nil, schoolYear: SchoolYear.containing(now), overdueOnly: false, at: now, limit: 200)
+            return .loanSlip(
+                loans, borrower: patron.name, card: patron.card, className: patron.className, school: config.school, today: today)
+        }
     }
 }

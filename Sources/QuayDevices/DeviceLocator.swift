@@ -60,4 +60,13 @@ public struct DeviceLocator: Sendable {
         else { return nil }
         return (vendor, product)
     }
+
+    /// Ids as `"0c2e:0b61"`.
+    public static func format(vendor: UInt16, product: UInt16) -> String {
+        func hex(_ value: UInt16) -> String {
+            let digits = String(value, radix: 16)
+            return String(repeating: "0", count: 4 - digits.count) + digits
+        }
+        return "\(hex(vendor)):\(hex(product))"
+    }
 }

@@ -20,6 +20,10 @@ public struct IntakeArgs: Sendable, Codable, Equatable {
     public var grade: Int?
     public var subject: String?
     public var note: String?
+    /// Queue a spine label and a barcode label for every new copy.
+    public var print: Bool?
+    /// The printer for both; by default each template's printer.
+    public var printer: String?
 
     public init(register: String, copies: Int, title: String) {
         self.register = register
@@ -33,7 +37,7 @@ public struct IntakeArgs: Sendable, Codable, Equatable {
         case authorMark = "author_mark"
         case publisher, year, price, source, doc, location
         case receivedOn = "received_on"
-        case kind, grade, subject, note
+        case kind, grade, subject, note, print, printer
     }
 }
 

@@ -76,6 +76,14 @@ public enum ErrorCode: String, Sendable, Codable, CaseIterable {
     case fontMissing = "font_missing"
     /// A character that neither the label font nor a fallback font can draw.
     case glyphMissing = "glyph_missing"
+    /// No printer is configured for this (no `[[printer]]`, or none for the template).
+    case printerNotConfigured = "printer_not_configured"
+    /// No configured printer of that name.
+    case unknownPrinter = "unknown_printer"
+    /// No print job with that number.
+    case unknownJob = "unknown_job"
+    /// The job's state does not allow it (a done job is reprinted, not retried…).
+    case jobState = "job_state"
 
     /// The message for people, in the request's language.
     public func message(_ language: Language) -> String {
@@ -155,6 +163,14 @@ public enum ErrorCode: String, Sendable, Codable, CaseIterable {
             text = Bilingual(vi: "Không mở được tệp phông chữ", en: "Cannot open the font file")
         case .glyphMissing:
             text = Bilingual(vi: "Phông chữ không có ký tự này", en: "The font has no glyph for this character")
+        case .printerNotConfigured:
+            text = Bilingual(vi: "Chưa cấu hình máy in cho việc này", en: "No printer is configured for this")
+        case .unknownPrinter:
+            text = Bilingual(vi: "Không có máy in này", en: "No such printer")
+        case .unknownJob:
+            text = Bilingual(vi: "Không có lệnh in này", en: "No such print job")
+        case .jobState:
+            text = Bilingual(vi: "Lệnh in đang ở trạng thái không cho phép việc này", en: "The print job's state does not allow this")
         }
         return text.text(language)
     }

@@ -33,6 +33,12 @@ public enum Op: String, Sendable, CaseIterable {
     case scanList = "scan.list"
     case deskMode = "desk.mode"
     case scannerList = "scanner.list"
+    case printSubmit = "print.submit"
+    case printJobs = "print.jobs"
+    case printRetry = "print.retry"
+    case printCancel = "print.cancel"
+    case printReprint = "print.reprint"
+    case printerList = "printer.list"
 }
 
 /// The reply to `ping`.

@@ -247,11 +247,37 @@ enum Schema {
                     CREATE INDEX scan_at ON scan(at);
                     """)
         }
+        migrator.registerMigration("v6-print-queue") { db in
+            // The print queue (SPEC §7.6): a job is written here, with the bytes the printer
+            // will get, before one byte is sent; it survives restarts until done or cancelled.
+            try db.execute(
+                sql: """
+                    CREATE TABLE print_job (
+                        id INTEGER PRIMARY KEY,
+                        printer TEXT NOT NULL,
+                        template TEXT NOT NULL,
+                        key TEXT,
+                        source TEXT NOT NULL,
+                        payload BLOB NOT NULL,
+                        state TEXT NOT NULL DEFAULT 'queued'
+                            CHECK (state IN ('queued', 'sending', 'done', 'failed', 'cancelled')),
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        -- Times quayd stopped while the job was being sent: it may print twice.
+                        interrupted INTEGER NOT NULL DEFAULT 0,
+                        last_error TEXT,
+                        reprint_of INTEGER REFERENCES print_job(id),
+                        created_at TEXT NOT NULL,
+                        updated_at TEXT NOT NULL,
+                        done_at TEXT
+                    ) STRICT;
+                    CREATE INDEX print_job_waiting ON print_job(printer, id) WHERE state IN ('queued', 'sending');
+                    """)
+        }
         return migrator
     }
 
     /// Tables whose row counts `quay status` shows.
     static let countedTables = [
-        "register", "batch", "record", "item", "class", "patron", "loan", "equipment_type", "equipment_unit", "lesson", "scan",
+        "register", "batch", "record", "item", "class", "patron", "loan", "equipment_type", "equipment_unit", "lesson", "scan", "print_job",
     ]
 }

@@ -30,8 +30,12 @@ extension QuayCommand {
         @Option(help: "Material kind (default from the register).") var kind: String?
         @Option(help: "Grade 1–12 the title is for.") var grade: Int?
         @Option(help: "A note on the batch line.") var note: String?
+        @Flag(help: "Queue a spine label and a barcode label for every new copy.") var print = false
+        @Option(help: "With --print: the printer for both labels (default: each template's printer).") var printer: String?
 
         func validate() throws {
+            if printer != nil, !print { throw ValidationError("--printer goes with --print") }
+            if print, copies > 100 { throw ValidationError("--print: at most 100 copies at a time") }
             guard (1...100_000).contains(copies) else { throw ValidationError("--copies must be from 1 to 100000") }
         }
 
@@ -51,6 +55,8 @@ extension QuayCommand {
             args.kind = kind
             args.grade = grade
             args.note = note
+            args.print = print ? true : nil
+            args.printer = printer
             try options.run(.intake, args: args, as: IntakeResult.self) { result in
                 let first = result.accessionNumbers.first ?? ""
                 let last = result.accessionNumbers.last ?? ""
@@ -61,6 +67,15 @@ extension QuayCommand {
                 ]
                 if let call = result.callNumber { lines.append(options.text("Ký hiệu xếp giá: ", "Call number: ") + call) }
                 lines += result.accessionNumbers
+                if let jobs = result.printJobs {
+                    lines.append(
+                        options.text(
+                            "Đã xếp \(jobs.count) nhãn vào hàng đợi in (lệnh \(jobs.first ?? 0)–\(jobs.last ?? 0)); xem: quay jobs",
+                            "Queued \(jobs.count) labels for printing (jobs \(jobs.first ?? 0)–\(jobs.last ?? 0)); see: quay jobs"))
+                }
+                if let error = result.printError {
+                    lines.append(options.text("Chưa in được nhãn: ", "Labels not queued: ") + error)
+                }
                 return lines.joined(separator: "\n")
             }
         }

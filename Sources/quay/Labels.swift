@@ -12,28 +12,32 @@ extension QuayCommand {
                 TEMPLATE is a built-in or configured template: spine, spine-plain, barcode (copies: accession \
                 number or barcode), tag (equipment units), card (patrons: card number), slip58, slip80 (a \
                 borrower's open loans: card number). `quay label list` shows them all.
-                With --preview DIR each label is written as DIR/TEMPLATE-KEY.png, dot for dot what the printer \
-                would get; no printer is needed.
+                The labels are queued for the printer that lists the template in its `templates` (or the only \
+                printer, or --printer); `quay jobs` follows them. With --preview DIR each label is written as \
+                DIR/TEMPLATE-KEY.png instead, dot for dot what the printer would get; no printer is needed.
                 """)
         @OptionGroup var options: GlobalOptions
         @Argument(help: "Template: spine, spine-plain, barcode, tag, card, slip58, slip80 or a school's own.") var template: String
         @Argument(help: "Accession numbers, barcodes or cards.") var keys: [String]
+        @Option(help: "The printer (`quay printers` lists them).") var printer: String?
         @Option(help: "Write PNG previews into this directory instead of printing.") var preview: String?
-        @Option(help: "Resolution: 203 or 300 dpi (default: labels.dpi of quayd's config).") var dpi: Int?
+        @Option(help: "Resolution of previews: 203 or 300 dpi (default: labels.dpi of quayd's config).") var dpi: Int?
 
         func validate() throws {
-            guard preview != nil else {
-                throw ValidationError(
-                    Bilingual(
-                        vi: "chưa cấu hình máy in nhãn; dùng --preview THƯ-MỤC để ghi ảnh PNG",
-                        en: "no label printer is configured yet; use --preview DIR to write PNG images"
-                    ).text(options.language))
-            }
             if let dpi, dpi != 203, dpi != 300 { throw ValidationError("--dpi must be 203 or 300") }
+            if dpi != nil, preview == nil { throw ValidationError("--dpi goes with --preview; a printer prints at its own dpi") }
+            if printer != nil, preview != nil { throw ValidationError("--printer and --preview: one or the other") }
         }
 
         func run() throws {
-            guard let preview else { return }
+            guard let preview else {
+                try options.run(.printSubmit, args: PrintSubmitArgs(template: template, keys: keys, printer: printer), as: PrintJobsResult.self) {
+                    result in
+                    options.text("Đã xếp \(result.jobs.count) nhãn vào hàng đợi in:", "Queued \(result.jobs.count) labels for printing:") + "\n"
+                        + JobTable.render(result.jobs, options)
+                }
+                return
+            }
             let (result, raw) = try options.call(
                 .labelRender, args: LabelRenderArgs(template: template, keys: keys, dpi: dpi), as: LabelRenderResult.self)
             var written: [String] = []

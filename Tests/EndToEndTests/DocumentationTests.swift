@@ -28,7 +28,11 @@ import Testing
     /// `events.subscribe`, that connection becomes the event stream: later requests go on a
     /// new connection, and each `⇠` line is the next event the stream must carry.
     @Test func everyExampleRunsAsWritten() throws {
-        let daemon = try DaemonHarness()
+        // The print examples print to a file printer named "nhan".
+        let daemon = try DaemonHarness(start: false)
+        let printer = "[[printer]]\nname = \"nhan\"\nlanguage = \"zpl\"\naddress = \"file:\(daemon.directory.appendingPathComponent("nhan.zpl").path)\"\n"
+        try DaemonHarness.config(directory: daemon.directory, extra: printer).write(to: daemon.configURL, atomically: true, encoding: .utf8)
+        try daemon.launch()
         var connection = try QuayConnection(path: daemon.socketPath)
         var stream: QuayConnection? = nil
         let lines = document.split(separator: "\n", omittingEmptySubsequences: false)

@@ -60,7 +60,7 @@ import Testing
         let template = try daemon.quay(["print", "nhan-gay", "STK.000001", "--preview", out.path])
         #expect(template.status == 1 && template.stderr.contains("[unknown_template]"))
         let noPrinter = try daemon.quay(["print", "spine", "STK.000001"])
-        #expect(noPrinter.status == 2 && noPrinter.stderr.contains("use --preview DIR"))
+        #expect(noPrinter.status == 1 && noPrinter.stderr.contains("[printer_not_configured]"), "\(noPrinter.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).isEmpty)
     }
 

@@ -184,4 +184,57 @@ import Glibc
         for scan in try keystrokes(["QUAY:MODE:CHECKOUT"]) { write(writer, scan) }
         #expect(try waitFor { try daemon.quay(["scanners", "--lang", "en"]).stdout.contains("mode checkout") })
     }
+
+    /// A desk with printers: a loan slip on the receipt printer when a session ends, and a
+    /// spine label for each copy scanned in intake mode.
+    @Test func theDeskPrintsALoanSlipAndSpineLabels() throws {
+        var name = [CChar](repeating: 0, count: 128)
+        let master = quay_open_pty(&name, name.count)
+        #expect(master >= 0)
+        defer { close(master) }
+        let daemon = try DaemonHarness(start: false)
+        let receipt = daemon.directory.appendingPathComponent("receipt.bin").path
+        let labels = daemon.directory.appendingPathComponent("labels.zpl").path
+        try DaemonHarness.config(
+            directory: daemon.directory,
+            extra: """
+                [[printer]]
+                name = "hoa-don"
+                language = "escpos"
+                address = "file:\(receipt)"
+
+                [[printer]]
+                name = "zebra"
+                language = "zpl"
+                address = "file:\(labels)"
+
+                [[desk]]
+                name = "quay-1"
+                receipt_printer = "hoa-don"
+                label_printer = "zebra"
+                loan_slip = "slip58"
+
+                [[scanner]]
+                name = "may-quet-1"
+                desk = "quay-1"
+                path = "\(String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))"
+                kind = "serial"
+                """
+        ).write(to: daemon.configURL, atomically: true, encoding: .utf8)
+        try daemon.launch()
+        try setUp(daemon)
+        #expect(try waitFor { try daemon.quay(["scanners"]).stdout.contains("connected") })
+        write(master, Array("HS000001\r\nSTK.000001\r\nSTK.000002\r\nQUAY:END\r\n".utf8))
+        #expect(try waitFor { try daemon.quay(["jobs", "--state", "done"]).stdout.contains("slip58") })
+        let slip = try CapturedESCPOS.images(in: Array(try Data(contentsOf: URL(fileURLWithPath: receipt))))
+        #expect(slip.count == 1 && slip.first?.width == 384)  // 58 mm paper at 203 dpi
+
+        write(master, Array("QUAY:MODE:INTAKE\r\nSTK.000003\r\n".utf8))
+        #expect(try waitFor { try daemon.quay(["jobs", "--state", "done"]).stdout.contains("STK.000003") })
+        let spine = try #require(try CapturedZPL.labels(in: Array(try Data(contentsOf: URL(fileURLWithPath: labels)))).first)
+        #expect(try zbarSymbols(image: spine) == ["CODE-128:STK.000003"])
+        let jobs = try daemon.quay(["jobs", "--all", "--json"]).stdout
+        #expect(jobs.contains("\"source\":\"desk:quay-1\""))
+        #expect(try daemon.quay(["scans", "--json"]).stdout.contains("\"outcome\":\"spine_queued\""))
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import QuayCore
+import QuayDevices
 import Testing
 
 @testable import QuayDaemon
@@ -111,6 +112,48 @@ private let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathCompon
         #expect(config.classifier.rules.count == 4)
         #expect(config.classifier.classify("30234000517861") == .item("30234000517861"))
         #expect(config.classifier.classify("30234000517862") == .badCheckDigit("30234000517862", .item))
+    }
+
+    /// The printer example of docs/config.md reads as documented.
+    @Test func theDocumentedPrinterExampleReads() throws {
+        let document = try String(contentsOf: packageRoot.appendingPathComponent("docs/config.md"), encoding: .utf8)
+        let start = try #require(document.range(of: "```toml\n[printing]"))
+        let end = try #require(document.range(of: "```", range: start.upperBound..<document.endIndex))
+        let config = try ConfigLoader.parse(String(document[start.lowerBound..<end.lowerBound].dropFirst(8)), path: "config.md")
+        #expect(config.printers.map(\.name) == ["zebra-thu-vien", "hoa-don"])
+        #expect(config.printers[0].address == .tcp(host: "192.168.1.50", port: 9100))
+        #expect(config.printers[0].darkness == 20 && config.printers[0].offsetXMM == 1.5)
+        #expect(config.printers[1].language == .escpos && config.printers[1].address == .file(path: "/dev/quay/printer-epson-0"))
+        #expect(config.desks[0].receiptPrinter == "hoa-don" && config.desks[0].labelPrinter == "zebra-thu-vien")
+        #expect(config.printing.retryMaxMilliseconds == 30_000)
+    }
+
+    @Test func printerFaultsAreRefusedWithTheirLine() {
+        func refusal(_ text: String) -> String? {
+            do {
+                _ = try ConfigLoader.parse(text, path: "p.toml")
+                return nil
+            } catch { return error.description }
+        }
+        let base = "[[printer]]\nname = \"a\"\nlanguage = \"zpl\"\n"
+        #expect(refusal(base + "address = \"lpt1\"\n")?.hasPrefix("p.toml:4: a printer address starts with file:, tcp:// or usb://") == true)
+        #expect(refusal(base + "address = \"tcp://h:99999\"\n")?.contains("p.toml:4: the port must be from 1 to 65535") == true)
+        #expect(refusal(base + "address = \"usb://zebra\"\n")?.contains("p.toml:4: usb:// needs vendor:product") == true)
+        #expect(refusal(base + "address = \"file:/x\"\ndpi = 600\n")?.contains("p.toml:5: dpi must be 203 or 300") == true)
+        #expect(refusal(base + "address = \"file:/x\"\ntemplates = [\"gay\"]\n")?.contains("p.toml:5: no label template named \"gay\"") == true)
+        #expect(refusal(base + "address = \"file:/x\"\n" + base + "address = \"file:/y\"\n")?.contains("two printers are named \"a\"") == true)
+        #expect(refusal(base + "address = \"file:/x\"\n[[desk]]\nname = \"d\"\nreceipt_printer = \"b\"\n")?.contains("no [[printer]] named \"b\"") == true)
+        #expect(refusal(base + "address = \"file:/x\"\n[[desk]]\nname = \"d\"\nloan_slip = \"spine\"\n")?.contains("is not a loan slip template") == true)
+        #expect(refusal("[[printer]]\nname = \"a\"\nlanguage = \"pcl\"\naddress = \"file:/x\"\n")?.contains("p.toml:3: language must be zpl or escpos") == true)
+    }
+
+    @Test func printerAddresses() throws {
+        #expect(try PrinterAddress.parse("tcp://[::1]:9101").get() == .tcp(host: "::1", port: 9101))
+        #expect(try PrinterAddress.parse("tcp://zebra.local").get() == .tcp(host: "zebra.local", port: 9100))
+        #expect(try PrinterAddress.parse("usb://0a5f:0164?serial=XQ1").get() == .usb(vendor: 0x0a5f, product: 0x0164, serial: "XQ1"))
+        #expect(try PrinterAddress.parse("file:///dev/usb/lp0").get() == .file(path: "/dev/usb/lp0"))
+        #expect(PrinterAddress.usb(vendor: 0x0a5f, product: 0x164, serial: nil).description == "usb://0a5f:0164")
+        #expect(PrinterAddress.tcp(host: "::1", port: 9100).description == "tcp://[::1]:9100")
     }
 
     @Test func labelSettingsAndTheShortName() throws {

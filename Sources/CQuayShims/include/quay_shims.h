@@ -39,4 +39,12 @@ int quay_open_pty(char *path, size_t path_length);
 /// Reads a hidraw node's report descriptor into `buffer`; returns its length or -errno.
 int quay_hidraw_descriptor(int fd, unsigned char *buffer, size_t capacity);
 
+/// Connects a TCP socket to `host`:`port` (numeric address or name, IPv4 or IPv6) within
+/// `timeout_ms`; returns a non-blocking, close-on-exec fd, -ETIMEDOUT, or -errno of the last
+/// address tried (or -EHOSTUNREACH when the name does not resolve).
+int quay_tcp_connect(const char *host, int port, int timeout_ms);
+
+/// usblp's LPGETSTATUS: the printer's IEEE 1284 status byte into *status.
+int quay_lp_status(int fd, int *status);
+
 #endif
