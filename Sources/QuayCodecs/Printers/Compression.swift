@@ -2,14 +2,15 @@ import CZlib
 
 /// zlib's deflate with its two-byte header and Adler-32 trailer, as `:Z64:` wants.
 enum ZlibDeflate {
-    /// Level 9: labels are small, and every byte saved is a byte less on a 9600-baud serial line.
+    /// zlib's default level: on a spine label's raster level 9 took 0.7 ms against 0.09 ms here
+    /// to save 12 of 1,611 bytes, and 1,000 labels must go to ZPL within a second (SPEC §14).
     /// The output is zlib's (classic zlib 1.2/1.3 is stable at a given level; zlib-ng differs).
     static func compress(_ input: [UInt8]) -> [UInt8] {
         var length = compressBound(uLong(input.count))
         var out = [UInt8](repeating: 0, count: Int(length))
         let status = input.withUnsafeBufferPointer { source in
             out.withUnsafeMutableBufferPointer { target in
-                compress2(target.baseAddress, &length, source.baseAddress, uLong(input.count), Z_BEST_COMPRESSION)
+                compress2(target.baseAddress, &length, source.baseAddress, uLong(input.count), Z_DEFAULT_COMPRESSION)
             }
         }
         // compress2 only fails for lack of memory or a too-small buffer; compressBound rules out the second.
