@@ -121,11 +121,29 @@ enum WatchLine {
             let word = Bilingual(vi: "máy quét \(string("scanner") ?? "") \(string("state") ?? "")", en: "scanner \(string("scanner") ?? "") \(string("state") ?? "")")
             return "\(time)\(desk)⚙ \(word.text(language))"
         }
+        if name.hasPrefix("print.") {
+            var job = "?"
+            if case .int(let number)? = data["job"] { job = String(number) }
+            let state = string("state") ?? ""
+            let reason = string("reason").map { " (\($0))" } ?? ""
+            let words = Bilingual(
+                vi: "lệnh in \(job) trên \(string("printer") ?? ""): \(state)\(reason)", en: "print job \(job) on \(string("printer") ?? ""): \(state)\(reason)")
+            return "\(time)⎙ \(words.text(language))"
+        }
         let message = string(language == .vi ? "vi" : "en") ?? string("message") ?? name
-        switch string("level") {
-        case "error": return colour ? "\(time)\(desk)\u{1B}[31m✘ \(message)\u{1B}[0m\u{07}" : "\(time)\(desk)✘ \(message)\u{07}"
-        case "warning": return colour ? "\(time)\(desk)\u{1B}[33m! \(message)\u{1B}[0m" : "\(time)\(desk)! \(message)"
-        default: return colour ? "\(time)\(desk)\u{1B}[32m✔ \(message)\u{1B}[0m" : "\(time)\(desk)✔ \(message)"
+        if name == "printer.status" {
+            let level = string("state") == "waiting" ? "warning" : "info"
+            return Self.coloured("\(time)⎙ \(string("printer") ?? ""): ", message, level: level, colour: colour)
+        }
+        return Self.coloured("\(time)\(desk)", message, level: string("level"), colour: colour)
+    }
+
+    /// A line coloured by its level: red with a bell for errors, yellow for warnings, green otherwise.
+    private static func coloured(_ prefix: String, _ message: String, level: String?, colour: Bool) -> String {
+        switch level {
+        case "error": return colour ? "\(prefix)\u{1B}[31m✘ \(message)\u{1B}[0m\u{07}" : "\(prefix)✘ \(message)\u{07}"
+        case "warning": return colour ? "\(prefix)\u{1B}[33m! \(message)\u{1B}[0m" : "\(prefix)! \(message)"
+        default: return colour ? "\(prefix)\u{1B}[32m✔ \(message)\u{1B}[0m" : "\(prefix)✔ \(message)"
         }
     }
 }

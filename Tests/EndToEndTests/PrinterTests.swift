@@ -135,6 +135,12 @@ import Glibc
         defer { printer.close() }
         printer.hostStatus = .paperOut
         let daemon = try DaemonHarness(extraConfig: Self.fastRetry + printerConfig("zebra", "zpl", "tcp://127.0.0.1:\(printer.port)"))
+        let watchOut = daemon.directory.appendingPathComponent("watch.out").path
+        let watch = try ChildProcess(
+            binDirectory.appendingPathComponent("quay").path, ["--socket", daemon.socketPath, "watch", "--lang", "en"],
+            environment: ProcessInfo.processInfo.environment, stdout: watchOut, stderr: watchOut)
+        defer { watch.signal(SIGTERM) }
+        usleep(300_000)  // the watcher subscribes
         #expect(try daemon.quay(["intake", "--register", "STK", "--copies", "1", "--title", "Số đỏ"]).status == 0)
         #expect(try daemon.quay(["print", "barcode", "STK.000001"]).status == 0)
         #expect(try eventually { try printers(daemon).first?.faults == ["paper_out"] })
@@ -148,6 +154,11 @@ import Glibc
         printer.hostStatus = .ready
         #expect(try eventually { try jobs(daemon).first?.state == "done" })
         #expect(labelCount(printer.received) == 1)
+        // quay watch said so, as it happened.
+        #expect(eventually {
+            let watched = (try? String(contentsOfFile: watchOut, encoding: .utf8)) ?? ""
+            return watched.contains("⎙ zebra: ! out of paper") && watched.contains("⎙ zebra: ✔ ready") && watched.contains("⎙ print job 1 on zebra: done")
+        }, "\((try? String(contentsOfFile: watchOut, encoding: .utf8)) ?? "")")
         // A printer that does not answer ~HS is a fault too.
         printer.hostStatus = .silent
         #expect(try daemon.quay(["print", "barcode", "STK.000001"]).status == 0)
