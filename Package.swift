@@ -30,6 +30,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Printers on USB, claimed from usblp for a job (SPEC §7.5).
         .systemLibrary(name: "CUSB", path: "Sources/CUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
+        // Scanner hot-plug: the udev monitor says when a device node comes or goes.
+        .systemLibrary(name: "CUdev", path: "Sources/CUdev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
         .target(
             name: "QuayLabels",
             dependencies: [
@@ -47,7 +49,7 @@ let package = Package(
         ),
         .target(
             name: "QuayDevices",
-            dependencies: ["QuayCodecs", "CQuayShims", "CUSB", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["QuayCodecs", "CQuayShims", "CUSB", "CUdev", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "QuayDaemon",
@@ -91,7 +93,7 @@ let package = Package(
         // It must not depend on QuayCodecs: its printer-stream decoders are the independent check.
         .target(name: "QuayTestSupport", dependencies: ["CZlib"], path: "Tests/QuayTestSupport"),
         .testTarget(name: "QuayLabelsTests", dependencies: ["QuayLabels", "QuayTestSupport"]),
-        .testTarget(name: "QuayDevicesTests", dependencies: ["QuayDevices"]),
+        .testTarget(name: "QuayDevicesTests", dependencies: ["QuayDevices", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "QuayDaemonTests", dependencies: ["QuayDaemon", "QuayDevices"]),
         .testTarget(name: "EndToEndTests", dependencies: ["QuayProtocol", "QuayClient", "QuayCodecs", "QuayTestSupport"]),
     ],

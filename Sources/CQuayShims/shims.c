@@ -165,6 +165,10 @@ int quay_hidraw_descriptor(int fd, unsigned char *buffer, size_t capacity) {
     return size;
 }
 
+int quay_wake_pipe(int ends[2]) {
+    return pipe2(ends, O_CLOEXEC | O_NONBLOCK) == 0 ? 0 : -errno;
+}
+
 int quay_tcp_connect(const char *host, int port, int timeout_ms) {
     char service[16];
     snprintf(service, sizeof(service), "%d", port);

@@ -94,7 +94,7 @@ struct ArrayTableReader {
     }
 
     func scanner(desks: [String]) throws(ConfigError) -> ScannerSettings {
-        try check(["name", "desk", "path", "usb", "kind", "aim", "prefix", "suffix", "max_length", "baud", "inter_key_timeout_ms"])
+        try check(["name", "desk", "path", "usb", "kind", "aim", "prefix", "suffix", "max_length", "baud", "inter_key_timeout_ms", "descriptor"])
         let name = try required("name")
         let desk = try text("desk") ?? desks[0]
         guard desks.contains(desk) else {
@@ -117,9 +117,22 @@ struct ArrayTableReader {
         }
         let path = try text("path") ?? ""
         guard path.isEmpty != (usb == nil) else { throw fail(usb == nil ? "path" : "usb", "give the scanner's path or its usb ids, one of the two") }
+        var descriptor: [UInt8]? = nil
+        if let hex = try text("descriptor") {
+            guard kind == .hidpos else { throw fail("descriptor", "descriptor is for kind = \"hidpos\" only") }
+            guard let bytes = ScannerSettings.hexBytes(hex) else {
+                throw fail("descriptor", "descriptor must be the report descriptor's bytes in hex, such as \"05 8C 09 02 A1 01 …\"")
+            }
+            do throws(HIDDescriptorError) {
+                _ = try HIDPOSLayout(descriptor: bytes)
+            } catch {
+                throw fail("descriptor", "descriptor is not a HID-POS barcode scanner's (\(error.code.rawValue))")
+            }
+            descriptor = bytes
+        }
         return ScannerSettings(
             name: name, desk: desk, path: path, kind: kind, options: options, baud: baud,
-            interKeyTimeout: .milliseconds(try number("inter_key_timeout_ms", 5...2000) ?? 50), usb: usb)
+            interKeyTimeout: .milliseconds(try number("inter_key_timeout_ms", 5...2000) ?? 50), usb: usb, descriptor: descriptor)
     }
 
     func pattern() throws(ConfigError) -> BarcodeClassifier.Rule {

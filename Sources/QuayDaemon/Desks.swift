@@ -295,13 +295,14 @@ final class DeskRunner: Sendable {
     }
 }
 
-/// The desks and their scanners, as one service: scanners are started, desks take their
-/// queues, a clock ticks every second for idle sessions; on shutdown scanners stop and the
-/// queues are finished after what they hold.
+/// The desks and their scanners, as one service: the udev monitor and the scanners are
+/// started, desks take their queues, a clock ticks every second for idle sessions; on shutdown
+/// the monitor and the scanners stop and the queues are finished after what they hold.
 public final class DeskService: Service, Sendable {
     let runners: [String: DeskRunner]
     let order: [String]
     let scanners: [ScannerDevice]
+    let hotplug: HotplugMonitor
     let events: EventHub
     let logger: Logger
 
@@ -315,6 +316,8 @@ public final class DeskService: Service, Sendable {
         order = config.desks.map(\.name)
         self.events = events
         self.logger = logger
+        let hotplug = HotplugMonitor(logger: logger)
+        self.hotplug = hotplug
         scanners = config.scanners.map { settings in
             let runner = runners[settings.desk]!
             return ScannerDevice(
@@ -326,11 +329,21 @@ public final class DeskService: Service, Sendable {
                         DeviceEventData(
                             scanner: settings.name, desk: settings.desk, path: settings.usb.map { "usb:\($0)" } ?? settings.path,
                             state: scannerState.rawValue))
-                })
+                },
+                // While udev announces every node that comes, the timer only catches what it
+                // never announces (FIFOs, plain files, a lost event): every 2 s is plenty and
+                // wakes an idle desk PC less. Without udev (a container) it is the only way a
+                // scanner is found again, so it stays at the half second it always was.
+                fallbackRetry: { hotplug.isListening ? .seconds(2) : .milliseconds(500) })
         }
     }
 
     public func run() async throws {
+        if !scanners.isEmpty {
+            hotplug.start(
+                onEvent: { [scanners] event in for scanner in scanners { scanner.hotplug(event) } },
+                onLost: { [scanners] in for scanner in scanners { scanner.lookAgain() } })
+        }
         for scanner in scanners { scanner.start() }
         await withDiscardingTaskGroup { group in
             for runner in runners.values {
@@ -345,6 +358,7 @@ public final class DeskService: Service, Sendable {
             }
             try? await gracefulShutdown()
             // Queued scans are already in the log; the runners finish them, then end.
+            hotplug.stop()
             for scanner in scanners { scanner.stop() }
             for runner in runners.values { runner.finish() }
         }

@@ -32,12 +32,17 @@ public struct ScannerSettings: Sendable, Equatable {
     public var baud: Int
     /// A keyboard-wedge code with no terminator ends after this much silence.
     public var interKeyTimeout: Duration
+    /// A HID-POS report descriptor to read by when the node cannot give its own (HIDIOCGRDESC
+    /// fails: a FIFO or capture file standing in for a hidraw node). A real hidraw node's own
+    /// descriptor always wins.
+    public var descriptor: [UInt8]?
 
     public init(
         name: String, desk: String, path: String, kind: ScannerKind, options: ScanOptions = ScanOptions(), baud: Int = 9600,
-        interKeyTimeout: Duration = .milliseconds(50), usb: String? = nil
+        interKeyTimeout: Duration = .milliseconds(50), usb: String? = nil, descriptor: [UInt8]? = nil
     ) {
         self.usb = usb
+        self.descriptor = descriptor
         self.name = name
         self.desk = desk
         self.path = path
@@ -45,6 +50,21 @@ public struct ScannerSettings: Sendable, Equatable {
         self.options = options
         self.baud = baud
         self.interKeyTimeout = interKeyTimeout
+    }
+
+    /// Bytes written in hex, as `descriptor` is configured: `"05 8C 09 02"`, `"058c0902"` or
+    /// `"0x05, 0x8C"`; nil when it is not whole bytes of hex (or is empty).
+    public static func hexBytes(_ text: String) -> [UInt8]? {
+        let digits = Array(
+            text.replacingOccurrences(of: "0x", with: " ").replacingOccurrences(of: "0X", with: " ").filter { !$0.isWhitespace && $0 != "," })
+        guard !digits.isEmpty, digits.count % 2 == 0 else { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(digits.count / 2)
+        for index in stride(from: 0, to: digits.count, by: 2) {
+            guard let byte = UInt8(String(digits[index...index + 1]), radix: 16) else { return nil }
+            bytes.append(byte)
+        }
+        return bytes
     }
 }
 
@@ -59,10 +79,12 @@ public enum ScannerState: String, Sendable, Codable {
 
 /// Reads one scanner on a thread of its own and hands each decoded scan to `onScan`, in
 /// order. An unplug — EOF, EIO, ENODEV — is never fatal and never spins: the device is
-/// closed, reported gone, and its path is opened again every half second (or, for a FIFO,
-/// as soon as a new writer opens it), so a scanner that comes back is used again.
+/// closed, reported gone, and its path is opened again when `hotplug(_:)` passes a udev
+/// event about it (`HotplugMonitor`), when its fallback retry timer fires, or — a FIFO —
+/// as soon as a new writer opens it; so a scanner that comes back is used again.
 ///
-/// Ownership: the reader thread owns the file descriptor; nothing else touches it.
+/// Ownership: the reader thread owns the file descriptor; nothing else touches it. The wake
+/// pipe belongs to this object, which the thread holds until it ends.
 public final class ScannerDevice: Sendable {
     public let settings: ScannerSettings
     private let logger: Logger
@@ -71,13 +93,24 @@ public final class ScannerDevice: Sendable {
     private let status = Mutex<(state: ScannerState, since: Date, scans: Int)>((.absent, Date(), 0))
     private let stopped = Atomic<Bool>(false)
     private let locator: DeviceLocator
+    /// Signalled by a udev event about this scanner, and by `stop()`.
+    private let wake = WakeSignal()
+    /// How long to wait before opening an absent or refused device again when nothing says it
+    /// came: asked at each wait, since it depends on whether udev is being listened to.
+    private let fallbackRetry: @Sendable () -> Duration
+    /// The node last opened, links resolved: udev's `remove` names the node, not our link.
+    private let openedNode = Mutex<String?>(nil)
 
+    /// `fallbackRetry` defaults to half a second: what a scanner does without a hot-plug
+    /// monitor.
     public init(
         _ settings: ScannerSettings, logger: Logger, onScan: @escaping @Sendable (ScanOutcome) -> Void,
-        onState: @escaping @Sendable (ScannerState) -> Void = { _ in }, locator: DeviceLocator = DeviceLocator()
+        onState: @escaping @Sendable (ScannerState) -> Void = { _ in }, locator: DeviceLocator = DeviceLocator(),
+        fallbackRetry: @escaping @Sendable () -> Duration = { .milliseconds(500) }
     ) {
         self.settings = settings
         self.locator = locator
+        self.fallbackRetry = fallbackRetry
         var logger = logger
         logger[metadataKey: "scanner.name"] = "\(settings.name)"
         logger[metadataKey: "device.path"] = "\(settings.usb.map { "usb:\($0)" } ?? settings.path)"
@@ -94,9 +127,28 @@ public final class ScannerDevice: Sendable {
         thread.start()
     }
 
-    /// Stops reading; the thread ends within a poll interval (or, blocked opening a FIFO with
-    /// no writer, with the process).
-    public func stop() { stopped.store(true, ordering: .relaxed) }
+    /// Stops reading; the thread ends at once (or, blocked opening a FIFO with no writer, with
+    /// the process).
+    public func stop() {
+        stopped.store(true, ordering: .relaxed)
+        wake.signal()
+    }
+
+    /// A udev event: when it is about this scanner's device, the scanner looks again now — a
+    /// waiting one opens its node, a reading one checks that its node is still there.
+    public func hotplug(_ event: HotplugEvent) {
+        guard event.concerns(settings, openedNode: openedNode.withLock { $0 }) else { return }
+        logger.debug("hot-plug event for the scanner", metadata: ["udev.action": "\(event.action.rawValue)", "udev.node": "\(event.node ?? "")"])
+        wake.signal()
+    }
+
+    /// Looks again now, whatever the event (udev events were lost).
+    public func lookAgain() { wake.signal() }
+
+    /// Waits for the fallback retry or a wake, whichever comes first.
+    private func waitToRetry() {
+        wake.wait(milliseconds: Int32(max(10, min(60_000, fallbackRetry() / .milliseconds(1)))))
+    }
 
     private func setState(_ state: ScannerState) {
         let changed = status.withLock { status -> Bool in
@@ -118,22 +170,48 @@ public final class ScannerDevice: Sendable {
     }
 
     private func run() {
+        // The last refusal logged: a device that cannot be used is said once, not at every retry.
+        var lastRefusal: String? = nil
         while !stopped.load(ordering: .relaxed) {
             // A FIFO's open blocks until a writer comes: that is the wait for a scanner to appear.
             let path = currentPath()
             let fd = path.map { open($0, O_RDONLY | O_NOCTTY | O_CLOEXEC) } ?? -1
-            guard fd >= 0 else {
+            guard let path, fd >= 0 else {
                 if path != nil, errno != ENOENT { logger.debug("cannot open scanner", metadata: ["error": "\(String(cString: strerror(errno)))"]) }
                 if state.state == .connected { setState(.gone) }
-                usleep(500_000)
+                waitToRetry()
                 continue
             }
             prepare(fd)
+            let made = decoder(for: fd)
+            guard case .success(var decoder) = made else {
+                if case .failure(let refusal) = made, refusal.description != lastRefusal {
+                    logger.error("\(refusal.message)", metadata: ["error": "\(refusal.error)"])
+                    lastRefusal = refusal.description
+                }
+                close(fd)
+                if state.state == .connected { setState(.gone) }
+                waitToRetry()
+                continue
+            }
+            lastRefusal = nil
+            openedNode.withLock { $0 = URL(fileURLWithPath: path).resolvingSymlinksInPath().path }
+            wake.drain()  // events from before this open are answered by it
             setState(.connected)
-            read(fd)
+            read(fd, path: path, decoder: &decoder)
             close(fd)
             if !stopped.load(ordering: .relaxed) { setState(.gone) }
         }
+    }
+
+    /// Whether the node open as `fd` has left `path`: removed, or replaced by another node
+    /// (unplugged and plugged again faster than the read noticed).
+    private func nodeRemoved(_ fd: Int32, path: String) -> Bool {
+        var opened = stat()
+        var current = stat()
+        guard fstat(fd, &opened) == 0 else { return true }
+        guard stat(path, &current) == 0 else { return errno == ENOENT || errno == ENOTDIR }
+        return opened.st_dev != current.st_dev || opened.st_ino != current.st_ino
     }
 
     /// The node to open now: the configured path, or the one sysfs says has the USB ids.
@@ -164,7 +242,9 @@ public final class ScannerDevice: Sendable {
     private enum Decoder {
         case evdev(EvdevDecoder)
         case serial(SerialLineDecoder)
-        case hidpos(HIDPOSDecoder)
+        /// `stream`: the bytes are a stream cut into reports by the descriptor's lengths (a
+        /// FIFO); a hidraw node gives one whole report per read.
+        case hidpos(HIDPOSDecoder, stream: Bool)
 
         mutating func feed(_ bytes: UnsafeBufferPointer<UInt8>) -> [ScanOutcome] {
             switch self {
@@ -174,9 +254,9 @@ public final class ScannerDevice: Sendable {
             case .serial(var decoder):
                 defer { self = .serial(decoder) }
                 return decoder.feed(bytes)
-            case .hidpos(var decoder):
-                defer { self = .hidpos(decoder) }
-                return decoder.feed(report: bytes)
+            case .hidpos(var decoder, let stream):
+                defer { self = .hidpos(decoder, stream: stream) }
+                return stream ? decoder.feed(bytes) : decoder.feed(report: bytes)
             }
         }
 
@@ -195,45 +275,69 @@ public final class ScannerDevice: Sendable {
         }
     }
 
-    private func decoder(for fd: Int32) -> Decoder? {
+    /// Why a device that opened cannot be read as a scanner.
+    private struct Refusal: Error, CustomStringConvertible {
+        var message: String
+        var error: String
+        var description: String { "\(message): \(error)" }
+    }
+
+    private func decoder(for fd: Int32) -> Result<Decoder, Refusal> {
         switch settings.kind {
         case .evdev:
-            return .evdev(
-                EvdevDecoder(configuration: EvdevDecoder.Configuration(interKeyTimeout: settings.interKeyTimeout, options: settings.options)))
+            return .success(
+                .evdev(EvdevDecoder(configuration: EvdevDecoder.Configuration(interKeyTimeout: settings.interKeyTimeout, options: settings.options))))
         case .serial:
-            return .serial(SerialLineDecoder(options: settings.options))
+            return .success(.serial(SerialLineDecoder(options: settings.options)))
         case .hidpos:
-            var descriptor = [UInt8](repeating: 0, count: 4096)
-            let length = quay_hidraw_descriptor(fd, &descriptor, descriptor.count)
-            guard length > 0 else {
-                logger.error("cannot read the HID report descriptor", metadata: ["error": "\(String(cString: strerror(-length)))"])
-                return nil
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            let length = quay_hidraw_descriptor(fd, &buffer, buffer.count)
+            let descriptor: [UInt8]
+            if length > 0 {
+                descriptor = Array(buffer.prefix(Int(length)))
+            } else if let configured = settings.descriptor {
+                // Not a hidraw node (ENOTTY: a FIFO, a capture file): the configured descriptor
+                // says the layout, and the bytes are a stream, not one report per read.
+                logger.info(
+                    "not a hidraw node; reading it by the configured report descriptor",
+                    metadata: ["error": "\(String(cString: strerror(-length)))", "hid.descriptor_bytes": "\(configured.count)"])
+                descriptor = configured
+            } else {
+                return .failure(
+                    Refusal(
+                        message: "cannot read the HID report descriptor, and none is configured (descriptor in [[scanner]])",
+                        error: String(cString: strerror(-length))))
             }
             do throws(HIDDescriptorError) {
-                return .hidpos(try HIDPOSDecoder(descriptor: Array(descriptor.prefix(Int(length))), options: settings.options))
+                return .success(.hidpos(try HIDPOSDecoder(descriptor: descriptor, options: settings.options), stream: length <= 0))
             } catch {
-                logger.error("not a HID-POS barcode scanner", metadata: ["error": "\(error)"])
-                return nil
+                return .failure(Refusal(message: "not a HID-POS barcode scanner", error: error.code.rawValue))
             }
         }
     }
 
-    /// Reads until EOF or an error; a code left unfinished by silence is flushed after the
-    /// inter-key timeout, one left unfinished by an unplug is dropped (it was cut short).
-    private func read(_ fd: Int32) {
-        guard var decoder = decoder(for: fd) else {
-            usleep(500_000)
-            return
-        }
+    /// Reads until EOF, an error, or a wake that finds the node removed; a code left
+    /// unfinished by silence is flushed after the inter-key timeout, one left unfinished by an
+    /// unplug is dropped (it was cut short).
+    private func read(_ fd: Int32, path: String, decoder: inout Decoder) {
         var buffer = [UInt8](repeating: 0, count: 4096)
         var pending = false
         let silence = Int32(max(10, min(1000, settings.interKeyTimeout / .milliseconds(1))))
         while !stopped.load(ordering: .relaxed) {
-            var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&descriptor, 1, pending ? silence : 200)
+            var descriptors = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0), pollfd(fd: wake.fd, events: Int16(POLLIN), revents: 0)]
+            let ready = poll(&descriptors, 2, pending ? silence : 200)
             if ready < 0 {
                 if errno == EINTR { continue }
                 return
+            }
+            if descriptors[1].revents != 0 {
+                wake.drain()
+                if stopped.load(ordering: .relaxed) { return }
+                if nodeRemoved(fd, path: path) {
+                    logger.info("the scanner's node was removed")
+                    return
+                }
+                if descriptors[0].revents == 0 { continue }
             }
             if ready == 0 {
                 if pending {

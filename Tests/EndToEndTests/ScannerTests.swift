@@ -9,11 +9,12 @@ import Glibc
 #endif
 
 /// Scanners end to end: bytes as a scanner sends them, into a FIFO (a keyboard wedge's evdev
-/// records) or a pseudo-terminal (a serial scanner), through a real quayd, to loans in the
-/// database and lines in `quay watch`.
+/// records, a HID-POS scanner's reports) or a pseudo-terminal (a serial scanner), through a
+/// real quayd, to loans in the database and lines in `quay watch`.
 @Suite(.serialized) struct ScannerTests {
-    /// A daemon with one desk and one scanner at `path`, pupils allowed many loans.
-    private func daemon(path: String, kind: String) throws -> DaemonHarness {
+    /// A daemon with one desk and one scanner at `path` (with `scanner` lines added to its
+    /// table), pupils allowed many loans.
+    private func daemon(path: String, kind: String, scanner: String = "") throws -> DaemonHarness {
         try DaemonHarness(
             extraConfig: """
                 [[desk]]
@@ -25,6 +26,7 @@ import Glibc
                 desk = "quay-1"
                 path = "\(path)"
                 kind = "\(kind)"
+                \(scanner)
 
                 [[policy]]
                 borrower = "pupil"
@@ -99,6 +101,49 @@ import Glibc
         #expect(scans.stdout.contains("\"data\":\"STK.000002\""))
         #expect(scans.stdout.components(separatedBy: "\"outcome\":\"lent\"").count - 1 == 3)
         #expect(daemon.waitForLog("cannot grab the scanner"))  // a FIFO is no evdev node: logged, not fatal
+    }
+
+    /// The HID-POS descriptor of the codec tests' fixture (a Honeywell-like scanner: report 2
+    /// with byte count, AIM identifier, 56 data bytes, vendor bytes, continued flag), as hex.
+    private func hidposDescriptor() throws -> String {
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("QuayCodecsTests/Fixtures/hidpos-descriptor.hex")
+        return try String(contentsOf: fixture, encoding: .utf8).split(separator: "\n")
+            .flatMap { $0.prefix { $0 != "#" }.split(whereSeparator: \.isWhitespace) }.joined(separator: " ")
+    }
+
+    /// A scanner report of that descriptor, built as the codec tests build it.
+    private func hidposReport(_ data: String, aim: String = "]C0", continued: Bool = false) -> [UInt8] {
+        let bytes = Array(data.utf8)
+        return [2, UInt8(bytes.count)] + Array(aim.utf8) + bytes + [UInt8](repeating: 0, count: 56 - bytes.count) + [0x6A, 0]
+            + [continued ? 1 : 0]
+    }
+
+    /// A hidraw node cannot be a FIFO (HIDIOCGRDESC fails with ENOTTY), so the scanner is given
+    /// the fixture's descriptor in its config; the reports go in as a stream, one scan spread
+    /// over two reports, a status report among them.
+    @Test func aHIDPOSScannerLendsThreeBooks() throws {
+        let path = try fifo("hidpos")
+        defer { unlink(path) }
+        let daemon = try daemon(path: path, kind: "hidpos", scanner: "descriptor = \"\(try hidposDescriptor())\"")
+        try setUp(daemon)
+        let writer = open(path, O_WRONLY)
+        #expect(writer >= 0)
+        defer { close(writer) }
+        write(writer, hidposReport("HS00", continued: true))  // the card, over two reports
+        write(writer, [3, 1, 0])  // a status report: not a scan
+        write(writer, hidposReport("0001"))
+        for code in ["STK.000001", "STK.000002", "STK.000003"] { write(writer, hidposReport(code)) }
+        #expect(try waitFor { try openLoans(daemon) == 3 })
+
+        let scans = try daemon.quay(["scans", "--desk", "quay-1", "--json"]).stdout
+        let data = scans.components(separatedBy: "\"data\":\"").dropFirst().map { String($0.prefix { $0 != "\"" }) }
+        #expect(data == ["HS000001", "STK.000001", "STK.000002", "STK.000003"])
+        #expect(scans.components(separatedBy: "\"outcome\":\"lent\"").count - 1 == 3)
+        #expect(scans.components(separatedBy: "\"symbology\":\"]C0\"").count - 1 == 4)
+        #expect(daemon.waitForLog("not a hidraw node; reading it by the configured report descriptor"))
+        // The daemon started its hot-plug monitor with the scanners, or said why it could not.
+        #expect(daemon.log.contains("listening to udev") || daemon.log.contains("udev is not running"))
     }
 
     @Test func aSerialScannerOnAPseudoTerminalLends() throws {

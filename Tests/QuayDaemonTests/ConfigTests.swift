@@ -55,6 +55,9 @@ private let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathCompon
         ("[[desk]]\nname = \"a\"\nmode = \"dance\"\n", 3, "mode must be one of"),
         ("[[scanner]]\nname = \"a\"\nusb = \"0c2e-0b61\"\n", 3, "usb must be vendor:product in hex"),
         ("[[scanner]]\nname = \"a\"\nusb = \"0c2e:0b61\"\npath = \"/x\"\n", 3, "one of the two"),
+        ("[[scanner]]\nname = \"a\"\npath = \"/x\"\ndescriptor = \"05 8C\"\n", 4, "descriptor is for kind = \"hidpos\" only"),
+        ("[[scanner]]\nname = \"a\"\npath = \"/x\"\nkind = \"hidpos\"\ndescriptor = \"05 8\"\n", 5, "descriptor must be the report descriptor's bytes in hex"),
+        ("[[scanner]]\nname = \"a\"\npath = \"/x\"\nkind = \"hidpos\"\ndescriptor = \"05 01 09 06 A1 01 C0\"\n", 5, "not a HID-POS barcode scanner's (hid_no_decoded_data)"),
         ("[[desk]]\nname = \"a\"\n[[desk]]\nname = \"a\"\n", 4, "two desks are named \"a\""),
         ("[[pattern]]\ncategory = \"patron\"\npattern = \"HS###\\\\\"\n", 3, "is not a pattern"),
         ("[[pattern]]\ncategory = \"book\"\npattern = \"#\"\n", 2, "category must be one of"),
@@ -112,6 +115,18 @@ private let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathCompon
         #expect(config.classifier.rules.count == 4)
         #expect(config.classifier.classify("30234000517861") == .item("30234000517861"))
         #expect(config.classifier.classify("30234000517862") == .badCheckDigit("30234000517862", .item))
+    }
+
+    /// The HID-POS simulation example of docs/config.md: a FIFO read by a configured descriptor.
+    @Test func theDocumentedDescriptorExampleReads() throws {
+        let document = try String(contentsOf: packageRoot.appendingPathComponent("docs/config.md"), encoding: .utf8)
+        let start = try #require(document.range(of: "```toml\n[[scanner]]"))
+        let end = try #require(document.range(of: "```", range: start.upperBound..<document.endIndex))
+        let config = try ConfigLoader.parse(String(document[start.lowerBound..<end.lowerBound].dropFirst(8)), path: "config.md")
+        let scanner = try #require(config.scanners.first)
+        #expect(scanner.kind == .hidpos)
+        #expect(scanner.descriptor?.prefix(6) == [0x05, 0x8C, 0x09, 0x02, 0xA1, 0x01])
+        #expect(scanner.descriptor?.count == 27)
     }
 
     /// The printer example of docs/config.md reads as documented.

@@ -39,6 +39,10 @@ int quay_open_pty(char *path, size_t path_length);
 /// Reads a hidraw node's report descriptor into `buffer`; returns its length or -errno.
 int quay_hidraw_descriptor(int fd, unsigned char *buffer, size_t capacity);
 
+/// Makes a non-blocking, close-on-exec pipe in one step (pipe2, which Swift's Glibc module
+/// does not declare); 0 or -errno.
+int quay_wake_pipe(int ends[2]);
+
 /// Connects a TCP socket to `host`:`port` (numeric address or name, IPv4 or IPv6) within
 /// `timeout_ms`; returns a non-blocking, close-on-exec fd, -ETIMEDOUT, or -errno of the last
 /// address tried (or -EHOSTUNREACH when the name does not resolve).
