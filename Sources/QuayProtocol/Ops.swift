@@ -33,6 +33,13 @@ public enum Op: String, Sendable, CaseIterable {
     case scanList = "scan.list"
     case deskMode = "desk.mode"
     case scannerList = "scanner.list"
+    case inventoryStart = "inventory.start"
+    case inventoryScan = "inventory.scan"
+    case inventoryCount = "inventory.count"
+    case inventoryStatus = "inventory.status"
+    case inventoryClose = "inventory.close"
+    case inventoryReport = "inventory.report"
+    case inventoryApply = "inventory.apply"
 }
 
 /// The reply to `ping`.

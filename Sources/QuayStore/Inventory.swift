@@ -213,7 +213,8 @@ extension QuayDatabase {
         let accession = AccessionNumber(scanned)
         if row == nil, let accession {
             row = try Row.fetchOne(
-                db.cachedStatement(sql: itemColumns + " WHERE g.prefix = ? AND i.number = ?"), arguments: [accession.prefix, accession.number])
+                db.cachedStatement(sql: itemColumns + " WHERE g.prefix = ? AND i.number = ?"),
+                arguments: [accession.prefix, accession.number])
         }
         if let row {
             return ResolvedTarget(
@@ -227,7 +228,8 @@ extension QuayDatabase {
         var unit = try Row.fetchOne(db.cachedStatement(sql: unitColumns + " WHERE u.barcode = ?"), arguments: [scanned])
         if unit == nil, let accession {
             unit = try Row.fetchOne(
-                db.cachedStatement(sql: unitColumns + " WHERE g.prefix = ? AND u.number = ?"), arguments: [accession.prefix, accession.number])
+                db.cachedStatement(sql: unitColumns + " WHERE g.prefix = ? AND u.number = ?"),
+                arguments: [accession.prefix, accession.number])
         }
         guard let unit else { return nil }
         return ResolvedTarget(
@@ -252,7 +254,9 @@ extension QuayDatabase {
             let session = try Self.openSession(db)
             let sessionID: Int64 = session["id"]
             let scope = try Self.scope(of: session)
-            guard let type = try Row.fetchOne(db, sql: "SELECT code, name, tracking, quantity FROM equipment_type WHERE code = ?", arguments: [code])
+            guard
+                let type = try Row.fetchOne(
+                    db, sql: "SELECT code, name, tracking, quantity FROM equipment_type WHERE code = ?", arguments: [code])
             else { throw StoreError(code: "unknown_item", reason: code) }
             guard type["tracking"] == "quantity" else {
                 throw StoreError(code: "invalid_argument", reason: "\(code) is tracked per unit: scan its units instead")
@@ -267,10 +271,13 @@ extension QuayDatabase {
                         source = excluded.source
                     """,
                 arguments: [sessionID, code, location, quantity, Timestamp.format(now), source])
-            let total = try Int.fetchOne(
-                db, sql: "SELECT SUM(quantity) FROM inventory_count WHERE session_id = ? AND type_code = ?", arguments: [sessionID, code]) ?? 0
+            let total =
+                try Int.fetchOne(
+                    db, sql: "SELECT SUM(quantity) FROM inventory_count WHERE session_id = ? AND type_code = ?",
+                    arguments: [sessionID, code]) ?? 0
             try db.execute(
-                sql: "UPDATE inventory_session SET counted = (SELECT COUNT(DISTINCT type_code) FROM inventory_count WHERE session_id = ?) WHERE id = ?",
+                sql:
+                    "UPDATE inventory_session SET counted = (SELECT COUNT(DISTINCT type_code) FROM inventory_count WHERE session_id = ?) WHERE id = ?",
                 arguments: [sessionID, sessionID])
             return InventoryLineView(
                 line: 0, category: .counted, kind: .equipment, barcode: code, title: type["name"], location: location,
@@ -323,7 +330,8 @@ extension QuayDatabase {
         if scope.includesBooks {
             let (filter, arguments) = scopeFilter(scope, .book)
             let cursor = try Row.fetchCursor(
-                db, sql: "SELECT id, status = 'on_loan', location, call_sort_key FROM item WHERE \(filter) ORDER BY id", arguments: arguments)
+                db, sql: "SELECT id, status = 'on_loan', location, call_sort_key FROM item WHERE \(filter) ORDER BY id",
+                arguments: arguments)
             while let row = try cursor.next() {
                 reconciler.expect(InventoryTarget(.book, row[0]), onLoan: row[1]) { (row[2], row[3]) }
             }
@@ -391,7 +399,8 @@ extension QuayDatabase {
                     line += 1
                     let book = target.kind == .book
                     insert.setUncheckedArguments([
-                        sessionID, name, line, book ? target.id : nil, book ? nil : target.id, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil,
+                        sessionID, name, line, book ? target.id : nil, book ? nil : target.id, nil, nil, nil, nil, nil, nil, nil, nil, nil,
+                        nil,
                     ])
                     try insert.execute()
                 }
@@ -418,7 +427,8 @@ extension QuayDatabase {
                         outside_scope = ?, unknown = ?, seen_twice = ?, counted = ? WHERE id = ?
                     """,
                 arguments: [
-                    Timestamp.format(now), totals.found, totals.misplaced, totals.missing, totals.onLoan, totals.outsideScope, totals.unknown,
+                    Timestamp.format(now), totals.found, totals.misplaced, totals.missing, totals.onLoan, totals.outsideScope,
+                    totals.unknown,
                     totals.seenTwice, counts.count, sessionID,
                 ])
             return Self.sessionView(try Self.sessionRow(db, id: sessionID))
@@ -433,7 +443,8 @@ extension QuayDatabase {
         try await pool.read { db in
             let session = try Self.sessionRow(db, id: id)
             guard session["state"] != "open" else {
-                throw StoreError(code: "inventory_not_closed", reason: "session \(session["id"] as Int64) is open; its counts are in status")
+                throw StoreError(
+                    code: "inventory_not_closed", reason: "session \(session["id"] as Int64) is open; its counts are in status")
             }
             let rows = try Row.fetchAll(
                 db.cachedStatement(
@@ -477,7 +488,8 @@ extension QuayDatabase {
                     title = row["type_name"]
                 }
                 return InventoryLineView(
-                    line: row["line"], category: InventoryCategory(rawValue: row["category"]) ?? .unknown, kind: kind, barcode: barcode ?? "",
+                    line: row["line"], category: InventoryCategory(rawValue: row["category"]) ?? .unknown, kind: kind,
+                    barcode: barcode ?? "",
                     accession: accession, title: title, callNumber: row["call_number"], recordedLocation: row["recorded_location"],
                     location: row["location"], times: row["times"], note: (row["note"] as String?).flatMap(InventoryNote.init(rawValue:)),
                     condition: (row["condition"] as String?).flatMap(EquipmentCondition.init(rawValue:)), status: status,
@@ -498,7 +510,9 @@ extension QuayDatabase {
             let session: Row
             if let id {
                 session = try Self.sessionRow(db, id: id)
-            } else if let closed = try Row.fetchOne(db, sql: "SELECT * FROM inventory_session WHERE state <> 'open' ORDER BY id DESC LIMIT 1") {
+            } else if let closed = try Row.fetchOne(
+                db, sql: "SELECT * FROM inventory_session WHERE state <> 'open' ORDER BY id DESC LIMIT 1")
+            {
                 session = closed
             } else {
                 session = try Self.sessionRow(db, id: nil)
@@ -514,7 +528,8 @@ extension QuayDatabase {
             let seenLines = "l.session_id = ? AND l.category IN ('found', 'misplaced')"
             let moved = try count("SELECT COUNT(*) FROM inventory_line l WHERE \(seenLines) AND l.location IS NOT l.recorded_location")
             let conditions = try count(
-                "SELECT COUNT(*) FROM inventory_line l JOIN equipment_unit u ON u.id = l.unit_id WHERE \(seenLines) AND l.condition <> u.condition")
+                "SELECT COUNT(*) FROM inventory_line l JOIN equipment_unit u ON u.id = l.unit_id WHERE \(seenLines) AND l.condition <> u.condition"
+            )
             try db.execute(
                 sql: """
                     UPDATE item SET status = 'missing' WHERE status IN ('available', 'damaged') AND id IN

@@ -49,7 +49,7 @@ struct QuayCommand: ParsableCommand {
             Status.self, Ping.self, Checkout.self, ClassLoan.self, Checkin.self, Renew.self, Loans.self,
             IntakeCommand.self, RecordCommand.self, ItemCommand.self, ShelfList.self, PatronCommand.self,
             ClassCommand.self, RegisterCommand.self, EquipmentCommand.self, LessonCommand.self, PrintCommand.self,
-            LabelCommand.self, Watch.self, Scans.self, DeskCommand.self, Scanners.self,
+            LabelCommand.self, Watch.self, Scans.self, DeskCommand.self, Scanners.self, InventoryCommand.self,
         ])
 }
 

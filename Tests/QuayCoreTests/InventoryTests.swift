@@ -31,7 +31,9 @@ import Testing
         Copy(id: 11, register: "SGK", location: "KE-C", call: "372.6 BU-H"),  // another register
     ]
 
-    static func sighting(_ seq: Int64, _ barcode: String, at location: String, _ target: InventoryTarget?, _ condition: EquipmentCondition? = nil)
+    static func sighting(
+        _ seq: Int64, _ barcode: String, at location: String, _ target: InventoryTarget?, _ condition: EquipmentCondition? = nil
+    )
         -> InventorySighting
     {
         InventorySighting(seq: seq, barcode: barcode, location: location, target: target, condition: condition)
@@ -57,7 +59,8 @@ import Testing
     func reconcile(_ scope: InventoryScope, _ walk: [InventorySighting] = Self.walk) -> InventoryReconciliation {
         var reconciler = InventoryReconciler(sightings: walk)
         for copy in Self.collection
-        where scope.contains(kind: copy.kind, register: copy.register, location: copy.location, sortKey: copy.sortKey, status: copy.status) {
+        where scope.contains(kind: copy.kind, register: copy.register, location: copy.location, sortKey: copy.sortKey, status: copy.status)
+        {
             reconciler.expect(copy.target, onLoan: copy.status == "on_loan") { (copy.location, copy.sortKey) }
         }
         return reconciler.finish()

@@ -23,15 +23,18 @@ import Testing
         }
         _ = try await database.addEquipment(
             NewEquipment(code: "KHV6", name: "Kính hiển vi", room: "Phòng KHTN", tracking: "unit", units: 3), at: now)
-        _ = try await database.addEquipment(NewEquipment(code: "ONGNGHIEM", name: "Ống nghiệm", tracking: "quantity", quantity: 50), at: now)
+        _ = try await database.addEquipment(
+            NewEquipment(code: "ONGNGHIEM", name: "Ống nghiệm", tracking: "quantity", quantity: 50), at: now)
         _ = try await database.addPatron(
             NewPatron(card: "HS1", name: "Nguyễn Văn An", kind: .pupil, className: "6A", schoolYear: "2026-2027"), at: now)
         _ = try await database.checkout(.card("HS1"), scanned: "STK.000006", settings: CirculationSettings(), at: now)
     }
 
     func scan(_ codes: [String], at location: String, condition: EquipmentCondition? = nil) async throws -> [String] {
-        try await database.recordInventoryScans(codes.map { InventoryScanInput($0, condition: condition) }, location: location, source: "test", at: now)
-            .map(\.outcome)
+        try await database.recordInventoryScans(
+            codes.map { InventoryScanInput($0, condition: condition) }, location: location, source: "test", at: now
+        )
+        .map(\.outcome)
     }
 
     func item(_ code: String) async throws -> ItemView { try #require(try await database.item(scanned: code)) }
@@ -50,7 +53,8 @@ import Testing
         #expect(try await scan(["STK.000004", "STK.000003", "NOPE-1"], at: "KE-B") == ["recorded", "recorded", "unknown"])
         #expect(try await scan(["TB.000001"], at: "Phòng KHTN", condition: .broken) == ["recorded"])
         #expect(try await scan(["TB.000002"], at: "Kho", condition: .needsRepair) == ["recorded"])
-        let counted = try await database.recordInventoryCount(code: "ONGNGHIEM", quantity: 30, location: "Phòng KHTN", source: "test", at: now)
+        let counted = try await database.recordInventoryCount(
+            code: "ONGNGHIEM", quantity: 30, location: "Phòng KHTN", source: "test", at: now)
         #expect(counted.countedQuantity == 30 && counted.expectedQuantity == 50)
         _ = try await database.recordInventoryCount(code: "ONGNGHIEM", quantity: 12, location: "Kho", source: "test", at: now)
         _ = try await database.recordInventoryCount(code: "ONGNGHIEM", quantity: 10, location: "Kho", source: "test", at: now)  // a recount
