@@ -393,16 +393,17 @@ extension QuayDatabase {
                     try insert.execute()
                 }
             }
+            // Unseen copies can be most of the collection at a first inventory: a statement of
+            // their five columns only, arguments set without the checks (all of our own making).
+            let insertUnseen = try db.cachedStatement(
+                sql: "INSERT INTO inventory_line (session_id, category, line, item_id, unit_id) VALUES (?, ?, ?, ?, ?)")
             for (category, targets) in [(InventoryCategory.missing, result.missing), (.onLoan, result.onLoan)] {
                 let name = category.rawValue
                 for target in targets {
                     line += 1
                     let book = target.kind == .book
-                    insert.setUncheckedArguments([
-                        sessionID, name, line, book ? target.id : nil, book ? nil : target.id, nil, nil, nil, nil, nil, nil, nil, nil, nil,
-                        nil,
-                    ])
-                    try insert.execute()
+                    insertUnseen.setUncheckedArguments([sessionID, name, line, book ? target.id : nil, book ? nil : target.id])
+                    try insertUnseen.execute()
                 }
             }
             let counts = try Row.fetchAll(

@@ -4,7 +4,8 @@ import QuayCore
 import QuayStore
 
 /// SPEC §14: reconciling 50,000 scans against 1,000,000 copies in ≤ 2 s. The data set's copies
-/// are put on shelves of 100 (`KE-0000` …) and one in a hundred marked lent, straight in SQL;
+/// are put on shelves of 100 (`KE-0000` …), each given its own shelf-order key, and one in a
+/// hundred marked lent, straight in SQL;
 /// a session over everything gets `scans` scans through the store — every twentieth copy at
 /// its shelf, with some seen on the wrong shelf, some swapped out of shelf order, some scanned
 /// twice, and some unknown barcodes. Measured, best of `runs`:
@@ -31,6 +32,8 @@ func inventoryBenchmarks(path: String, items: Int, scans: Int, runs: Int = 3) as
         try await database.rawWriteForBenchmarks { db in
             try db.execute(sql: "UPDATE item SET location = printf('KE-%04d', (id - 1) / 100)")
             try db.execute(sql: "UPDATE item SET status = 'on_loan' WHERE id % 100 = 37 AND status = 'available'")
+            // Each copy its own place in shelf order (the data set's titles have 1,000 copies alike).
+            try db.execute(sql: "UPDATE item SET call_sort_key = call_sort_key || printf(' c%07d', id)")
         }
         _ = try await database.checkpoint()
         try database.close()
