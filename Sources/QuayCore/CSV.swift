@@ -87,3 +87,30 @@ public enum CSV {
         return rows
     }
 }
+
+extension CSV {
+    /// RFC 4180 text: a field is quoted when it holds the separator, a quote, CR or LF (its
+    /// quotes doubled), and every line ends with CRLF, as RFC 4180 and Excel expect. Text is NFC.
+    public static func format(_ rows: [[String]], separator: Character = ",") -> String {
+        var text = ""
+        for row in rows {
+            text += row.map { field in
+                let field = VietnameseText.nfc(field)
+                guard field.contains(where: { $0 == separator || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) else {
+                    return field
+                }
+                return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            }.joined(separator: String(separator))
+            text += "\r\n"
+        }
+        return text
+    }
+
+    /// The UTF-8 byte-order mark, which makes Excel read a CSV file as UTF-8 (SPEC §10).
+    public static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+
+    /// A CSV file for spreadsheets: the byte-order mark, then `format(rows)` in UTF-8.
+    public static func spreadsheetBytes(_ rows: [[String]]) -> [UInt8] {
+        byteOrderMark + Array(format(rows).utf8)
+    }
+}

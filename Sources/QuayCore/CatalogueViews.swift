@@ -15,11 +15,13 @@ public struct ItemView: Sendable, Codable, Equatable {
     public var batchID: Int64
     public var receivedOn: String
     public var source: String
+    /// When an inventory last saw it on the shelf.
+    public var lastSeenAt: String?
 
     public init(
         accession: String, barcode: String, register: String, number: Int64, status: String, location: String?,
         recordID: Int64, title: String, authors: String, callNumber: String?, batchID: Int64, receivedOn: String,
-        source: String
+        source: String, lastSeenAt: String? = nil
     ) {
         self.accession = accession
         self.barcode = barcode
@@ -34,6 +36,7 @@ public struct ItemView: Sendable, Codable, Equatable {
         self.batchID = batchID
         self.receivedOn = receivedOn
         self.source = source
+        self.lastSeenAt = lastSeenAt
     }
 
     enum CodingKeys: String, CodingKey {
@@ -44,6 +47,7 @@ public struct ItemView: Sendable, Codable, Equatable {
         case batchID = "batch_id"
         case receivedOn = "received_on"
         case source
+        case lastSeenAt = "last_seen_at"
     }
 }
 
@@ -279,8 +283,13 @@ public struct EquipmentUnitView: Sendable, Codable, Equatable {
     public var condition: String
     public var status: String
     public var room: String?
+    /// When an inventory last saw it.
+    public var lastSeenAt: String?
 
-    public init(accession: String, barcode: String, typeCode: String, name: String, condition: String, status: String, room: String?) {
+    public init(
+        accession: String, barcode: String, typeCode: String, name: String, condition: String, status: String, room: String?,
+        lastSeenAt: String? = nil
+    ) {
         self.accession = accession
         self.barcode = barcode
         self.typeCode = typeCode
@@ -288,12 +297,14 @@ public struct EquipmentUnitView: Sendable, Codable, Equatable {
         self.condition = condition
         self.status = status
         self.room = room
+        self.lastSeenAt = lastSeenAt
     }
 
     enum CodingKeys: String, CodingKey {
         case accession, barcode
         case typeCode = "code"
         case name, condition, status, room
+        case lastSeenAt = "last_seen_at"
     }
 }
 

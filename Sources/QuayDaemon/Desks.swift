@@ -203,13 +203,25 @@ final class DeskRunner: Sendable {
             } catch {
                 return .refused(scan: lesson.units.first ?? lesson.teacherCard, refusal(error))
             }
-        case .inventoryScan(_, let item):
-            // Inventory sessions come with the inventory issue; until then the scan is refused, and logged.
-            return .refused(
-                scan: item,
-                DeskRefusal(
-                    code: "inventory_not_open",
-                    message: Bilingual(vi: "Chưa có đợt kiểm kê nào đang mở", en: "No inventory session is open")))
+        case .inventoryScan(let location, let item):
+            // Into the open session; refused (inventory_not_open) when there is none. A copy
+            // outside the session's scope or an unknown barcode is recorded for the report, and
+            // said at the desk as an error, so that staff set it aside.
+            do {
+                let scan = try await database.recordInventoryScans(
+                    [InventoryScanInput(item)], location: location, source: settings.name, at: now)[0]
+                switch scan.outcome {
+                case "outside_scope":
+                    let reason = scan.title.map { "\(item) (\($0))" } ?? item
+                    return .refused(scan: item, refusal(StoreError(code: ErrorCode.outsideScope.rawValue, reason: reason)))
+                case "unknown":
+                    return .refused(scan: item, refusal(StoreError(code: ErrorCode.unknownItem.rawValue, reason: item)))
+                default:
+                    return .inventoryRecorded(item: item, location: location)
+                }
+            } catch {
+                return .refused(scan: item, refusal(error))
+            }
         case .printSpine(let item):
             do {
                 _ = try await state.queueLabels(

@@ -116,10 +116,11 @@ public struct Dispatcher: Sendable {
         }
     }
 
-    /// Desk work (SPEC §8.4) and reading is for group quay; bulk imports for admins.
+    /// Desk work (SPEC §8.4: loans, printing, inventory scans) and reading is for group quay;
+    /// bulk imports and opening, closing and applying an inventory for admins.
     static func requiredRole(_ op: Op) -> Role {
         switch op {
-        case .patronImport: return .admin
+        case .patronImport, .inventoryStart, .inventoryClose, .inventoryApply: return .admin
         default: return .desk
         }
     }
@@ -162,6 +163,16 @@ public struct Dispatcher: Sendable {
         case .printCancel: return try encode(Reply(id: id, result: try await printCancel(arguments(data))))
         case .printReprint: return try encode(Reply(id: id, result: try await printReprint(arguments(data))))
         case .printerList: return try encode(Reply(id: id, result: try await printerList()))
+        case .inventoryStart:
+            return try encode(Reply(id: id, result: try await inventoryStart(arguments(data, default: InventoryStartArgs()))))
+        case .inventoryScan: return try encode(Reply(id: id, result: try await inventoryScan(arguments(data))))
+        case .inventoryCount: return try encode(Reply(id: id, result: try await inventoryCount(arguments(data))))
+        case .inventoryStatus:
+            return try encode(Reply(id: id, result: try await inventoryStatus(arguments(data, default: InventorySessionArgs()))))
+        case .inventoryClose: return try encode(Reply(id: id, result: try await inventoryClose()))
+        case .inventoryReport: return try encode(Reply(id: id, result: try await inventoryReport(arguments(data))))
+        case .inventoryApply:
+            return try encode(Reply(id: id, result: try await inventoryApply(arguments(data, default: InventorySessionArgs()))))
         }
     }
 

@@ -84,6 +84,18 @@ public enum ErrorCode: String, Sendable, Codable, CaseIterable {
     case unknownJob = "unknown_job"
     /// The job's state does not allow it (a done job is reprinted, not retried…).
     case jobState = "job_state"
+    /// An inventory scan or count, a close or a report, with no inventory session open (or none yet).
+    case inventoryNotOpen = "inventory_not_open"
+    /// An inventory session is already open; one at a time.
+    case inventoryAlreadyOpen = "inventory_already_open"
+    /// The inventory session is still open: close it before its report or apply.
+    case inventoryNotClosed = "inventory_not_closed"
+    /// The inventory session's result has been applied already.
+    case inventoryAlreadyApplied = "inventory_already_applied"
+    /// An inventory scope term that cannot be read: an unknown key, a bad call range…
+    case invalidScope = "invalid_scope"
+    /// A copy, unit or count the open inventory session does not cover.
+    case outsideScope = "outside_scope"
 
     /// The message for people, in the request's language.
     public func message(_ language: Language) -> String {
@@ -171,6 +183,18 @@ public enum ErrorCode: String, Sendable, Codable, CaseIterable {
             text = Bilingual(vi: "Không có lệnh in này", en: "No such print job")
         case .jobState:
             text = Bilingual(vi: "Lệnh in đang ở trạng thái không cho phép việc này", en: "The print job's state does not allow this")
+        case .inventoryNotOpen:
+            text = Bilingual(vi: "Chưa có đợt kiểm kê nào đang mở", en: "No inventory session is open")
+        case .inventoryAlreadyOpen:
+            text = Bilingual(vi: "Đang có một đợt kiểm kê mở; hãy kết thúc đợt đó trước", en: "An inventory session is already open; close it first")
+        case .inventoryNotClosed:
+            text = Bilingual(vi: "Đợt kiểm kê chưa kết thúc; hãy kết thúc trước", en: "The inventory session is still open; close it first")
+        case .inventoryAlreadyApplied:
+            text = Bilingual(vi: "Kết quả đợt kiểm kê này đã được áp dụng", en: "This inventory's result has already been applied")
+        case .invalidScope:
+            text = Bilingual(vi: "Phạm vi kiểm kê không hợp lệ", en: "Invalid inventory scope")
+        case .outsideScope:
+            text = Bilingual(vi: "Không thuộc phạm vi đợt kiểm kê này", en: "Not in this inventory's scope")
         }
         return text.text(language)
     }

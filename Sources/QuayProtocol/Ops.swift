@@ -39,6 +39,13 @@ public enum Op: String, Sendable, CaseIterable {
     case printCancel = "print.cancel"
     case printReprint = "print.reprint"
     case printerList = "printer.list"
+    case inventoryStart = "inventory.start"
+    case inventoryScan = "inventory.scan"
+    case inventoryCount = "inventory.count"
+    case inventoryStatus = "inventory.status"
+    case inventoryClose = "inventory.close"
+    case inventoryReport = "inventory.report"
+    case inventoryApply = "inventory.apply"
 }
 
 /// The reply to `ping`.

@@ -122,14 +122,14 @@ extension QuayDatabase {
     }
 
     static let unitColumns = """
-        u.id, u.barcode, u.number, u.type_code, u.condition, u.status, u.room, t.name, g.prefix, g.separator, g.width
+        u.id, u.barcode, u.number, u.type_code, u.condition, u.status, u.room, u.last_seen_at, t.name, g.prefix, g.separator, g.width
         FROM equipment_unit u JOIN equipment_type t ON t.code = u.type_code JOIN register g ON g.code = u.register_code
         """
 
     static func unitView(_ row: Row) -> EquipmentUnitView {
         EquipmentUnitView(
             accession: accession(row), barcode: row["barcode"], typeCode: row["type_code"], name: row["name"],
-            condition: row["condition"], status: row["status"], room: row["room"])
+            condition: row["condition"], status: row["status"], room: row["room"], lastSeenAt: row["last_seen_at"])
     }
 
     static func equipment(_ db: Database, code: String) throws -> EquipmentView? {

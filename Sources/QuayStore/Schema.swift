@@ -273,11 +273,109 @@ enum Schema {
                     CREATE INDEX print_job_waiting ON print_job(printer, id) WHERE state IN ('queued', 'sending');
                     """)
         }
+        migrator.registerMigration("v7-inventory") { db in
+            try db.execute(
+                sql: """
+                    -- An inventory session (đợt kiểm kê, SPEC §9). At most one is open. The live counts are
+                    -- kept up to date by each scan, so status never counts the collection.
+                    CREATE TABLE inventory_session (
+                        id INTEGER PRIMARY KEY,
+                        -- The scope's terms, space-separated ('location=KE-A* register=STK'); '' is everything.
+                        scope TEXT NOT NULL,
+                        state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'closed', 'applied')),
+                        opened_at TEXT NOT NULL,
+                        closed_at TEXT,
+                        applied_at TEXT,
+                        expected INTEGER NOT NULL DEFAULT 0 CHECK (expected >= 0),
+                        scans INTEGER NOT NULL DEFAULT 0 CHECK (scans >= 0),
+                        seen INTEGER NOT NULL DEFAULT 0 CHECK (seen >= 0),
+                        repeats INTEGER NOT NULL DEFAULT 0 CHECK (repeats >= 0),
+                        outside_scope INTEGER NOT NULL DEFAULT 0 CHECK (outside_scope >= 0),
+                        unknown INTEGER NOT NULL DEFAULT 0 CHECK (unknown >= 0),
+                        counted INTEGER NOT NULL DEFAULT 0 CHECK (counted >= 0),
+                        -- The reconciliation's totals, written at close.
+                        found INTEGER,
+                        misplaced INTEGER,
+                        missing INTEGER,
+                        on_loan INTEGER,
+                        seen_twice INTEGER,
+                        -- Lines of the disposal list, written at apply.
+                        disposal INTEGER,
+                        CHECK ((state = 'open') = (closed_at IS NULL)),
+                        CHECK ((state = 'applied') = (applied_at IS NOT NULL)),
+                        CHECK ((state = 'open') = (found IS NULL))
+                    ) STRICT;
+                    CREATE UNIQUE INDEX inventory_session_open ON inventory_session(state) WHERE state = 'open';
+
+                    -- Every scan of a session in the order taken, with what its barcode named then.
+                    CREATE TABLE inventory_scan (
+                        session_id INTEGER NOT NULL REFERENCES inventory_session(id),
+                        seq INTEGER NOT NULL CHECK (seq >= 1),
+                        barcode TEXT NOT NULL CHECK (length(barcode) BETWEEN 1 AND 256),
+                        location TEXT NOT NULL CHECK (length(location) BETWEEN 1 AND 64),
+                        item_id INTEGER REFERENCES item(id),
+                        unit_id INTEGER REFERENCES equipment_unit(id),
+                        condition TEXT CHECK (condition IS NULL OR condition IN ('good', 'needs_repair', 'broken')),
+                        at TEXT NOT NULL,
+                        source TEXT NOT NULL,
+                        PRIMARY KEY (session_id, seq),
+                        CHECK (item_id IS NULL OR unit_id IS NULL),
+                        CHECK (condition IS NULL OR unit_id IS NOT NULL)
+                    ) STRICT, WITHOUT ROWID;
+
+                    -- The first sight of each copy ('b' || id), unit ('e' || id) or unknown barcode
+                    -- ('?' || barcode) in a session: "is this new?" is one primary-key probe.
+                    CREATE TABLE inventory_seen (
+                        session_id INTEGER NOT NULL REFERENCES inventory_session(id),
+                        target TEXT NOT NULL,
+                        PRIMARY KEY (session_id, target)
+                    ) STRICT, WITHOUT ROWID;
+
+                    -- Consumables counted by quantity, per location; a recount replaces.
+                    CREATE TABLE inventory_count (
+                        session_id INTEGER NOT NULL REFERENCES inventory_session(id),
+                        type_code TEXT NOT NULL REFERENCES equipment_type(code),
+                        location TEXT NOT NULL CHECK (length(location) BETWEEN 1 AND 64),
+                        quantity INTEGER NOT NULL CHECK (quantity >= 0),
+                        at TEXT NOT NULL,
+                        source TEXT NOT NULL,
+                        PRIMARY KEY (session_id, type_code, location)
+                    ) STRICT, WITHOUT ROWID;
+
+                    -- The report, written at close, and the disposal list, written at apply. Lines are
+                    -- numbered through the report; pages continue after a line number.
+                    CREATE TABLE inventory_line (
+                        session_id INTEGER NOT NULL REFERENCES inventory_session(id),
+                        category TEXT NOT NULL CHECK (category IN
+                            ('found', 'misplaced', 'missing', 'on_loan', 'outside_scope', 'unknown', 'counted', 'disposal')),
+                        line INTEGER NOT NULL,
+                        item_id INTEGER REFERENCES item(id),
+                        unit_id INTEGER REFERENCES equipment_unit(id),
+                        type_code TEXT REFERENCES equipment_type(code),
+                        -- As scanned, for what was scanned; else the copy's or unit's own.
+                        barcode TEXT,
+                        recorded_location TEXT,
+                        location TEXT,
+                        seen_at TEXT,
+                        times INTEGER CHECK (times IS NULL OR times >= 1),
+                        note TEXT CHECK (note IS NULL OR note IN ('location', 'order', 'recorded_on_loan')),
+                        condition TEXT CHECK (condition IS NULL OR condition IN ('good', 'needs_repair', 'broken')),
+                        expected_quantity INTEGER,
+                        counted_quantity INTEGER,
+                        PRIMARY KEY (session_id, category, line),
+                        CHECK ((item_id IS NOT NULL) + (unit_id IS NOT NULL) + (type_code IS NOT NULL) <= 1)
+                    ) STRICT, WITHOUT ROWID;
+
+                    -- Units are seen at inventories too.
+                    ALTER TABLE equipment_unit ADD COLUMN last_seen_at TEXT;
+                    """)
+        }
         return migrator
     }
 
     /// Tables whose row counts `quay status` shows.
     static let countedTables = [
         "register", "batch", "record", "item", "class", "patron", "loan", "equipment_type", "equipment_unit", "lesson", "scan", "print_job",
+        "inventory_session",
     ]
 }

@@ -67,6 +67,20 @@ final class RawSQLite {
 
     var lastInsertedRowID: Int64 { sqlite3_last_insert_rowid(db) }
 
+    /// Steps `sql` to the end, handing each row's statement to `body`; returns the row count.
+    @discardableResult
+    func forEachRow(_ sql: String, _ body: (OpaquePointer) -> Void = { _ in }) -> Int {
+        var statement: OpaquePointer?
+        precondition(sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK, String(cString: sqlite3_errmsg(db)))
+        defer { sqlite3_finalize(statement) }
+        var rows = 0
+        while sqlite3_step(statement) == SQLITE_ROW {
+            body(statement!)
+            rows += 1
+        }
+        return rows
+    }
+
     /// The checkout a pupil's scan makes, statement for statement as `QuayDatabase.checkout`.
     func checkout(card: String, barcode: String, now: String, due: String) {
         exec("BEGIN IMMEDIATE")

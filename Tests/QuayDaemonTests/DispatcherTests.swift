@@ -71,6 +71,27 @@ import Testing
         #expect(desk["ok"] == true)
     }
 
+    @Test func theDeskScansAnInventoryWhichOnlyAnAdminOpensClosesAndApplies() async throws {
+        for op in ["inventory.start", "inventory.close", "inventory.apply"] {
+            let answer = try await reply(#"{"v":1,"id":1,"op":"\#(op)"}"#, role: .desk)
+            #expect(errorCode(answer) == "permission_denied", "\(op)")
+        }
+        let scan = try await reply(#"{"v":1,"id":1,"op":"inventory.scan","args":{"location":"KE-A","items":["STK.000001"]}}"#, role: .desk)
+        #expect(errorCode(scan) == "inventory_not_open")
+        #expect(try await reply(#"{"v":1,"id":1,"op":"inventory.start"}"#)["ok"] == true)
+        let scanned = try await reply(#"{"v":1,"id":1,"op":"inventory.scan","args":{"location":"KE-A","items":["X1"]}}"#, role: .desk)
+        #expect(scanned["ok"] == true)
+        let status = try await reply(#"{"v":1,"id":1,"op":"inventory.status"}"#, role: .desk)
+        #expect(status["result"]?.objectValue?["unknown"] == 1)
+        let empty = try await reply(#"{"v":1,"id":1,"op":"inventory.scan","args":{"location":"KE-A","items":[]}}"#, role: .desk)
+        #expect(errorCode(empty) == "invalid_argument")
+        let condition = try await reply(
+            #"{"v":1,"id":1,"op":"inventory.scan","args":{"location":"KE-A","items":["X1"],"condition":"so-so"}}"#, role: .desk)
+        #expect(errorCode(condition) == "invalid_argument")
+        let category = try await reply(#"{"v":1,"id":1,"op":"inventory.report","args":{"category":"lost"}}"#, role: .desk)
+        #expect(errorCode(category) == "invalid_argument")
+    }
+
     @Test func anOversizedFrameIsAnswered() async throws {
         let bytes = try #require(await dispatcher.reply(to: .tooLarge, role: .admin))
         let answer = try #require(try JSONDecoder().decode(JSONValue.self, from: Data(bytes)).objectValue)

@@ -18,7 +18,8 @@ import Testing
         let summary = try await database.summary()
         #expect(summary.journalMode == "wal")
         #expect(summary.synchronous == "FULL")
-        #expect(summary.migrations == ["v1-registers", "v2-catalogue", "v3-circulation", "v4-equipment", "v5-scans", "v6-print-queue"])
+        #expect(
+            summary.migrations == ["v1-registers", "v2-catalogue", "v3-circulation", "v4-equipment", "v5-scans", "v6-print-queue", "v7-inventory"])
         #expect(summary.counts["register"] == 5)
         try database.close()
     }
