@@ -92,17 +92,18 @@ extension Dispatcher {
         // The printers are chosen before anything is filed, so a wrong name refuses the intake.
         let config = state.config
         let printers = try args.print == true
-            ? ["spine", "barcode"].map { try state.printer(for: $0, named: text(args.printer), config) } : []
+            ? (spine: state.printer(for: "spine", named: text(args.printer), config), barcode: state.printer(for: "barcode", named: text(args.printer), config))
+            : nil
         var result = try await state.database.intake(
             Intake(
                 registerCode: try required(args.register, "register"), copies: args.copies, record: record,
                 source: source, documentRef: text(args.doc), receivedOn: receivedOn, location: text(args.location),
                 note: text(args.note)),
             at: today)
-        if printers.count == 2 {
+        if let printers {
             // The copies are filed; a label that cannot be made is said, not a reason to undo them.
             do {
-                result.printJobs = try await printLabels(result.accessionNumbers, spine: printers[0], barcode: printers[1], config)
+                result.printJobs = try await printLabels(result.accessionNumbers, spine: printers.spine, barcode: printers.barcode, config)
             } catch let refusal as Refusal {
                 result.printError = refusal.code.message(config.language) + (refusal.detail.map { ": " + $0 } ?? "")
             } catch let error as LabelError {

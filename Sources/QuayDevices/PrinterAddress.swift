@@ -13,7 +13,7 @@ public enum PrinterAddress: Sendable, Equatable, CustomStringConvertible {
         if text.hasPrefix("file:") {
             var path = String(text.dropFirst("file:".count))
             if path.hasPrefix("//") { path.removeFirst(2) }
-            guard path.hasPrefix("/") || !path.isEmpty else { return .failure(.init("file: needs a path, as in file:/dev/usb/lp0")) }
+            guard !path.isEmpty else { return .failure(.init("file: needs a path, as in file:/dev/usb/lp0")) }
             return .success(.file(path: path))
         }
         if text.hasPrefix("tcp://") {
