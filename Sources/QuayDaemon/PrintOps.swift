@@ -28,7 +28,7 @@ extension DaemonState {
     }
 
     /// Renders and queues labels, in order. Nothing is queued unless all of them rendered.
-    func queueLabels(_ labels: [LabelToPrint], source: String, at now: Date) async throws -> [PrintJobRecord] {
+    func queueLabels(_ labels: [LabelToPrint], source: String, at now: Date) async throws -> [PrintJobInfo] {
         let renderer = try labelRenderer(config.labels.fonts)
         var jobs: [NewPrintJob] = []
         for label in labels {
@@ -44,7 +44,7 @@ extension DaemonState {
     }
 
     /// Looks up, renders and queues labels of the template named `name` for `keys`.
-    func queueLabels(template name: String, keys: [String], printer: String?, source: String, at now: Date) async throws -> [PrintJobRecord] {
+    func queueLabels(template name: String, keys: [String], printer: String?, source: String, at now: Date) async throws -> [PrintJobInfo] {
         let config = self.config
         let template = try config.labels.templates.entry(named: name).template
         let target = try self.printer(for: name, named: printer, config)
@@ -64,15 +64,6 @@ struct LabelToPrint {
     var printer: PrinterSettings
 }
 
-extension PrintJobInfo {
-    init(_ job: PrintJobRecord) {
-        self.init(
-            id: job.id, printer: job.printer, template: job.template, key: job.key, source: job.source, state: job.state,
-            attempts: job.attempts, interrupted: job.interrupted, lastError: job.lastError, reprintOf: job.reprintOf, bytes: job.bytes,
-            createdAt: job.createdAt, updatedAt: job.updatedAt, doneAt: job.doneAt)
-    }
-}
-
 extension Dispatcher {
     func printSubmit(_ args: PrintSubmitArgs) async throws -> PrintJobsResult {
         let keys = args.keys.compactMap(text)
@@ -81,7 +72,7 @@ extension Dispatcher {
         }
         let jobs = try await state.queueLabels(
             template: try required(args.template, "template"), keys: keys, printer: text(args.printer), source: "cli", at: now())
-        return PrintJobsResult(jobs: jobs.map(PrintJobInfo.init))
+        return PrintJobsResult(jobs: jobs)
     }
 
     func printJobs(_ args: PrintJobsArgs) async throws -> PrintJobsResult {
@@ -93,17 +84,17 @@ extension Dispatcher {
         let limit = args.limit ?? 100
         guard (1...1000).contains(limit) else { throw Refusal(code: .invalidArgument, detail: "limit must be from 1 to 1000") }
         let jobs = try await state.database.printJobs(filter, printer: text(args.printer), limit: limit)
-        return PrintJobsResult(jobs: jobs.map(PrintJobInfo.init))
+        return PrintJobsResult(jobs: jobs)
     }
 
     func printRetry(_ args: PrintJobArgs) async throws -> PrintJobsResult {
         let job = try await state.database.retryPrintJob(id: args.id, at: now())
         state.printing?.wake(job.printer)
-        return PrintJobsResult(jobs: [PrintJobInfo(job)])
+        return PrintJobsResult(jobs: [job])
     }
 
     func printCancel(_ args: PrintJobArgs) async throws -> PrintJobsResult {
-        PrintJobsResult(jobs: [PrintJobInfo(try await state.database.cancelPrintJob(id: args.id, at: now()))])
+        PrintJobsResult(jobs: [try await state.database.cancelPrintJob(id: args.id, at: now())])
     }
 
     func printReprint(_ args: PrintJobArgs) async throws -> PrintJobsResult {
@@ -115,7 +106,7 @@ extension Dispatcher {
         }
         let job = try await state.database.reprintPrintJob(id: args.id, source: "reprint", at: now())
         state.printing?.wake(job.printer)
-        return PrintJobsResult(jobs: [PrintJobInfo(job)])
+        return PrintJobsResult(jobs: [job])
     }
 
     func printerList() async throws -> PrintersResult {

@@ -134,7 +134,7 @@ final class PrinterRunner: Sendable {
     func run() async {
         var delay: Duration? = nil
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            let next: (job: PrintJobRecord, payload: [UInt8])?
+            let next: (job: PrintJobInfo, payload: [UInt8])?
             do {
                 next = try await state.database.nextPrintJob(printer: settings.name)
             } catch {
@@ -174,7 +174,7 @@ final class PrinterRunner: Sendable {
         return false
     }
 
-    private func attempt(_ job: PrintJobRecord, _ payload: [UInt8]) async -> Attempt {
+    private func attempt(_ job: PrintJobInfo, _ payload: [UInt8]) async -> Attempt {
         let settings = self.settings
         // Open and ask, off the cooperative threads.
         let opened: Result<(ConnectionBox, PrinterCondition?), PrinterIOError> = await onIO {

@@ -20,24 +20,6 @@ public struct NewPrintJob: Sendable, Equatable {
     }
 }
 
-/// A job as listed (without its bytes).
-public struct PrintJobRecord: Sendable, Equatable {
-    public var id: Int64
-    public var printer: String
-    public var template: String
-    public var key: String?
-    public var source: String
-    public var state: String
-    public var attempts: Int
-    public var interrupted: Int
-    public var lastError: String?
-    public var reprintOf: Int64?
-    public var bytes: Int
-    public var createdAt: String
-    public var updatedAt: String
-    public var doneAt: String?
-}
-
 /// Which jobs to list.
 public enum PrintJobFilter: String, Sendable, CaseIterable {
     /// Queued, being sent, or failed: what still needs someone.
@@ -46,7 +28,7 @@ public enum PrintJobFilter: String, Sendable, CaseIterable {
     case queued, sending, done, failed, cancelled
 }
 
-extension PrintJobRecord {
+extension PrintJobInfo {
     init(row: Row) {
         self.init(
             id: row["id"], printer: row["printer"], template: row["template"], key: row["key"], source: row["source"], state: row["state"],
@@ -63,7 +45,7 @@ extension PrintJobRecord {
 /// is sent and its state after a crash says what may have happened.
 extension QuayDatabase {
     /// Writes the jobs, in order, in one transaction: all of them or none.
-    public func enqueuePrintJobs(_ jobs: [NewPrintJob], at now: Date) async throws -> [PrintJobRecord] {
+    public func enqueuePrintJobs(_ jobs: [NewPrintJob], at now: Date) async throws -> [PrintJobInfo] {
         try await pool.write { db in
             let stamp = Timestamp.format(now)
             var ids: [Int64] = []
@@ -92,16 +74,16 @@ extension QuayDatabase {
     }
 
     /// The oldest job waiting for `printer`, with its bytes.
-    public func nextPrintJob(printer: String) async throws -> (job: PrintJobRecord, payload: [UInt8])? {
+    public func nextPrintJob(printer: String) async throws -> (job: PrintJobInfo, payload: [UInt8])? {
         try await pool.read { db in
             guard
                 let row = try Row.fetchOne(
                     db.cachedStatement(
-                        sql: "SELECT \(PrintJobRecord.columns), payload FROM print_job WHERE printer = ? AND state IN ('queued', 'sending') ORDER BY id LIMIT 1"),
+                        sql: "SELECT \(PrintJobInfo.columns), payload FROM print_job WHERE printer = ? AND state IN ('queued', 'sending') ORDER BY id LIMIT 1"),
                     arguments: [printer])
             else { return nil }
             let payload: Data = row["payload"]
-            return (PrintJobRecord(row: row), [UInt8](payload))
+            return (PrintJobInfo(row: row), [UInt8](payload))
         }
     }
 
@@ -143,12 +125,12 @@ extension QuayDatabase {
         }
     }
 
-    public func printJob(id: Int64) async throws -> PrintJobRecord? {
+    public func printJob(id: Int64) async throws -> PrintJobInfo? {
         try await pool.read { db in try Self.printJob(db, id) }
     }
 
     /// The latest `limit` jobs matching `filter`, newest first, for one printer when asked.
-    public func printJobs(_ filter: PrintJobFilter, printer: String?, limit: Int) async throws -> [PrintJobRecord] {
+    public func printJobs(_ filter: PrintJobFilter, printer: String?, limit: Int) async throws -> [PrintJobInfo] {
         try await pool.read { db in
             var conditions: [String] = []
             var arguments: StatementArguments = []
@@ -166,8 +148,8 @@ extension QuayDatabase {
             arguments += [limit]
             let filterSQL = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             return try Row.fetchAll(
-                db, sql: "SELECT \(PrintJobRecord.columns) FROM print_job \(filterSQL) ORDER BY id DESC LIMIT ?", arguments: arguments
-            ).map(PrintJobRecord.init(row:))
+                db, sql: "SELECT \(PrintJobInfo.columns) FROM print_job \(filterSQL) ORDER BY id DESC LIMIT ?", arguments: arguments
+            ).map(PrintJobInfo.init(row:))
         }
     }
 
@@ -185,7 +167,7 @@ extension QuayDatabase {
     }
 
     /// A failed or cancelled job goes back to the queue, as it was.
-    public func retryPrintJob(id: Int64, at now: Date) async throws -> PrintJobRecord {
+    public func retryPrintJob(id: Int64, at now: Date) async throws -> PrintJobInfo {
         try await pool.write { db in
             let job = try Self.existingPrintJob(db, id)
             guard ["failed", "cancelled", "queued"].contains(job.state) else {
@@ -198,7 +180,7 @@ extension QuayDatabase {
     }
 
     /// A job that has not been sent is taken off the queue.
-    public func cancelPrintJob(id: Int64, at now: Date) async throws -> PrintJobRecord {
+    public func cancelPrintJob(id: Int64, at now: Date) async throws -> PrintJobInfo {
         try await pool.write { db in
             let job = try Self.existingPrintJob(db, id)
             guard ["queued", "failed"].contains(job.state) else {
@@ -211,7 +193,7 @@ extension QuayDatabase {
     }
 
     /// A new job with the same bytes as `id` (a torn or smudged label printed again).
-    public func reprintPrintJob(id: Int64, source: String, at now: Date) async throws -> PrintJobRecord {
+    public func reprintPrintJob(id: Int64, source: String, at now: Date) async throws -> PrintJobInfo {
         try await pool.write { db in
             _ = try Self.existingPrintJob(db, id)
             let stamp = Timestamp.format(now)
@@ -225,11 +207,11 @@ extension QuayDatabase {
         }
     }
 
-    private static func printJob(_ db: Database, _ id: Int64) throws -> PrintJobRecord? {
-        try Row.fetchOne(db, sql: "SELECT \(PrintJobRecord.columns) FROM print_job WHERE id = ?", arguments: [id]).map(PrintJobRecord.init(row:))
+    private static func printJob(_ db: Database, _ id: Int64) throws -> PrintJobInfo? {
+        try Row.fetchOne(db, sql: "SELECT \(PrintJobInfo.columns) FROM print_job WHERE id = ?", arguments: [id]).map(PrintJobInfo.init(row:))
     }
 
-    private static func existingPrintJob(_ db: Database, _ id: Int64) throws -> PrintJobRecord {
+    private static func existingPrintJob(_ db: Database, _ id: Int64) throws -> PrintJobInfo {
         guard let job = try printJob(db, id) else { throw StoreError(code: "unknown_job", reason: "no print job \(id)") }
         return job
     }

@@ -1,4 +1,5 @@
 import Foundation
+import QuayCore
 import QuayProtocol
 import QuayTestSupport
 import Testing
