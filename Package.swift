@@ -17,7 +17,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
-        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
     ],
     targets: [
         .target(name: "QuayCore"),
@@ -36,7 +35,6 @@ let package = Package(
             name: "QuayLabels",
             dependencies: [
                 "QuayCore", "CZint", "CFreeType", "CZlib",
-                .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
         .target(name: "QuayClient", dependencies: ["QuayProtocol", "QuayCodecs", "CQuayShims"]),
@@ -60,7 +58,6 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
         .executableTarget(

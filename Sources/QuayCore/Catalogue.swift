@@ -1,5 +1,16 @@
 import Foundation
 
+/// Money in đồng (VND), whole numbers.
+public enum Money {
+    /// The largest price or value one copy, unit or equipment type may carry: a thousand
+    /// billion đồng, far above any real one, so that a total over a whole intake
+    /// (`Intake.maxCopies` copies) stays far inside 64 bits and no sum can overflow.
+    public static let maxAmount: Int64 = 1_000_000_000_000
+
+    /// Whether `amount` is a price we take: from 0 to `maxAmount`.
+    public static func isValid(_ amount: Int64) -> Bool { (0...maxAmount).contains(amount) }
+}
+
 /// A register (sổ): a numbering sequence with its display format (SPEC §4, §6.1).
 public struct Register: Sendable, Equatable, Codable {
     public var code: String
@@ -16,6 +27,14 @@ public struct Register: Sendable, Equatable, Codable {
         self.separator = separator
         self.width = width
         self.nextNumber = nextNumber
+    }
+
+    /// The next `count` numbers, or nil when the register cannot hold them (a 64-bit number
+    /// would overflow; only a corrupt or hostile database comes near).
+    public func allocation(_ count: Int) -> ClosedRange<Int64>? {
+        guard count > 0 else { return nil }
+        let (end, overflow) = nextNumber.addingReportingOverflow(Int64(count))
+        return overflow ? nil : nextNumber...(end - 1)
     }
 
     /// The accession number as printed: `STK.000123`.

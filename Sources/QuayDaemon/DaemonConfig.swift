@@ -4,7 +4,6 @@ import QuayCore
 import QuayDevices
 import QuayLabels
 import QuayStore
-import TOMLKit
 
 /// Everything `quayd` reads from its TOML file (docs/config.md). Every field has a default,
 /// so an empty file, or none, runs out of the box.
@@ -102,24 +101,20 @@ public enum ConfigLoader {
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw ConfigError(path: path, line: error.source.begin.line, reason: error.description)
         } catch {
-            throw ConfigError(path: path, line: nil, reason: "\(error)")
+            throw ConfigError(path: path, line: error.line, reason: error.reason)
         }
-        var reader = Reader(table: table, locator: SourceLocator(text: text), path: path)
+        var reader = Reader(table: table, path: path)
         return try reader.read()
     }
 
     private struct Reader {
         let table: TOMLTable
-        let locator: SourceLocator
         let path: String
         var config = DaemonConfig()
 
-        init(table: TOMLTable, locator: SourceLocator, path: String) {
+        init(table: TOMLTable, path: String) {
             self.table = table
-            self.locator = locator
             self.path = path
         }
 
@@ -209,11 +204,11 @@ public enum ConfigLoader {
             let printers = try arrayTables("printer") { reader throws(ConfigError) in try reader.printer() }
             for (index, printer) in printers.enumerated() {
                 if printers[..<index].contains(where: { $0.name == printer.name }) {
-                    throw ConfigError(path: path, line: locator.line(arrayTable: "printer", index: index, key: "name"), reason: "two printers are named \"\(printer.name)\"")
+                    throw ConfigError(path: path, line: table.line(arrayTable: "printer", index: index, key: "name"), reason: "two printers are named \"\(printer.name)\"")
                 }
                 for template in printer.templates where config.labels.templates.entries[template] == nil {
                     throw ConfigError(
-                        path: path, line: locator.line(arrayTable: "printer", index: index, key: "templates"),
+                        path: path, line: table.line(arrayTable: "printer", index: index, key: "templates"),
                         reason: "no label template named \"\(template)\"")
                 }
             }
@@ -222,11 +217,11 @@ public enum ConfigLoader {
             if !desks.isEmpty {
                 var seen = Set<String>()
                 for (index, desk) in desks.enumerated() where !seen.insert(desk.name).inserted {
-                    throw ConfigError(path: path, line: locator.line(arrayTable: "desk", index: index, key: "name"), reason: "two desks are named \"\(desk.name)\"")
+                    throw ConfigError(path: path, line: table.line(arrayTable: "desk", index: index, key: "name"), reason: "two desks are named \"\(desk.name)\"")
                 }
                 for (index, desk) in desks.enumerated() where config.labels.templates.entries[desk.loanSlip]?.template.data != .loanSlip {
                     throw ConfigError(
-                        path: path, line: locator.line(arrayTable: "desk", index: index, key: "loan_slip"),
+                        path: path, line: table.line(arrayTable: "desk", index: index, key: "loan_slip"),
                         reason: "\"\(desk.loanSlip)\" is not a loan slip template (slip58, slip80 or a school's own)")
                 }
                 config.desks = desks
@@ -251,7 +246,7 @@ public enum ConfigLoader {
 
         static let weekdays = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]
 
-        mutating func calendar(_ key: String, _ value: any TOMLValueConvertible) throws(ConfigError) {
+        mutating func calendar(_ key: String, _ value: TOMLValue) throws(ConfigError) {
             switch key {
             case "closed_weekdays":
                 var days: Set<Int> = []
@@ -292,12 +287,12 @@ public enum ConfigLoader {
             var result: [Value] = []
             for index in 0..<array.count {
                 guard let element = array[index].table else { throw fail(section: nil, key: name, "each \(name) must be a table ([[\(name)]])") }
-                result.append(try read(ArrayTableReader(name: name, table: element, index: index, path: path, locator: locator)))
+                result.append(try read(ArrayTableReader(name: name, table: element, index: index, path: path, root: table)))
             }
             return result
         }
 
-        func strings(_ value: any TOMLValueConvertible, _ section: String, _ key: String) throws(ConfigError) -> [String] {
+        func strings(_ value: TOMLValue, _ section: String, _ key: String) throws(ConfigError) -> [String] {
             guard let array = value.array else { throw fail(section: section, key: key, "\(section).\(key) must be an array of strings") }
             var result: [String] = []
             for element in array {
@@ -307,28 +302,28 @@ public enum ConfigLoader {
             return result
         }
 
-        func policyCell(_ table: TOMLTable, index: Int) throws(ConfigError) -> LoanPolicy.Cell {
+        func policyCell(_ cell: TOMLTable, index: Int) throws(ConfigError) -> LoanPolicy.Cell {
             let known = ["borrower", "material", "days", "period", "limit", "renewals", "loanable", "block_when_overdue"]
             func fail(_ key: String, _ reason: String) -> ConfigError {
-                ConfigError(path: path, line: locator.line(arrayTable: "policy", index: index, key: key), reason: reason)
+                ConfigError(path: path, line: table.line(arrayTable: "policy", index: index, key: key), reason: reason)
             }
-            for key in table.keys where !known.contains(key) {
+            for key in cell.keys where !known.contains(key) {
                 throw fail(key, "unknown key '\(key)' in [[policy]]; known: \(known.joined(separator: ", "))")
             }
             func text(_ key: String) throws(ConfigError) -> String? {
-                guard let value = table[key] else { return nil }
+                guard let value = cell[key] else { return nil }
                 guard let text = value.string else { throw fail(key, "policy.\(key) must be a string") }
                 return text
             }
             func number(_ key: String, _ range: ClosedRange<Int>) throws(ConfigError) -> Int? {
-                guard let value = table[key] else { return nil }
+                guard let value = cell[key] else { return nil }
                 guard let number = value.int, range.contains(number) else {
                     throw fail(key, "policy.\(key) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
                 }
                 return number
             }
             func flag(_ key: String) throws(ConfigError) -> Bool? {
-                guard let value = table[key] else { return nil }
+                guard let value = cell[key] else { return nil }
                 guard let flag = value.bool else { throw fail(key, "policy.\(key) must be true or false") }
                 return flag
             }
@@ -355,7 +350,7 @@ public enum ConfigLoader {
             }
             if let period = try text("period") {
                 guard period == "school_year" else { throw fail("period", "period must be \"school_year\" (or give days)") }
-                guard table["days"] == nil else { throw fail("period", "give days or period, not both") }
+                guard cell["days"] == nil else { throw fail("period", "give days or period, not both") }
                 rule.period = .endOfSchoolYear
             }
             if let limit = try number("limit", 0...100_000) { rule.limit = limit }
@@ -367,7 +362,7 @@ public enum ConfigLoader {
 
         mutating func section(
             _ name: String, _ keys: [String],
-            _ apply: (String, any TOMLValueConvertible, inout Reader) throws(ConfigError) -> Void
+            _ apply: (String, TOMLValue, inout Reader) throws(ConfigError) -> Void
         ) throws(ConfigError) {
             guard let value = table[name] else { return }
             guard let section = value.table else {
@@ -381,21 +376,21 @@ public enum ConfigLoader {
             }
         }
 
-        func string(_ value: any TOMLValueConvertible, _ section: String, _ key: String) throws(ConfigError) -> String {
+        func string(_ value: TOMLValue, _ section: String, _ key: String) throws(ConfigError) -> String {
             guard let text = value.string else {
                 throw fail(section: section, key: key, "\(section).\(key) must be a string")
             }
             return text
         }
 
-        func nonEmpty(_ value: any TOMLValueConvertible, _ section: String, _ key: String) throws(ConfigError) -> String {
+        func nonEmpty(_ value: TOMLValue, _ section: String, _ key: String) throws(ConfigError) -> String {
             let text = try string(value, section, key)
             guard !text.isEmpty else { throw fail(section: section, key: key, "\(section).\(key) must not be empty") }
             return text
         }
 
         func integer(
-            _ value: any TOMLValueConvertible, _ section: String, _ key: String, in range: ClosedRange<Int>
+            _ value: TOMLValue, _ section: String, _ key: String, in range: ClosedRange<Int>
         ) throws(ConfigError) -> Int {
             guard let number = value.int, range.contains(number) else {
                 throw fail(
@@ -406,7 +401,7 @@ public enum ConfigLoader {
         }
 
         func fail(section: String?, key: String, _ reason: String) -> ConfigError {
-            ConfigError(path: path, line: locator.line(section: section, key: key), reason: reason)
+            ConfigError(path: path, line: table.line(section: section, key: key), reason: reason)
         }
     }
 }

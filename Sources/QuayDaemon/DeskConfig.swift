@@ -2,7 +2,6 @@ import Foundation
 import QuayCodecs
 import QuayCore
 import QuayDevices
-import TOMLKit
 
 /// One `[[desk]]`: a name scanners point at, the mode it starts in, and its timings.
 public struct DeskSettings: Sendable, Equatable {
@@ -30,10 +29,11 @@ struct ArrayTableReader {
     let table: TOMLTable
     let index: Int
     let path: String
-    let locator: SourceLocator
+    /// The whole file, for the lines of faults.
+    let root: TOMLTable
 
     func fail(_ key: String, _ reason: String) -> ConfigError {
-        ConfigError(path: path, line: locator.line(arrayTable: name, index: index, key: key), reason: reason)
+        ConfigError(path: path, line: root.line(arrayTable: name, index: index, key: key), reason: reason)
     }
 
     func check(_ known: [String]) throws(ConfigError) {

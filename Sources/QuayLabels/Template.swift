@@ -1,6 +1,5 @@
 import Foundation
 import QuayCore
-import TOMLKit
 
 /// What a label is printed from, and so which `{fields}` its template may use.
 public enum LabelDataKind: String, Sendable, CaseIterable {
@@ -172,19 +171,18 @@ extension LabelTemplate {
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw LabelError(.templateInvalid, "\(file):\(error.source.begin.line): \(error.description)")
         } catch {
-            throw LabelError(.templateInvalid, "\(file): \(error)")
+            throw LabelError(.templateInvalid, "\(file):\(error.line): \(error.reason)")
         }
-        var reader = TemplateReader(file: file, locator: SourceLocator(text: text))
+        var reader = TemplateReader(file: file, root: table)
         return try reader.read(table)
     }
 }
 
 private struct TemplateReader {
     let file: String
-    let locator: SourceLocator
+    /// The whole file, for the lines of faults.
+    let root: TOMLTable
     var data = LabelDataKind.item
 
     static let topKeys = ["name", "description", "data", "width_mm", "height_mm", "text", "barcode", "rule", "repeat"]
@@ -206,7 +204,7 @@ private struct TemplateReader {
     }
 
     func fail(_ place: Place, _ key: String, _ reason: String) -> LabelError {
-        let line = place.table.map { locator.line(arrayTable: $0, index: place.index, key: key) } ?? locator.line(section: place.section, key: key)
+        let line = place.table.map { root.line(arrayTable: $0, index: place.index, key: key) } ?? root.line(section: place.section, key: key)
         let location = line.map { "\(file):\($0)" } ?? file
         return LabelError(.templateInvalid, "\(location): \(place.name(key)): \(reason)")
     }

@@ -75,13 +75,18 @@ extension QuayDatabase {
         guard (1...Intake.maxCopies).contains(intake.copies) else {
             throw StoreError(code: "invalid_argument", reason: "copies must be from 1 to \(Intake.maxCopies)")
         }
+        if let price = intake.record.price, !Money.isValid(price) {
+            throw StoreError(code: "invalid_argument", reason: "price must be from 0 to \(Money.maxAmount)")
+        }
         let createdAt = Timestamp.format(now)
         return try await pool.write { db in
             guard let register = try Self.register(db, code: intake.registerCode) else {
                 throw StoreError(code: "unknown_register", reason: intake.registerCode)
             }
-            let first = register.nextNumber
-            let last = first + Int64(intake.copies) - 1
+            guard let range = register.allocation(intake.copies) else {
+                throw StoreError(code: "invalid_argument", reason: "register \(register.code) has no numbers left")
+            }
+            let (first, last) = (range.lowerBound, range.upperBound)
             try db.execute(
                 sql: "UPDATE register SET next_number = ? WHERE code = ?", arguments: [last + 1, register.code])
             let record = intake.record
@@ -102,6 +107,7 @@ extension QuayDatabase {
             try db.execute(
                 sql: "INSERT INTO record_search (rowid, folded) VALUES (?, ?)",
                 arguments: [recordID, Self.searchText(record)])
+            // Both bounded above (Money.maxAmount, Intake.maxCopies): the product fits.
             let unitPrice = record.price ?? 0
             try db.execute(
                 sql: """

@@ -85,7 +85,10 @@ extension QuayDatabase {
     /// Adds a kind of equipment and, for tagged equipment, its units with consecutive numbers
     /// in the register (TB) — one transaction, like a book intake.
     public func addEquipment(_ equipment: NewEquipment, at now: Date) async throws -> EquipmentView {
-        try await pool.write { db in
+        if let value = equipment.value, !Money.isValid(value) {
+            throw StoreError(code: "invalid_argument", reason: "value must be from 0 to \(Money.maxAmount)")
+        }
+        return try await pool.write { db in
             guard try Int.fetchOne(db, sql: "SELECT 1 FROM equipment_type WHERE code = ?", arguments: [equipment.code]) == nil else {
                 throw StoreError(code: "duplicate_equipment", reason: equipment.code)
             }
@@ -104,8 +107,10 @@ extension QuayDatabase {
                 guard let register = try Self.register(db, code: equipment.register) else {
                     throw StoreError(code: "unknown_register", reason: equipment.register)
                 }
-                let first = register.nextNumber
-                let last = first + Int64(equipment.units) - 1
+                guard let range = register.allocation(equipment.units) else {
+                    throw StoreError(code: "invalid_argument", reason: "register \(register.code) has no numbers left")
+                }
+                let (first, last) = (range.lowerBound, range.upperBound)
                 try db.execute(sql: "UPDATE register SET next_number = ? WHERE code = ?", arguments: [last + 1, register.code])
                 let insert = try db.cachedStatement(
                     sql: "INSERT INTO equipment_unit (type_code, register_code, number, barcode, room) VALUES (?, ?, ?, ?, ?)")
@@ -280,7 +285,8 @@ extension QuayDatabase {
                 let code: String = row["type_code"]
                 let quantity: Int = row["quantity"]
                 let (consumed, lost) = amounts[code] ?? (0, 0)
-                guard consumed >= 0, lost >= 0, consumed + lost <= quantity else {
+                // Compared without adding, so that no amount a client sends can overflow.
+                guard consumed >= 0, lost >= 0, consumed <= quantity, lost <= quantity - consumed else {
                     throw StoreError(code: "invalid_argument", reason: "\(code): consumed and lost add up to more than the \(quantity) lent")
                 }
                 let back = quantity - consumed - lost

@@ -21,7 +21,7 @@ extension QuayCommand {
         @Option(name: .customLong("author-mark"), help: "Override the derived author mark (NG-A).") var authorMark: String?
         @Option(help: "Publisher.") var publisher: String?
         @Option(help: "Year of publication.") var year: Int?
-        @Option(help: "Price of one copy in VND.") var price: Int64?
+        @Option(parsing: .unconditional, help: "Price of one copy in VND.") var price: Int64?
         @Option(help: "purchase, donation or transfer (default purchase).") var source: String?
         @Option(help: "Invoice or decision number.") var doc: String?
         @Option(help: "Where the copies go (shelf, room).") var location: String?

@@ -21,7 +21,7 @@ extension QuayCommand {
             @Option(help: "Room (phòng bộ môn).") var room: String?
             @Option(help: "Tagged units to create now (tracked per unit).") var units: Int?
             @Option(help: "Quantity on hand (tracked by quantity: sets, consumables).") var quantity: Int?
-            @Option(help: "Value of one, in VND.") var value: Int64?
+            @Option(parsing: .unconditional, help: "Value of one, in VND.") var value: Int64?
             @Option(help: "Expiry date for chemicals: yyyy-mm-dd or dd/mm/yyyy.") var expires: String?
 
             func run() throws {

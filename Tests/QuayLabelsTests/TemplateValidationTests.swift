@@ -95,7 +95,7 @@ private func renderError(_ source: String, _ fields: [String: String], renderer:
             ("[[barcode]]\nx_mm = 1\ny_mm = 1\nwidth_mm = 4\nheight_mm = 4\nvalue = \"a\"\nsymbology = \"pdf417\"", "symbology must be one of"),
             ("colour = 1", "colour: unknown key 'colour'"),
             ("[repeat]\nover = \"items\"\ny_mm = 1\npitch_mm = 2", "only loan_slip templates have entries to repeat"),
-            ("width_mm = 2", "test.toml:6: Error while parsing key-value pair: cannot redefine"),
+            ("width_mm = 2", "test.toml:6: the key 'width_mm' is defined twice"),
         ]
         for (element, expected) in cases {
             let error = parseError(template(element))
