@@ -85,7 +85,14 @@ public final class QuayConnection: @unchecked Sendable {
             throw .malformedReply("cannot encode request: \(error)")
         }
         line.append(UInt8(ascii: "\n"))
-        try send(line)
+        do {
+            try send(line)
+        } catch {
+            // The daemon may have answered and closed before reading (a refusal at the
+            // connection limit): that answer is still there to read.
+            if let reply = try? readLine() { return reply }
+            throw error
+        }
         guard let reply = try readLine() else { throw .closed }
         return reply
     }

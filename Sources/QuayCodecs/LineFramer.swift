@@ -32,7 +32,13 @@ public struct LineFramer: Sendable {
             let newline = rest.firstIndex(of: UInt8(ascii: "\n"))
             let chunk = rest[..<(newline ?? rest.endIndex)]
             if !discarding {
-                if buffer.count + chunk.count > maxFrameLength {
+                // The CR of a CRLF terminator is no part of the line: a line of exactly the
+                // limit passes whichever way it ends.
+                let total = buffer.count + chunk.count
+                if total > maxFrameLength
+                    && !(total == maxFrameLength + 1
+                        && (chunk.isEmpty ? buffer.last : chunk.dropFirst(chunk.count - 1).first) == UInt8(ascii: "\r"))
+                {
                     pending.append(.tooLarge)
                     buffer.removeAll(keepingCapacity: false)
                     discarding = true

@@ -186,8 +186,15 @@ public struct IntakeResult: Sendable, Codable, Equatable {
     public var registerCode: String
     public var firstNumber: Int64
     public var lastNumber: Int64
-    /// The printed accession numbers, which are also the copies' barcodes.
+    /// The printed accession numbers, which are also the copies' barcodes: every one for an
+    /// intake of up to `maxListed` copies, none for a larger one (its reply would pass the
+    /// 1 MiB frame limit; `firstAccession`…`lastAccession` says it all).
     public var accessionNumbers: [String]
+    public var firstAccession: String
+    public var lastAccession: String
+
+    /// The most copies whose numbers a reply lists one by one.
+    public static let maxListed = 1000
     public var callNumber: String?
     /// With `print`: the queued label jobs, spine and barcode for each copy in turn.
     public var printJobs: [Int64]?
@@ -196,7 +203,7 @@ public struct IntakeResult: Sendable, Codable, Equatable {
 
     public init(
         batchID: Int64, recordID: Int64, registerCode: String, firstNumber: Int64, lastNumber: Int64,
-        accessionNumbers: [String], callNumber: String?
+        accessionNumbers: [String], firstAccession: String, lastAccession: String, callNumber: String?
     ) {
         self.batchID = batchID
         self.recordID = recordID
@@ -204,6 +211,8 @@ public struct IntakeResult: Sendable, Codable, Equatable {
         self.firstNumber = firstNumber
         self.lastNumber = lastNumber
         self.accessionNumbers = accessionNumbers
+        self.firstAccession = firstAccession
+        self.lastAccession = lastAccession
         self.callNumber = callNumber
     }
 
@@ -214,6 +223,8 @@ public struct IntakeResult: Sendable, Codable, Equatable {
         case firstNumber = "first_number"
         case lastNumber = "last_number"
         case accessionNumbers = "accession_numbers"
+        case firstAccession = "first_accession"
+        case lastAccession = "last_accession"
         case callNumber = "call_number"
         case printJobs = "print_jobs"
         case printError = "print_error"

@@ -10,6 +10,23 @@ public enum VietnameseText {
 
     /// Columns `text` takes on a terminal: combining marks take none, East Asian wide
     /// characters two, everything else one. Tables with diacritics line up by this width.
+    /// The first control character in `text` (C0, DEL or C1), or nil. Line feeds and tabs
+    /// pass when `multiline` is set. No stored text may carry one (SPEC §13): a NUL cuts text
+    /// short in SQLite, an escape sequence reaches every terminal that shows it.
+    public static func firstControl(in text: String, multiline: Bool = false) -> Unicode.Scalar? {
+        text.unicodeScalars.first { scalar in
+            let value = scalar.value
+            guard value < 0x20 || (0x7F...0x9F).contains(value) else { return false }
+            return !(multiline && (value == 0x0A || value == 0x09 || value == 0x0D))
+        }
+    }
+
+    /// `U+001B`: how a character is named in a message.
+    public static func codePoint(_ scalar: Unicode.Scalar) -> String {
+        let hex = String(scalar.value, radix: 16, uppercase: true)
+        return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+    }
+
     public static func displayWidth(_ text: String) -> Int {
         var width = 0
         for scalar in text.unicodeScalars {

@@ -32,6 +32,7 @@ extension Dispatcher {
         guard (1...Intake.maxCopies).contains(args.copies) else {
             throw Refusal(code: .invalidArgument, detail: "copies must be from 1 to \(Intake.maxCopies), not \(args.copies)")
         }
+        // Labels are printed from the listed numbers, so at most as many as a reply lists.
         if args.print == true, args.copies > Self.maxLabelsPerRequest {
             throw Refusal(code: .invalidArgument, detail: "labels are printed for at most \(Self.maxLabelsPerRequest) copies at a time")
         }

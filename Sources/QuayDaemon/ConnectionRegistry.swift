@@ -5,7 +5,8 @@ import Synchronization
 /// new client evicts the connection that has been idle longest, so a desk's command always
 /// gets in even when forgotten clients hold every place; only when every connection is busy
 /// is the newcomer refused. At shutdown it drains: idle connections close at once, busy ones
-/// after their reply.
+/// after their reply. The last few places are kept for root and admins (`reserved(for:)`), so
+/// that watchers, which are always busy, can never lock out the person who must fix things.
 public final class ConnectionRegistry: Sendable {
     public struct Ticket: Hashable, Sendable {
         let number: UInt64
@@ -37,9 +38,17 @@ public final class ConnectionRegistry: Sendable {
         limit.withLock { $0 = newLimit }
     }
 
-    /// Admits a connection; nil when it must be refused (all places busy, or draining).
-    public func admit(_ channel: any Channel) -> Ticket? {
-        let maximum = maxConnections
+    /// How many of `limit` places only root and admins may take: 1 in 16 (16 of the default
+    /// 256), at least one when there are two places or more.
+    public static func reserved(for limit: Int) -> Int {
+        limit >= 32 ? limit / 16 : limit >= 2 ? 1 : 0
+    }
+
+    /// Admits a connection; nil when it must be refused (all places it may take busy, or
+    /// draining). A `privileged` peer (root, an admin) may take the reserved places too.
+    public func admit(_ channel: any Channel, privileged: Bool = false) -> Ticket? {
+        let limit = maxConnections
+        let maximum = privileged ? limit : limit - Self.reserved(for: limit)
         let (ticket, evicted): (Ticket?, [any Channel]) = state.withLock { state in
             if state.draining { return (nil, []) }
             var evicted: [any Channel] = []

@@ -19,6 +19,14 @@ public struct DaemonOptions: Sendable {
         self.databasePath = databasePath
         self.socketPath = socketPath
     }
+
+    /// The flags on top of a loaded file, at start and at every reload alike.
+    func applied(to config: DaemonConfig) -> DaemonConfig {
+        var config = config
+        if let databasePath { config.databasePath = databasePath }
+        if let socketPath { config.socketPath = socketPath }
+        return config
+    }
 }
 
 /// Exit statuses of quayd, as systemd and scripts see them.
@@ -41,8 +49,7 @@ public enum Daemon {
             FileHandle.standardError.write(Data("quayd: config refused: \(error)\n".utf8))
             return .badConfig
         }
-        if let path = options.databasePath { config.databasePath = path }
-        if let path = options.socketPath { config.socketPath = path }
+        config = options.applied(to: config)
 
         let level = config.logLevel
         LoggingSystem.bootstrap { label in
@@ -98,7 +105,7 @@ public enum Daemon {
             .init(service: desks),
             .init(service: server, successTerminationBehavior: .gracefullyShutdownGroup,
                   failureTerminationBehavior: .gracefullyShutdownGroup),
-            .init(service: ConfigReloader(signals: hangups, state: state, notifier: notifier, logger: logger)),
+            .init(service: ConfigReloader(signals: hangups, options: options, state: state, notifier: notifier, logger: logger)),
             .init(service: Checkpointer(state: state, logger: logger)),
         ]
         if let interval = watchdogInterval(environment: environment) {

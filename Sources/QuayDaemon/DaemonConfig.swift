@@ -87,12 +87,18 @@ public struct ConfigError: Error, Equatable, CustomStringConvertible {
 /// Reads and checks the TOML file. Unknown sections and keys are errors, not silently
 /// ignored, so a misspelt setting is caught when the file is loaded.
 public enum ConfigLoader {
-    public static func load(path: String) throws(ConfigError) -> DaemonConfig {
+    /// `refusingEmpty`: a file of nothing but white space is an error rather than the defaults.
+    public static func load(path: String, refusingEmpty: Bool = false) throws(ConfigError) -> DaemonConfig {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
             throw ConfigError(path: path, line: nil, reason: "cannot read the file (\(error.localizedDescription))")
+        }
+        if refusingEmpty && text.allSatisfy(\.isWhitespace) {
+            throw ConfigError(
+                path: path, line: nil,
+                reason: "the file is empty; to run on the built-in defaults, write a comment in it (# defaults)")
         }
         return try parse(text, path: path)
     }
@@ -379,6 +385,9 @@ public enum ConfigLoader {
         func string(_ value: TOMLValue, _ section: String, _ key: String) throws(ConfigError) -> String {
             guard let text = value.string else {
                 throw fail(section: section, key: key, "\(section).\(key) must be a string")
+            }
+            if let control = VietnameseText.firstControl(in: text) {
+                throw fail(section: section, key: key, "\(section).\(key) must not contain control characters (\(VietnameseText.codePoint(control)))")
             }
             return text
         }

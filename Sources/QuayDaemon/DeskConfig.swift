@@ -45,6 +45,9 @@ struct ArrayTableReader {
     func text(_ key: String) throws(ConfigError) -> String? {
         guard let value = table[key] else { return nil }
         guard let text = value.string else { throw fail(key, "\(name).\(key) must be a string") }
+        if let control = VietnameseText.firstControl(in: text) {
+            throw fail(key, "\(name).\(key) must not contain control characters (\(VietnameseText.codePoint(control)))")
+        }
         return text
     }
 

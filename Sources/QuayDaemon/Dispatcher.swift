@@ -68,16 +68,24 @@ public struct Dispatcher: Sendable {
         do {
             envelope = try WireFormat.decoder().decode(RequestEnvelope.self, from: data)
         } catch {
-            return encodeFailure(id: nil, Refusal(code: .badRequest, detail: Self.describe(error)), language: language)
+            // The id is still read when something else in the line is at fault (nesting too deep,
+            // a broken value elsewhere), so that the client can match the refusal.
+            return encodeFailure(
+                id: JSONText.topLevelID(in: bytes), Refusal(code: .badRequest, detail: Self.describe(error)), language: language)
         }
         let requestLanguage = envelope.lang.flatMap(Language.init(tag:)) ?? language
         do {
             guard let id = envelope.id, id != .null else {
                 throw Refusal(code: .badRequest, detail: "\"id\" is missing")
             }
+            // Echoed exactly: a string, or a whole number that fits in 64 bits (a larger one, or a
+            // fraction, would come back changed).
             switch id {
-            case .string, .int, .double: break
-            default: throw Refusal(code: .badRequest, detail: "\"id\" must be a string or a number")
+            case .string, .int: break
+            default:
+                return encodeFailure(
+                    id: nil, Refusal(code: .badRequest, detail: "\"id\" must be a string or a whole number from -2^63 to 2^63-1"),
+                    language: requestLanguage)
             }
             guard let version = envelope.v else { throw Refusal(code: .badRequest, detail: "\"v\" is missing") }
             guard version == protocolVersion else {
@@ -87,9 +95,24 @@ public struct Dispatcher: Sendable {
             guard let op = Op(rawValue: name) else {
                 throw Refusal(code: .unknownOp, detail: name, details: ["op": .string(name)])
             }
-            guard role >= Self.requiredRole(op) else {
+            let required = Self.requiredRole(op)
+            guard role >= required else {
                 logger.info("request refused", metadata: ["op": "\(name)", "error.code": "permission_denied"])
-                throw Refusal(code: .permissionDenied)
+                let config = state.config
+                let groups = required == .admin ? [config.adminGroup] : [config.deskGroup, config.adminGroup]
+                let detail =
+                    required == .admin
+                    ? Bilingual(vi: "thao tác này cần nhóm \(config.adminGroup)", en: "this needs group \(config.adminGroup)")
+                    : Bilingual(
+                        vi: "người dùng phải thuộc nhóm \(config.deskGroup) hoặc \(config.adminGroup)",
+                        en: "the user must be in group \(config.deskGroup) or \(config.adminGroup)")
+                throw Refusal(
+                    code: .permissionDenied, detail: detail.text(requestLanguage), details: ["groups": .array(groups.map(JSONValue.string))])
+            }
+            // No text we store or say may carry a control character (SPEC §13): a NUL would cut
+            // it short in SQLite, an escape sequence would reach every terminal that shows it.
+            if let control = JSONText.firstControl(in: bytes) {
+                throw Refusal(code: .invalidArgument, detail: "text must not contain control characters (\(control))")
             }
             if op == .eventsSubscribe {
                 let args: EventsSubscribeArgs = try arguments(data, default: EventsSubscribeArgs())
@@ -127,14 +150,20 @@ public struct Dispatcher: Sendable {
 
     private func perform(_ op: Op, id: JSONValue, data: Data) async throws -> [UInt8] {
         switch op {
-        case .ping: return try encode(Reply(id: id, result: PingResult()))
-        case .status: return try encode(Reply(id: id, result: try await status()))
+        case .ping:
+            try noArguments(data)
+            return try encode(Reply(id: id, result: PingResult()))
+        case .status:
+            try noArguments(data)
+            return try encode(Reply(id: id, result: try await status()))
         case .intake: return try encode(Reply(id: id, result: try await intake(arguments(data))))
         case .recordShow: return try encode(Reply(id: id, result: try await recordShow(arguments(data))))
         case .recordFind: return try encode(Reply(id: id, result: try await recordFind(arguments(data))))
         case .itemShow: return try encode(Reply(id: id, result: try await itemShow(arguments(data))))
         case .shelfList: return try encode(Reply(id: id, result: try await shelfList(arguments(data, default: ShelfListArgs()))))
-        case .registerList: return try encode(Reply(id: id, result: try await registerList()))
+        case .registerList:
+            try noArguments(data)
+            return try encode(Reply(id: id, result: try await registerList()))
         case .patronAdd: return try encode(Reply(id: id, result: try await patronAdd(arguments(data))))
         case .patronShow: return try encode(Reply(id: id, result: try await patronShow(arguments(data))))
         case .patronFind: return try encode(Reply(id: id, result: try await patronFind(arguments(data))))
@@ -156,24 +185,35 @@ public struct Dispatcher: Sendable {
         case .eventsSubscribe: throw Refusal(code: .internalError)  // answered by `reply`, which owns the subscription
         case .scanList: return try encode(Reply(id: id, result: try await scanList(arguments(data, default: ScanListArgs()))))
         case .deskMode: return try encode(Reply(id: id, result: try await deskMode(arguments(data))))
-        case .scannerList: return try encode(Reply(id: id, result: scannerList()))
+        case .scannerList:
+            try noArguments(data)
+            return try encode(Reply(id: id, result: scannerList()))
         case .printSubmit: return try encode(Reply(id: id, result: try await printSubmit(arguments(data))))
         case .printJobs: return try encode(Reply(id: id, result: try await printJobs(arguments(data, default: PrintJobsArgs()))))
         case .printRetry: return try encode(Reply(id: id, result: try await printRetry(arguments(data))))
         case .printCancel: return try encode(Reply(id: id, result: try await printCancel(arguments(data))))
         case .printReprint: return try encode(Reply(id: id, result: try await printReprint(arguments(data))))
-        case .printerList: return try encode(Reply(id: id, result: try await printerList()))
+        case .printerList:
+            try noArguments(data)
+            return try encode(Reply(id: id, result: try await printerList()))
         case .inventoryStart:
             return try encode(Reply(id: id, result: try await inventoryStart(arguments(data, default: InventoryStartArgs()))))
         case .inventoryScan: return try encode(Reply(id: id, result: try await inventoryScan(arguments(data))))
         case .inventoryCount: return try encode(Reply(id: id, result: try await inventoryCount(arguments(data))))
         case .inventoryStatus:
             return try encode(Reply(id: id, result: try await inventoryStatus(arguments(data, default: InventorySessionArgs()))))
-        case .inventoryClose: return try encode(Reply(id: id, result: try await inventoryClose()))
+        case .inventoryClose:
+            try noArguments(data)
+            return try encode(Reply(id: id, result: try await inventoryClose()))
         case .inventoryReport: return try encode(Reply(id: id, result: try await inventoryReport(arguments(data))))
         case .inventoryApply:
             return try encode(Reply(id: id, result: try await inventoryApply(arguments(data, default: InventorySessionArgs()))))
         }
+    }
+
+    /// For an op without arguments: `args`, when given, must still be an object (or null).
+    func noArguments(_ data: Data) throws {
+        let _: NoArguments = try arguments(data, default: NoArguments())
     }
 
     /// The request's `args` as the op's type; a missing or ill-typed field is `bad_request`.
@@ -213,7 +253,14 @@ public struct Dispatcher: Sendable {
     }
 
     private func encode<Result: Codable & Sendable>(_ reply: Reply<Result>) throws -> [UInt8] {
-        Array(try WireFormat.encoder().encode(reply))
+        let line = Array(try WireFormat.encoder().encode(reply))
+        // No reply may pass the frame limit the client holds it to (SPEC §8.1): an op whose
+        // result could grow that large must page or summarise it; this is the backstop.
+        guard line.count < maxFrameLength else {
+            logger.error("reply too large", metadata: ["reply.bytes": "\(line.count)"])
+            throw Refusal(code: .internalError, detail: "the reply would pass the 1 MiB frame limit")
+        }
+        return line
     }
 
     private func encodeFailure(id: JSONValue?, _ refusal: Refusal, language: Language) -> [UInt8] {

@@ -6,12 +6,14 @@ import UnixSignals
 /// its line and reason, and the config in force stays.
 final class ConfigReloader: Service {
     private let signals: UnixSignalsSequence
+    private let options: DaemonOptions
     private let state: DaemonState
     private let notifier: SystemdNotifier
     private let logger: Logger
 
-    init(signals: UnixSignalsSequence, state: DaemonState, notifier: SystemdNotifier, logger: Logger) {
+    init(signals: UnixSignalsSequence, options: DaemonOptions, state: DaemonState, notifier: SystemdNotifier, logger: Logger) {
         self.signals = signals
+        self.options = options
         self.state = state
         self.notifier = notifier
         self.logger = logger
@@ -29,7 +31,9 @@ final class ConfigReloader: Service {
             return
         }
         do {
-            let config = try ConfigLoader.load(path: path)
+            // An empty file on reload is far likelier a write cut short than a wish for every
+            // default (the printers, desks and policy gone at once): it is refused.
+            let config = options.applied(to: try ConfigLoader.load(path: path, refusingEmpty: true))
             let pending = state.install(config)
             logger.info("config reloaded", metadata: ["config.path": "\(path)"])
             if !pending.isEmpty {

@@ -49,8 +49,7 @@ final class SocketServer: Service {
         let initializer: @Sendable (any Channel) -> EventLoopFuture<(Connection, Peer)> = { channel in
             Self.peer(of: channel).flatMapThrowing { peer in
                 let operations = channel.pipeline.syncOperations
-                try operations.addHandler(IdleStateHandler(readTimeout: idleTimeout), name: "idle")
-                try operations.addHandler(FrameDecoderHandler())
+                try operations.addHandler(FrameDecoderHandler(idleTimeout: idleTimeout))
                 return (try Connection(wrappingChannelSynchronously: channel), peer)
             }
         }
@@ -86,7 +85,7 @@ final class SocketServer: Service {
         let registry = state.connections
         let config = state.config
         let role = AccessPolicy(deskGroup: config.deskGroup, adminGroup: config.adminGroup).role(of: peer)
-        guard let ticket = registry.admit(connection.channel) else {
+        guard let ticket = registry.admit(connection.channel, privileged: role == .admin) else {
             let body = ErrorCode.tooManyConnections.body(config.language)
             var line = (try? Array(WireFormat.encoder().encode(Reply<NoArguments>(id: nil, error: body)))) ?? []
             line.append(UInt8(ascii: "\n"))
@@ -110,7 +109,7 @@ final class SocketServer: Service {
                     if let topics = response.subscription {
                         // The connection is a watcher's from now on: busy (never evicted as idle),
                         // without the idle timeout, until the peer closes or the daemon stops.
-                        try? await connection.channel.pipeline.removeHandler(name: "idle").get()
+                        try? await connection.channel.triggerUserOutboundEvent(FrameDecoderHandler.StopIdleTimer()).get()
                         try await stream(topics, to: outbound, channel: connection.channel, until: &frames)
                         break
                     }
@@ -173,30 +172,111 @@ struct PeerCredentials: Sendable {
     var gid: UInt32 = 0
 }
 
-/// Feeds a connection's bytes through `LineFramer`; closes the connection when it has been
-/// silent for the idle timeout.
-final class FrameDecoderHandler: ChannelInboundHandler, RemovableChannelHandler {
+/// Feeds a connection's bytes through `LineFramer`, and closes the connection when it has
+/// been idle for the timeout. Idle means nothing in flight: each request handed up is in
+/// flight until its reply is written back through here, so a long request (an intake of
+/// 100,000 copies) is never cut off, and the timeout counts from the later of the last read
+/// and the last reply. Blank lines are no requests and go no further.
+final class FrameDecoderHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = LineFramer.Frame
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    /// Sent down the pipeline when the connection becomes a watcher's: no idle timeout from then on.
+    struct StopIdleTimer: Sendable {}
 
     private var framer = LineFramer(maxFrameLength: maxFrameLength)
+    private let idleTimeout: TimeAmount?
+    private var inFlight = 0
+    private var lastActivity = NIODeadline.now()
+    private var timer: Scheduled<Void>?
+
+    init(idleTimeout: TimeAmount?) {
+        self.idleTimeout = idleTimeout
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { armTimer(context: context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        armTimer(context: context)
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        stopTimer()
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        stopTimer()
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
+        lastActivity = .now()
         buffer.withUnsafeReadableBytes { framer.append($0) }
-        while let frame = framer.nextFrame() {
-            context.fireChannelRead(wrapInboundOut(frame))
+        while let frame = framer.nextFrame() { forward(frame, context: context) }
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        inFlight = max(0, inFlight - 1)
+        lastActivity = .now()
+        context.write(data, promise: promise)
+    }
+
+    func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+        if event is StopIdleTimer {
+            stopTimer()
+            promise?.succeed()
+            return
         }
+        context.triggerUserOutboundEvent(event, promise: promise)
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is IdleStateHandler.IdleStateEvent {
-            context.close(promise: nil)
-            return
-        }
         if case ChannelEvent.inputClosed = event, let last = framer.finish() {
-            context.fireChannelRead(wrapInboundOut(last))
+            forward(last, context: context)
         }
         context.fireUserInboundEventTriggered(event)
+    }
+
+    private func forward(_ frame: LineFramer.Frame, context: ChannelHandlerContext) {
+        if case .line(let bytes) = frame, bytes.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { return }
+        inFlight += 1
+        context.fireChannelRead(wrapInboundOut(frame))
+    }
+
+    private func stopTimer() {
+        timer?.cancel()
+        timer = nil
+    }
+
+    private func armTimer(context: ChannelHandlerContext) {
+        guard let idleTimeout, timer == nil else { return }
+        schedule(at: lastActivity + idleTimeout, idleTimeout: idleTimeout, context: context)
+    }
+
+    private func schedule(at deadline: NIODeadline, idleTimeout: TimeAmount, context: ChannelHandlerContext) {
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleTask(deadline: deadline) {
+            let (handler, context) = bound.value
+            handler.timer = nil
+            handler.check(idleTimeout: idleTimeout, context: context)
+        }
+    }
+
+    private func check(idleTimeout: TimeAmount, context: ChannelHandlerContext) {
+        guard context.channel.isActive else { return }
+        if inFlight > 0 {
+            // Busy: look again a whole timeout after the reply, at the earliest.
+            schedule(at: .now() + idleTimeout, idleTimeout: idleTimeout, context: context)
+        } else if NIODeadline.now() >= lastActivity + idleTimeout {
+            context.close(promise: nil)
+        } else {
+            schedule(at: lastActivity + idleTimeout, idleTimeout: idleTimeout, context: context)
+        }
     }
 }

@@ -355,6 +355,9 @@ private struct TemplateReader {
     func string(_ table: TOMLTable, _ key: String, _ place: Place) throws(LabelError) -> String? {
         guard let value = table[key] else { return nil }
         guard let text = value.string else { throw fail(place, key, "\(key) must be a string") }
+        if let control = VietnameseText.firstControl(in: text) {
+            throw fail(place, key, "\(key) must not contain control characters (\(VietnameseText.codePoint(control)))")
+        }
         return VietnameseText.nfc(text)
     }
 

@@ -110,9 +110,8 @@ public enum ErrorCode: String, Sendable, Codable, CaseIterable {
         case .frameTooLarge:
             text = Bilingual(vi: "Dòng yêu cầu dài quá 1 MiB", en: "Request line longer than 1 MiB")
         case .permissionDenied:
-            text = Bilingual(
-                vi: "Không có quyền: người dùng phải thuộc nhóm quay hoặc quay-admin",
-                en: "Permission denied: the user must be in group quay or quay-admin")
+            // The groups are the daemon's own ([access]); it names them in the detail.
+            text = Bilingual(vi: "Không có quyền", en: "Permission denied")
         case .tooManyConnections:
             text = Bilingual(vi: "Quá nhiều kết nối tới quayd", en: "Too many connections to quayd")
         case .shuttingDown:

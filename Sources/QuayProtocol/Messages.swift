@@ -37,9 +37,25 @@ public struct Request<Arguments: Encodable & Sendable>: Sendable, Encodable {
     }
 }
 
-/// No arguments.
+/// No arguments: an empty object, or any object (its keys are ignored) — but an object.
 public struct NoArguments: Sendable, Codable, Equatable {
     public init() {}
+
+    private struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    /// `"args":5` or `"args":[1]` is a bad request, for an op without arguments too.
+    public init(from decoder: any Decoder) throws {
+        _ = try decoder.container(keyedBy: AnyKey.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        _ = encoder.container(keyedBy: AnyKey.self)
+    }
 }
 
 /// The error part of a failed reply.

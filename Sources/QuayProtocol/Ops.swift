@@ -102,6 +102,14 @@ public struct StatusResult: Sendable, Codable, Equatable {
             case loadedAt = "loaded_at"
             case reloads
         }
+
+        /// `path` is null when quayd runs on the built-in defaults, never absent (as documented).
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(path, forKey: .path)
+            try container.encode(loadedAt, forKey: .loadedAt)
+            try container.encode(reloads, forKey: .reloads)
+        }
     }
 
     public struct Socket: Sendable, Codable, Equatable {
@@ -121,6 +129,15 @@ public struct StatusResult: Sendable, Codable, Equatable {
         enum CodingKeys: String, CodingKey {
             case path, activated, connections
             case maxConnections = "max_connections"
+        }
+
+        /// `path` is null under socket activation, never absent.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(path, forKey: .path)
+            try container.encode(activated, forKey: .activated)
+            try container.encode(connections, forKey: .connections)
+            try container.encode(maxConnections, forKey: .maxConnections)
         }
     }
 

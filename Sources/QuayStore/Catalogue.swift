@@ -125,11 +125,12 @@ extension QuayDatabase {
                     INSERT INTO item (register_code, number, barcode, record_id, batch_id, call_sort_key, location, price)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """)
+            let listed = intake.copies <= IntakeResult.maxListed
             var numbers: [String] = []
-            numbers.reserveCapacity(intake.copies)
+            numbers.reserveCapacity(listed ? intake.copies : 0)
             for number in first...last {
                 let accession = register.format(number)
-                numbers.append(accession)
+                if listed { numbers.append(accession) }
                 do {
                     try insertItem.execute(arguments: [
                         register.code, number, accession, recordID, batchID, callNumber?.sortKey, intake.location,
@@ -142,7 +143,8 @@ extension QuayDatabase {
             }
             return IntakeResult(
                 batchID: batchID, recordID: recordID, registerCode: register.code, firstNumber: first, lastNumber: last,
-                accessionNumbers: numbers, callNumber: callNumber?.text)
+                accessionNumbers: numbers, firstAccession: register.format(first), lastAccession: register.format(last),
+                callNumber: callNumber?.text)
         }
     }
 

@@ -58,12 +58,12 @@ extension QuayCommand {
             args.print = print ? true : nil
             args.printer = printer
             try options.run(.intake, args: args, as: IntakeResult.self) { result in
-                let first = result.accessionNumbers.first ?? ""
-                let last = result.accessionNumbers.last ?? ""
+                let (first, last) = (result.firstAccession, result.lastAccession)
+                let count = result.lastNumber - result.firstNumber + 1
                 var lines = [
                     options.text(
-                        "Đã nhập \(result.accessionNumbers.count) bản vào sổ \(result.registerCode): \(first) – \(last) (đợt \(result.batchID), đầu sách \(result.recordID))",
-                        "Registered \(result.accessionNumbers.count) copies in \(result.registerCode): \(first) – \(last) (batch \(result.batchID), record \(result.recordID))")
+                        "Đã nhập \(count) bản vào sổ \(result.registerCode): \(first) – \(last) (đợt \(result.batchID), đầu sách \(result.recordID))",
+                        "Registered \(count) copies in \(result.registerCode): \(first) – \(last) (batch \(result.batchID), record \(result.recordID))")
                 ]
                 if let call = result.callNumber { lines.append(options.text("Ký hiệu xếp giá: ", "Call number: ") + call) }
                 lines += result.accessionNumbers

@@ -20,7 +20,8 @@ extension QuayCommand {
             func emit(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
             let colour = isatty(STDOUT_FILENO) == 1
             while let line = try? connection.readLine() {
-                guard case .object(let event)? = try? WireFormat.decoder().decode(JSONValue.self, from: Data(line)),
+                // Scans are logged as read, controls and all; the terminal sees them as pictures.
+                guard case .object(let event)? = try? WireFormat.decoder().decode(JSONValue.self, from: Data(JSONText.picturingControls(line))),
                     case .string(let name)? = event["event"], case .object(let data)? = event["data"]
                 else { continue }
                 if let desk, data["desk"] != .string(desk) { continue }

@@ -50,7 +50,7 @@ struct QuayCommand: ParsableCommand {
             IntakeCommand.self, RecordCommand.self, ItemCommand.self, ShelfList.self, PatronCommand.self,
             ClassCommand.self, RegisterCommand.self, EquipmentCommand.self, LessonCommand.self, PrintCommand.self,
             LabelCommand.self, Printers.self, Jobs.self, Watch.self, Scans.self, DeskCommand.self, Scanners.self,
-            LabelCommand.self, Watch.self, Scans.self, DeskCommand.self, Scanners.self, InventoryCommand.self,
+            InventoryCommand.self,
         ])
 }
 
@@ -127,7 +127,9 @@ struct GlobalOptions: ParsableArguments {
     ) throws -> Swift.Result<(result: Result, raw: [UInt8]), ErrorBody> {
         do {
             let raw = try connection.callRaw(op: op.rawValue, args: args, lang: language)
-            let reply = try WireFormat.decoder().decode(Reply<Result>.self, from: Data(raw))
+            // What a person reads shows control characters as pictures (␛, not an escape sequence
+            // the terminal obeys); --json prints the reply as it came.
+            let reply = try WireFormat.decoder().decode(Reply<Result>.self, from: Data(json ? raw : JSONText.picturingControls(raw)))
             if reply.ok, let result = reply.result { return .success((result, raw)) }
             let error = reply.error ?? ErrorBody(code: "internal", message: "?")
             if json {
@@ -137,8 +139,12 @@ struct GlobalOptions: ParsableArguments {
             }
             return .failure(error)
         } catch let error as ClientError {
+            // quayd gone mid-request (closed, reset) is unreachable, not a refusal.
             printError(describe(error, path: connection.path))
-            throw ExitCode(CLIExit.refused)
+            switch error {
+            case .closed, .io, .unreachable: throw ExitCode(CLIExit.unreachable)
+            case .malformedReply: throw ExitCode(CLIExit.refused)
+            }
         } catch {
             printError("\(Bilingual(vi: "Trả lời không hợp lệ từ quayd", en: "Malformed reply from quayd").text(language)): \(error)")
             throw ExitCode(CLIExit.refused)

@@ -97,6 +97,8 @@ import Glibc
             ["--reuid=65534", "--regid=65534", "--clear-groups", quay, "--socket", daemon.socketPath, "--lang", "en", "status"])
         #expect(stranger.status == 1, "\(stranger.stderr)")
         #expect(stranger.stderr.contains("[permission_denied]"))
+        // The groups named are the configured ones, not the defaults.
+        #expect(stranger.stderr.contains("the user must be in group users or quay-admin-test-none"), "\(stranger.stderr)")
         let strangerJSON = try runProgram(
             "/usr/bin/setpriv",
             ["--reuid=65534", "--regid=65534", "--clear-groups", quay, "--socket", daemon.socketPath, "ping", "--json"])
@@ -131,6 +133,11 @@ import Glibc
         let help = try runProgram(quay, ["--help"])
         #expect(help.status == 0)
         #expect(help.stdout.contains("Exit codes: 0 ok, 1 refused by quayd, 2 usage error, 3 quayd unreachable."))
+        // Each subcommand is listed once (a merge had listed five of them twice).
+        let names = help.stdout.split(separator: "\n").filter { $0.hasPrefix("  ") && !$0.hasPrefix("   ") }
+            .compactMap { $0.split(separator: " ").first.map(String.init) }
+        #expect(names.count == Set(names).count, "\(names)")
+        #expect(names.contains("watch") && names.contains("inventory"))
     }
 
     @Test func theSocketComesFromTheEnvironment() throws {

@@ -52,6 +52,13 @@ private func line(_ text: String) -> LineFramer.Frame { .line(Array(text.utf8)) 
     @Test func aLineExactlyAtTheLimitPasses() {
         let input = Array((String(repeating: "y", count: 16) + "\n").utf8)
         #expect(frames(input) == [line(String(repeating: "y", count: 16))])
+        // The CR of CRLF does not count (issue 13): the same line ending in CRLF passes too,
+        // at the end of the stream as well; one more byte does not.
+        let crlf = Array((String(repeating: "y", count: 16) + "\r\nok\r\n").utf8)
+        #expect(frames(crlf) == [line(String(repeating: "y", count: 16)), line("ok")])
+        #expect(frames(Array((String(repeating: "y", count: 16) + "\r").utf8), finish: true) == [line(String(repeating: "y", count: 16))])
+        #expect(frames(Array((String(repeating: "y", count: 17) + "\r\nok\n").utf8)) == [.tooLarge, line("ok")])
+        #expect(frames(Array((String(repeating: "y", count: 16) + "\rz\nok\n").utf8)) == [.tooLarge, line("ok")])
     }
 
     @Test func memoryStaysBoundedWhileDiscarding() {

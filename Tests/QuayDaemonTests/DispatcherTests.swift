@@ -42,9 +42,14 @@ import Testing
         ("not json", "bad_request", JSONValue.null),
         ("[1,2]", "bad_request", .null),
         (#"{"v":1,"op":"ping"}"#, "bad_request", .null),
-        (#"{"v":1,"id":{"x":1},"op":"ping"}"#, "bad_request", .object(["x": 1])),
+        // Only ids that come back exactly as sent are taken: strings and 64-bit integers.
+        (#"{"v":1,"id":{"x":1},"op":"ping"}"#, "bad_request", .null),
+        (#"{"v":1,"id":9223372036854775808,"op":"ping"}"#, "bad_request", .null),
+        (#"{"v":1,"id":1.5,"op":"ping"}"#, "bad_request", .null),
         (#"{"id":5,"op":"ping"}"#, "bad_request", 5),
-        (#"{"v":"1","id":5,"op":"ping"}"#, "bad_request", .null),
+        // A line that cannot be decoded is still answered with its id when the id can be read.
+        (#"{"v":"1","id":5,"op":"ping"}"#, "bad_request", 5),
+        (#"{"v":1,"id":9,"op":"ping","x":"# + String(repeating: "[", count: 600) + String(repeating: "]", count: 600) + "}", "bad_request", 9),
         (#"{"v":2,"id":6,"op":"ping"}"#, "unsupported_version", 6),
         (#"{"v":1,"id":7}"#, "bad_request", 7),
         (#"{"v":1,"id":8,"op":"loan.teleport"}"#, "unknown_op", 8),
