@@ -152,7 +152,8 @@ extension QuayDatabase {
                 } catch let error as StoreError {
                     rejected.append(RejectedRow(line: line, reason: "\(error.code): \(error.reason)"))
                 } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
-                    rejected.append(RejectedRow(line: line, reason: "invalid_argument: \(error.message ?? "constraint failed")"))
+                    // A rule the checks above missed: the row is refused in our words, not SQLite's.
+                    rejected.append(RejectedRow(line: line, reason: "invalid_argument: the row breaks a rule of the patron register"))
                 }
             }
             return (imported, rejected)

@@ -150,6 +150,15 @@ import Glibc
         let imported = try object(
             client.callRaw(op: "patron.import", args: JSONValue.object(["csv": "card,name,class\r\nHS000001,Lê Ư,6A\r\n"])))
         #expect(imported["ok"] == .bool(true), "\(imported)")
+        // Rows that break the register's rules are refused in words a person can act on.
+        let long = String(repeating: "9", count: 65)
+        let broken = try object(
+            client.callRaw(
+                op: "patron.import",
+                args: JSONValue.object(["csv": .string("card,name,class\nHS000002,An,LOPRATDAIQUA16KYTU\n\(long),Bình,6A\n")])))
+        let text = "\(broken)"
+        #expect(text.contains("class must be one word such as 6A") && text.contains("card must be one word of at most 64 characters"), "\(text)")
+        #expect(!text.contains("CHECK"), "\(text)")
     }
 
     @Test func storedControlCharactersReachTheTerminalAsPictures() throws {
