@@ -4,7 +4,7 @@ PREFIX ?= /usr/local
 BIN := .build/debug
 RELEASE_BIN := .build/release
 
-.PHONY: bootstrap build run test bench install clean
+.PHONY: bootstrap build run test bench install clean fuzz fuzz-build
 
 bootstrap:
 	@scripts/bootstrap
@@ -18,10 +18,21 @@ run: build
 	@echo "quayd: socket var/quay.sock — in another shell: $(BIN)/quay --socket var/quay.sock status"
 	$(BIN)/quayd --config config/dev.toml
 
-## test: every test — unit, store, protocol and end to end through the real binaries.
+## test: every test — unit, store, protocol and end to end through the real binaries — then a
+## short run of every fuzz target (FUZZ_TEST_SECONDS each).
+FUZZ_TEST_SECONDS ?= 8
 test: bootstrap
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_TEST_SECONDS)
+
+## fuzz: every libFuzzer target (scripts/fuzz) for FUZZ_SECONDS each, with AddressSanitizer.
+FUZZ_SECONDS ?= 60
+fuzz: fuzz-build
+	@scripts/fuzz $(FUZZ_SECONDS)
+
+fuzz-build: bootstrap
+	$(SWIFT) build --product quay-fuzz --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
 
 ## bench: the SPEC §14 benchmarks, as ratios to floors measured in the same run.
 bench: bootstrap
@@ -41,4 +52,4 @@ install: bootstrap
 	test -e $(DESTDIR)/etc/quay/quayd.toml || install -D -m 0640 config/quayd.toml $(DESTDIR)/etc/quay/quayd.toml
 
 clean:
-	rm -rf .build var
+	rm -rf .build .build-fuzz var

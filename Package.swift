@@ -82,6 +82,14 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
+        // The fuzz targets (make fuzz); its ordinary build replays files through them.
+        .executableTarget(
+            name: "quay-fuzz",
+            dependencies: [
+                "QuayCore", "QuayCodecs", "QuayProtocol", "QuayLabels", "QuayStore", "QuayDaemon",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "QuayCoreTests", dependencies: ["QuayCore"]),
         .testTarget(name: "QuayCodecsTests", dependencies: ["QuayCodecs", "QuayTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "QuayProtocolTests", dependencies: ["QuayProtocol"]),

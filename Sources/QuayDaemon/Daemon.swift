@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import QuayProtocol
 import QuayStore
 import ServiceLifecycle
 import UnixSignals
@@ -65,6 +66,12 @@ public enum Daemon {
             database = try QuayDatabase(path: config.databasePath, synchronous: config.synchronous)
         } catch {
             logger.critical("cannot open the database: \(error)")
+            if let store = error as? StoreError, let code = ErrorCode(rawValue: store.code) {
+                // Said plainly on stderr too, in both languages: the journal is not where a
+                // desk PC's user looks first.
+                let words = "\(code.message(.vi)) / \(code.message(.en))"
+                FileHandle.standardError.write(Data("quayd: \(config.databasePath): \(words)\n".utf8))
+            }
             return .failure
         }
         logger.info(

@@ -26,6 +26,13 @@ public struct Dispatcher: Sendable {
         self.now = now
     }
 
+    /// A dispatcher over `database` with no socket, no desks and no printers running: for tools
+    /// that drive the request path directly (the fuzzer, `make fuzz`).
+    public init(config: DaemonConfig, database: QuayDatabase, logger: Logger) {
+        let state = DaemonState(config: config, configPath: nil, database: database, boundSocketPath: nil, activated: false)
+        self.init(state: state, logger: logger)
+    }
+
     /// A refusal an op raises: the code, and an optional detail for the message.
     struct Refusal: Error {
         var code: ErrorCode
@@ -134,6 +141,10 @@ public struct Dispatcher: Sendable {
             }
             return encodeFailure(id: envelope.id, Refusal(code: code, detail: error.reason), language: requestLanguage)
         } catch {
+            if let storage = StoreError.storage(error), let code = ErrorCode(rawValue: storage.code) {
+                logger.error("op refused by the disk", metadata: ["op": "\(envelope.op ?? "?")", "error": "\(error)"])
+                return encodeFailure(id: envelope.id, Refusal(code: code), language: requestLanguage)
+            }
             logger.error("op failed", metadata: ["op": "\(envelope.op ?? "?")", "error": "\(error)"])
             return encodeFailure(id: envelope.id, Refusal(code: .internalError), language: requestLanguage)
         }

@@ -96,6 +96,12 @@ public enum ErrorCode: String, Sendable, Codable, CaseIterable {
     case invalidScope = "invalid_scope"
     /// A copy, unit or count the open inventory session does not cover.
     case outsideScope = "outside_scope"
+    /// The disk under the database is full: nothing was written; free space and try again.
+    case diskFull = "disk_full"
+    /// The database cannot be written (its file or file system is read-only): nothing was written.
+    case databaseReadOnly = "database_read_only"
+    /// Reading or writing the database failed at the disk: nothing was written.
+    case storageFailed = "storage_error"
 
     /// The message for people, in the request's language.
     public func message(_ language: Language) -> String {
@@ -194,6 +200,16 @@ public enum ErrorCode: String, Sendable, Codable, CaseIterable {
             text = Bilingual(vi: "Phạm vi kiểm kê không hợp lệ", en: "Invalid inventory scope")
         case .outsideScope:
             text = Bilingual(vi: "Không thuộc phạm vi đợt kiểm kê này", en: "Not in this inventory's scope")
+        case .diskFull:
+            text = Bilingual(
+                vi: "Ổ đĩa đã đầy: chưa ghi gì; hãy giải phóng chỗ trống rồi thử lại",
+                en: "The disk is full: nothing was written; free some space and try again")
+        case .databaseReadOnly:
+            text = Bilingual(
+                vi: "Cơ sở dữ liệu đang chỉ đọc: chưa ghi gì", en: "The database is read-only: nothing was written")
+        case .storageFailed:
+            text = Bilingual(
+                vi: "Lỗi đọc ghi ổ đĩa: chưa ghi gì", en: "The disk could not be read or written: nothing was written")
         }
         return text.text(language)
     }

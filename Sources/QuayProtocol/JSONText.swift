@@ -215,7 +215,8 @@ public enum JSONText {
             visit(scalar)
             index += length
         }
-        return index
+        // A multi-byte sequence cut off by the end of the text must not carry us past it.
+        return min(index, bytes.count)
     }
 
     /// Reads one escape at `index` (its backslash); returns the index after it.

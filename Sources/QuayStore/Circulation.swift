@@ -182,7 +182,9 @@ extension QuayDatabase {
             else {
                 throw StoreError(code: CirculationRefusal.notOnLoan.rawValue, reason: item.accession)
             }
-            let nowText = Timestamp.format(now)
+            // The clock may have stepped back (NTP after a power cut, a wrong BIOS clock): a
+            // return is never recorded before its loan (the schema's CHECK says so too).
+            let nowText = max(Timestamp.format(now), open["loaned_at"] as String)
             let loanID: Int64 = open["id"]
             try db.cachedStatement(sql: "UPDATE loan SET returned_at = ? WHERE id = ?").execute(arguments: [nowText, loanID])
             try db.cachedStatement(sql: "UPDATE item SET status = 'available' WHERE id = ?").execute(arguments: [item.id])

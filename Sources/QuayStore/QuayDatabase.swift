@@ -20,6 +20,18 @@ public struct StoreError: Error, CustomStringConvertible {
     }
 
     public var description: String { "\(code): \(reason)" }
+
+    /// What SQLite says of the disk, as a code a client can act on: full, read-only, or an
+    /// I/O failure; nil for any other error. A transaction that fails so has written nothing.
+    public static func storage(_ error: any Error) -> StoreError? {
+        guard let error = error as? DatabaseError else { return nil }
+        switch error.resultCode {
+        case .SQLITE_FULL: return StoreError(code: "disk_full", reason: error.message ?? "database or disk is full")
+        case .SQLITE_READONLY: return StoreError(code: "database_read_only", reason: error.message ?? "read-only")
+        case .SQLITE_IOERR, .SQLITE_CANTOPEN: return StoreError(code: "storage_error", reason: error.message ?? "disk I/O error")
+        default: return nil
+        }
+    }
 }
 
 /// The school's database: one SQLite file in WAL mode. Opening it applies the migrations
@@ -57,6 +69,8 @@ public final class QuayDatabase: Sendable {
             checkpointConfiguration.busyMode = .timeout(5)
             checkpointer = try DatabaseQueue(path: path, configuration: checkpointConfiguration)
         } catch {
+            // A read-only or full disk is named as such: the one who must fix it reads this.
+            if let storage = StoreError.storage(error) { throw StoreError(code: storage.code, reason: "\(path): \(error)") }
             throw StoreError(code: "database_unavailable", reason: "\(path): \(error)")
         }
     }

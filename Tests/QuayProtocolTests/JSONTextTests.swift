@@ -48,5 +48,15 @@ import Testing
         #expect(id(#"{"id":1.5}"#) == nil)
         #expect(id(#"{"name":"id","x":1}"#) == nil)
         #expect(id("not json") == nil)
+        // Cut off inside a multi-byte character or an escape: no read past the end (found by
+        // the json fuzz target).
+        for tail: [UInt8] in [[0xFD], [0xF0, 0x9F], [0xE1], [0x5C], [0x5C, 0x75, 0x30]] {
+            for head in [#"{"id"#, #"{"id":"#, #"{"v":1,"id":"x"#, #"{"a":"#] {
+                let bytes = Array(head.utf8) + tail
+                _ = JSONText.topLevelID(in: bytes)
+                _ = JSONText.firstControl(in: bytes)
+                _ = JSONText.picturingControls(bytes)
+            }
+        }
     }
 }
