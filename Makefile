@@ -4,7 +4,7 @@ PREFIX ?= /usr/local
 BIN := .build/debug
 RELEASE_BIN := .build/release
 
-.PHONY: bootstrap build run test bench install clean fuzz fuzz-build
+.PHONY: bootstrap build run test bench install clean fuzz fuzz-build sanitize
 
 bootstrap:
 	@scripts/bootstrap
@@ -31,6 +31,18 @@ FUZZ_SECONDS ?= 60
 fuzz: fuzz-build
 	@scripts/fuzz $(FUZZ_SECONDS)
 
+## sanitize: every test under ThreadSanitizer, then under AddressSanitizer, each in its own
+## build folder (the end-to-end tests then run sanitized quayd and quay too).
+## Every process's reports (quayd and quay included) go to var/sanitize; any report fails it.
+sanitize: bootstrap
+	@rm -rf var/sanitize && mkdir -p var/sanitize
+	$(SWIFT) build --build-tests --scratch-path .build-tsan --sanitize=thread
+	TSAN_OPTIONS=log_path=$(CURDIR)/var/sanitize/tsan $(SWIFT) test --skip-build --scratch-path .build-tsan --sanitize=thread
+	$(SWIFT) build --build-tests --scratch-path .build-asan --sanitize=address
+	ASAN_OPTIONS=log_path=$(CURDIR)/var/sanitize/asan:detect_leaks=0 $(SWIFT) test --skip-build --scratch-path .build-asan --sanitize=address
+	@if [ -n "$$(ls var/sanitize)" ]; then cat var/sanitize/*; echo "sanitize: the reports above"; exit 1; fi
+	@echo "sanitize: ThreadSanitizer and AddressSanitizer found nothing"
+
 fuzz-build: bootstrap
 	$(SWIFT) build --product quay-fuzz --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
 
@@ -52,4 +64,4 @@ install: bootstrap
 	test -e $(DESTDIR)/etc/quay/quayd.toml || install -D -m 0640 config/quayd.toml $(DESTDIR)/etc/quay/quayd.toml
 
 clean:
-	rm -rf .build .build-fuzz var
+	rm -rf .build .build-fuzz .build-tsan .build-asan var

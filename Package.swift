@@ -47,7 +47,11 @@ let package = Package(
         ),
         .target(
             name: "QuayDevices",
-            dependencies: ["QuayCodecs", "CQuayShims", "CUSB", "CUdev", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "QuayCodecs", "CQuayShims", "CUSB", "CUdev", .product(name: "Logging", package: "swift-log"),
+                // Locks ThreadSanitizer can see (pthread mutexes); it cannot see Synchronization's Mutex on Linux.
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
         ),
         .target(
             name: "QuayDaemon",
@@ -55,6 +59,7 @@ let package = Package(
                 "QuayCore", "QuayCodecs", "QuayProtocol", "QuayStore", "QuayLabels", "QuayDevices", "CQuayShims",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -96,10 +101,19 @@ let package = Package(
         .testTarget(name: "QuayStoreTests", dependencies: ["QuayStore"]),
         // Spawning helper programs (zbarimg, quayd, quay) for the tests that need them.
         // It must not depend on QuayCodecs: its printer-stream decoders are the independent check.
-        .target(name: "QuayTestSupport", dependencies: ["CZlib"], path: "Tests/QuayTestSupport"),
+        .target(
+            name: "QuayTestSupport", dependencies: ["CZlib", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+            path: "Tests/QuayTestSupport"),
         .testTarget(name: "QuayLabelsTests", dependencies: ["QuayLabels", "QuayTestSupport"]),
-        .testTarget(name: "QuayDevicesTests", dependencies: ["QuayDevices", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "QuayDaemonTests", dependencies: ["QuayDaemon", "QuayDevices"]),
+        .testTarget(
+            name: "QuayDevicesTests",
+            dependencies: [
+                "QuayDevices", .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]),
+        .testTarget(
+            name: "QuayDaemonTests",
+            dependencies: ["QuayDaemon", "QuayDevices", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]),
         .testTarget(name: "EndToEndTests", dependencies: ["QuayProtocol", "QuayClient", "QuayCodecs", "QuayTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

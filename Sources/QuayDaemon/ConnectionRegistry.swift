@@ -1,5 +1,5 @@
 import NIOCore
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Keeps count of open client connections and enforces the limit (SPEC §13). At the limit a
 /// new client evicts the connection that has been idle longest, so a desk's command always
@@ -24,18 +24,18 @@ public final class ConnectionRegistry: Sendable {
         var draining = false
     }
 
-    private let state = Mutex(State())
-    private let limit: Mutex<Int>
+    private let state = NIOLockedValueBox(State())
+    private let limit: NIOLockedValueBox<Int>
 
     public init(limit: Int) {
-        self.limit = Mutex(limit)
+        self.limit = NIOLockedValueBox(limit)
     }
 
-    public var count: Int { state.withLock { $0.entries.count } }
-    public var maxConnections: Int { limit.withLock { $0 } }
+    public var count: Int { state.withLockedValue { $0.entries.count } }
+    public var maxConnections: Int { limit.withLockedValue { $0 } }
 
     public func setLimit(_ newLimit: Int) {
-        limit.withLock { $0 = newLimit }
+        limit.withLockedValue { $0 = newLimit }
     }
 
     /// How many of `limit` places only root and admins may take: 1 in 16 (16 of the default
@@ -49,7 +49,7 @@ public final class ConnectionRegistry: Sendable {
     public func admit(_ channel: any Channel, privileged: Bool = false) -> Ticket? {
         let limit = maxConnections
         let maximum = privileged ? limit : limit - Self.reserved(for: limit)
-        let (ticket, evicted): (Ticket?, [any Channel]) = state.withLock { state in
+        let (ticket, evicted): (Ticket?, [any Channel]) = state.withLockedValue { state in
             if state.draining { return (nil, []) }
             var evicted: [any Channel] = []
             while state.entries.count >= maximum {
@@ -69,7 +69,7 @@ public final class ConnectionRegistry: Sendable {
 
     /// Marks the connection busy; false when it should stop (draining, or evicted).
     public func beginRequest(_ ticket: Ticket) -> Bool {
-        state.withLock { state in
+        state.withLockedValue { state in
             guard !state.draining, state.entries[ticket.number] != nil else { return false }
             state.entries[ticket.number]?.busy = true
             return true
@@ -78,7 +78,7 @@ public final class ConnectionRegistry: Sendable {
 
     /// Marks the connection idle again; false when it should close now (draining).
     public func endRequest(_ ticket: Ticket) -> Bool {
-        state.withLock { state in
+        state.withLockedValue { state in
             state.entries[ticket.number]?.busy = false
             state.entries[ticket.number]?.lastActive = .now
             return !state.draining
@@ -86,12 +86,12 @@ public final class ConnectionRegistry: Sendable {
     }
 
     public func remove(_ ticket: Ticket) {
-        _ = state.withLock { $0.entries.removeValue(forKey: ticket.number) }
+        _ = state.withLockedValue { $0.entries.removeValue(forKey: ticket.number) }
     }
 
     /// Stops admitting, closes the idle connections; busy ones close after their reply.
     public func drain() {
-        let idle: [any Channel] = state.withLock { state in
+        let idle: [any Channel] = state.withLockedValue { state in
             state.draining = true
             return state.entries.values.filter { !$0.busy }.map(\.channel)
         }

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import QuayLabels
 import QuayStore
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// What the running daemon knows about itself: the config in force, where it came from,
 /// and its start time. The config is swapped whole on reload; readers take a copy.
@@ -21,21 +21,21 @@ public final class DaemonState: Sendable {
     /// The socket path when quayd bound it itself; nil under socket activation.
     public let boundSocketPath: String?
     public let activated: Bool
-    private let loaded: Mutex<Loaded>
+    private let loaded: NIOLockedValueBox<Loaded>
     /// The label renderer for the configured fonts, opened on first use so that a missing
     /// font stops labels (`font_missing`) but never the desk's loans.
-    private let renderer = Mutex<LabelRenderer?>(nil)
+    private let renderer = NIOLockedValueBox<LabelRenderer?>(nil)
     /// Live events for `events.subscribe`.
     public let events = EventHub()
-    private let deskService = Mutex<DeskService?>(nil)
-    private let printService = Mutex<PrintService?>(nil)
+    private let deskService = NIOLockedValueBox<DeskService?>(nil)
+    private let printService = NIOLockedValueBox<PrintService?>(nil)
 
     /// The desks, once their service exists.
-    var desks: DeskService? { deskService.withLock { $0 } }
-    func attach(_ desks: DeskService) { deskService.withLock { $0 = desks } }
+    var desks: DeskService? { deskService.withLockedValue { $0 } }
+    func attach(_ desks: DeskService) { deskService.withLockedValue { $0 = desks } }
     /// The print queue's runners, once they exist.
-    var printing: PrintService? { printService.withLock { $0 } }
-    func attach(_ printing: PrintService) { printService.withLock { $0 = printing } }
+    var printing: PrintService? { printService.withLockedValue { $0 } }
+    func attach(_ printing: PrintService) { printService.withLockedValue { $0 = printing } }
 
     init(
         config: DaemonConfig, configPath: String?, database: QuayDatabase, boundSocketPath: String?,
@@ -45,25 +45,31 @@ public final class DaemonState: Sendable {
         self.boundSocketPath = boundSocketPath
         self.activated = activated
         self.connections = ConnectionRegistry(limit: config.maxConnections)
-        self.loaded = Mutex(Loaded(config: config, path: configPath, loadedAt: Date(), reloads: 0))
+        self.loaded = NIOLockedValueBox(Loaded(config: config, path: configPath, loadedAt: Date(), reloads: 0))
     }
 
-    public var current: Loaded { loaded.withLock { $0 } }
+    public var current: Loaded { loaded.withLockedValue { $0 } }
 
     /// The renderer for `fonts`, reopened when a reload changed them.
     func labelRenderer(_ fonts: FontFiles) throws(LabelError) -> LabelRenderer {
-        try renderer.withLock { (cached: inout LabelRenderer?) throws(LabelError) -> LabelRenderer in
-            if let cached, cached.files == fonts { return cached }
-            let fresh = try LabelRenderer(fonts: fonts)
-            cached = fresh
-            return fresh
+        // NIOLockedValueBox rethrows untyped: the result carries the typed error out.
+        let result = renderer.withLockedValue { (cached: inout LabelRenderer?) -> Result<LabelRenderer, LabelError> in
+            if let cached, cached.files == fonts { return .success(cached) }
+            do throws(LabelError) {
+                let fresh = try LabelRenderer(fonts: fonts)
+                cached = fresh
+                return .success(fresh)
+            } catch {
+                return .failure(error)
+            }
         }
+        return try result.get()
     }
-    public var config: DaemonConfig { loaded.withLock { $0.config } }
+    public var config: DaemonConfig { loaded.withLockedValue { $0.config } }
 
     /// Puts a newly loaded config in force; returns the settings that wait for a restart.
     func install(_ config: DaemonConfig) -> [String] {
-        let pending = loaded.withLock { state in
+        let pending = loaded.withLockedValue { state in
             let pending = config.restartOnlyDifferences(from: state.config)
             state.config = config
             state.loadedAt = Date()

@@ -7,7 +7,7 @@ import QuayLabels
 import QuayProtocol
 import QuayStore
 import ServiceLifecycle
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// One desk at work (SPEC §5): its scanners' scans, the clock's ticks and mode switches go
 /// into one queue and are taken one at a time, so scans are acted on in the order they came
@@ -22,7 +22,7 @@ final class DeskRunner: Sendable {
     }
 
     let settings: DeskSettings
-    private let machine: Mutex<DeskMachine>
+    private let machine: NIOLockedValueBox<DeskMachine>
     private let inputs: AsyncStream<Input>
     private let continuation: AsyncStream<Input>.Continuation
     private let state: DaemonState
@@ -34,7 +34,7 @@ final class DeskRunner: Sendable {
         let configuration = DeskConfiguration(
             classifier: classifier, idleTimeout: TimeInterval(settings.idleTimeoutSeconds),
             debounce: TimeInterval(settings.debounceMilliseconds) / 1000, printsLoanSlip: settings.receiptPrinter != nil)
-        machine = Mutex(DeskMachine(configuration: configuration, mode: settings.mode))
+        machine = NIOLockedValueBox(DeskMachine(configuration: configuration, mode: settings.mode))
         // Unbounded: a scan is never dropped, whatever the burst.
         (inputs, continuation) = AsyncStream<Input>.makeStream()
         self.state = state
@@ -48,7 +48,7 @@ final class DeskRunner: Sendable {
     func finish() { continuation.finish() }
 
     var info: DeskInfo {
-        machine.withLock { DeskInfo(name: settings.name, mode: $0.mode.rawValue, borrower: $0.borrower?.label) }
+        machine.withLockedValue { DeskInfo(name: settings.name, mode: $0.mode.rawValue, borrower: $0.borrower?.label) }
     }
 
     private var language: Language { settings.language ?? state.config.language }
@@ -59,9 +59,9 @@ final class DeskRunner: Sendable {
             case .scan(let outcome, let scanner, let at):
                 await scan(outcome, scanner: scanner, at: at)
             case .tick(let now):
-                await perform(machine.withLock { $0.tick(at: now) }, scanID: nil)
+                await perform(machine.withLockedValue { $0.tick(at: now) }, scanID: nil)
             case .mode(let mode, let at, let done):
-                await perform(machine.withLock { $0.setMode(mode, at: at) }, scanID: nil)
+                await perform(machine.withLockedValue { $0.setMode(mode, at: at) }, scanID: nil)
                 done(info)
             }
         }
@@ -92,8 +92,8 @@ final class DeskRunner: Sendable {
                 refusal: nil, message: nil, vi: nil, en: nil))
         let actions: [DeskAction]
         switch outcome {
-        case .scan: actions = machine.withLock { $0.scan(data, scanner: scanner, at: now) }
-        case .failed(let error): actions = machine.withLock { $0.scanFailed(reason: error.code.rawValue, scanner: scanner, at: now) }
+        case .scan: actions = machine.withLockedValue { $0.scan(data, scanner: scanner, at: now) }
+        case .failed(let error): actions = machine.withLockedValue { $0.scanFailed(reason: error.code.rawValue, scanner: scanner, at: now) }
         }
         await perform(actions, scanID: scanID)
     }
@@ -111,7 +111,7 @@ final class DeskRunner: Sendable {
             }
             if let result = await carry(action) {
                 let now = Date()
-                queue.append(contentsOf: machine.withLock { $0.handle(result, at: now) })
+                queue.append(contentsOf: machine.withLockedValue { $0.handle(result, at: now) })
             }
         }
         if let scanID, let last {

@@ -5,7 +5,7 @@ import QuayCore
 import QuayLabels
 import QuayProtocol
 import QuayStore
-import Synchronization
+import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
 import Glibc
@@ -55,12 +55,12 @@ public struct Dispatcher: Sendable {
     public func respond(to frame: LineFramer.Frame, role: Role) async -> Response {
         let subscription = SubscriptionBox()
         let line = await reply(to: frame, role: role, subscription: subscription)
-        return Response(line: line, subscription: subscription.topics.withLock { $0 })
+        return Response(line: line, subscription: subscription.topics.withLockedValue { $0 })
     }
 
     /// Where `events.subscribe` leaves its topics for the connection.
     final class SubscriptionBox: Sendable {
-        let topics = Mutex<[String]?>(nil)
+        let topics = NIOLockedValueBox<[String]?>(nil)
     }
 
     private func reply(to frame: LineFramer.Frame, role: Role, subscription: SubscriptionBox) async -> [UInt8]? {
@@ -124,7 +124,7 @@ public struct Dispatcher: Sendable {
             if op == .eventsSubscribe {
                 let args: EventsSubscribeArgs = try arguments(data, default: EventsSubscribeArgs())
                 let topics = (args.topics ?? []).compactMap(text)
-                subscription.topics.withLock { $0 = topics }
+                subscription.topics.withLockedValue { $0 = topics }
                 return try encode(Reply(id: id, result: EventsSubscribeResult(topics: topics)))
             }
             return try await perform(op, id: id, data: data)

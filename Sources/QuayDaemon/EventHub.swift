@@ -1,6 +1,6 @@
 import Foundation
 import QuayProtocol
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Fans events out to subscribed connections (SPEC §8.3). An event is encoded once; each
 /// subscriber gets the line through a bounded buffer, so a stalled watcher drops its oldest
@@ -16,7 +16,7 @@ public final class EventHub: Sendable {
         var continuation: AsyncStream<[UInt8]>.Continuation
     }
 
-    private let subscribers = Mutex<(next: UInt64, all: [UInt64: Subscriber], finished: Bool)>((0, [:], false))
+    private let subscribers = NIOLockedValueBox<(next: UInt64, all: [UInt64: Subscriber], finished: Bool)>((0, [:], false))
     /// Lines held for a subscriber that is not reading.
     static let bufferedLines = 1000
 
@@ -24,7 +24,7 @@ public final class EventHub: Sendable {
 
     public func subscribe(topics: [String]) -> Subscription {
         let (stream, continuation) = AsyncStream<[UInt8]>.makeStream(bufferingPolicy: .bufferingNewest(Self.bufferedLines))
-        let id = subscribers.withLock { state -> UInt64? in
+        let id = subscribers.withLockedValue { state -> UInt64? in
             guard !state.finished else { return nil }
             state.next += 1
             state.all[state.next] = Subscriber(topics: topics, continuation: continuation)
@@ -35,12 +35,12 @@ public final class EventHub: Sendable {
     }
 
     public func unsubscribe(_ subscription: Subscription) {
-        let removed = subscribers.withLock { $0.all.removeValue(forKey: subscription.id) }
+        let removed = subscribers.withLockedValue { $0.all.removeValue(forKey: subscription.id) }
         removed?.continuation.finish()
     }
 
     public func publish<Payload: Codable & Sendable>(_ name: String, at: Date, _ data: Payload) {
-        let targets = subscribers.withLock { state in
+        let targets = subscribers.withLockedValue { state in
             state.all.values.filter { subscriber in
                 subscriber.topics.isEmpty || subscriber.topics.contains { name == $0 || name.hasPrefix($0 + ".") }
             }.map(\.continuation)
@@ -54,7 +54,7 @@ public final class EventHub: Sendable {
 
     /// Ends every stream: the daemon is stopping.
     public func finish() {
-        let all = subscribers.withLock { state in
+        let all = subscribers.withLockedValue { state in
             state.finished = true
             defer { state.all.removeAll() }
             return Array(state.all.values)

@@ -7,7 +7,7 @@ import QuayLabels
 import QuayProtocol
 import QuayStore
 import ServiceLifecycle
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The print queue at work (SPEC §7.6): one runner per configured printer takes that
 /// printer's jobs in order. Before a job it opens the printer and asks how it is; a printer
@@ -106,8 +106,8 @@ final class PrinterRunner: Sendable {
     private let state: DaemonState
     private let logger: Logger
     private let io: DispatchQueue
-    private let woken = Mutex(false)
-    private let current = Mutex(Status())
+    private let woken = NIOLockedValueBox(false)
+    private let current = NIOLockedValueBox(Status())
 
     init(_ settings: PrinterSettings, retry: PrintingSettings, state: DaemonState, logger: Logger) {
         self.settings = settings
@@ -119,9 +119,9 @@ final class PrinterRunner: Sendable {
         self.logger = logger
     }
 
-    var status: Status { current.withLock { $0 } }
+    var status: Status { current.withLockedValue { $0 } }
 
-    func wake() { woken.withLock { $0 = true } }
+    func wake() { woken.withLockedValue { $0 = true } }
 
     /// How a try at a job ended.
     private enum Attempt {
@@ -167,7 +167,7 @@ final class PrinterRunner: Sendable {
     private func pause(_ duration: Duration) async -> Bool {
         let deadline = ContinuousClock.now + duration
         while ContinuousClock.now < deadline {
-            if woken.withLock({ flag in defer { flag = false }; return flag }) { return true }
+            if woken.withLockedValue({ flag in defer { flag = false }; return flag }) { return true }
             if Task.isCancelled || Task.isShuttingDownGracefully { return false }
             try? await Task.sleep(for: min(.milliseconds(50), deadline - .now))
         }
@@ -241,7 +241,7 @@ final class PrinterRunner: Sendable {
     }
 
     private func record(_ status: Status) {
-        let changed = current.withLock { old in
+        let changed = current.withLockedValue { old in
             defer { old = status }
             return old.state != status.state || old.faults != status.faults
         }

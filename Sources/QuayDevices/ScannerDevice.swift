@@ -2,6 +2,7 @@ import CQuayShims
 import Foundation
 import Logging
 import QuayCodecs
+import NIOConcurrencyHelpers
 import Synchronization
 
 #if canImport(Glibc)
@@ -90,7 +91,7 @@ public final class ScannerDevice: Sendable {
     private let logger: Logger
     private let onScan: @Sendable (ScanOutcome) -> Void
     private let onState: @Sendable (ScannerState) -> Void
-    private let status = Mutex<(state: ScannerState, since: Date, scans: Int)>((.absent, Date(), 0))
+    private let status = NIOLockedValueBox<(state: ScannerState, since: Date, scans: Int)>((.absent, Date(), 0))
     private let stopped = Atomic<Bool>(false)
     private let locator: DeviceLocator
     /// Signalled by a udev event about this scanner, and by `stop()`.
@@ -99,7 +100,7 @@ public final class ScannerDevice: Sendable {
     /// came: asked at each wait, since it depends on whether udev is being listened to.
     private let fallbackRetry: @Sendable () -> Duration
     /// The node last opened, links resolved: udev's `remove` names the node, not our link.
-    private let openedNode = Mutex<String?>(nil)
+    private let openedNode = NIOLockedValueBox<String?>(nil)
 
     /// `fallbackRetry` defaults to half a second: what a scanner does without a hot-plug
     /// monitor.
@@ -119,7 +120,7 @@ public final class ScannerDevice: Sendable {
         self.onState = onState
     }
 
-    public var state: (state: ScannerState, since: Date, scans: Int) { status.withLock { $0 } }
+    public var state: (state: ScannerState, since: Date, scans: Int) { status.withLockedValue { $0 } }
 
     public func start() {
         let thread = Thread { [self] in run() }
@@ -137,7 +138,7 @@ public final class ScannerDevice: Sendable {
     /// A udev event: when it is about this scanner's device, the scanner looks again now — a
     /// waiting one opens its node, a reading one checks that its node is still there.
     public func hotplug(_ event: HotplugEvent) {
-        guard event.concerns(settings, openedNode: openedNode.withLock { $0 }) else { return }
+        guard event.concerns(settings, openedNode: openedNode.withLockedValue { $0 }) else { return }
         logger.debug("hot-plug event for the scanner", metadata: ["udev.action": "\(event.action.rawValue)", "udev.node": "\(event.node ?? "")"])
         wake.signal()
     }
@@ -151,7 +152,7 @@ public final class ScannerDevice: Sendable {
     }
 
     private func setState(_ state: ScannerState) {
-        let changed = status.withLock { status -> Bool in
+        let changed = status.withLockedValue { status -> Bool in
             guard status.state != state else { return false }
             status.state = state
             status.since = Date()
@@ -164,7 +165,7 @@ public final class ScannerDevice: Sendable {
 
     private func deliver(_ outcomes: [ScanOutcome]) {
         for outcome in outcomes {
-            if case .scan = outcome { status.withLock { $0.scans += 1 } }
+            if case .scan = outcome { status.withLockedValue { $0.scans += 1 } }
             onScan(outcome)
         }
     }
@@ -195,7 +196,7 @@ public final class ScannerDevice: Sendable {
                 continue
             }
             lastRefusal = nil
-            openedNode.withLock { $0 = URL(fileURLWithPath: path).resolvingSymlinksInPath().path }
+            openedNode.withLockedValue { $0 = URL(fileURLWithPath: path).resolvingSymlinksInPath().path }
             wake.drain()  // events from before this open are answered by it
             setState(.connected)
             read(fd, path: path, decoder: &decoder)

@@ -8,22 +8,11 @@ import Testing
 import Glibc
 #endif
 
-/// SplitMix64: a small generator whose seed reproduces a run (`QUAY_FUZZ_SEED`).
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Hostile frames for a real quayd: wrong types for every op's arguments, hostile values of the
 /// right types, invalid UTF-8, NULs, huge numbers, deep nesting, broken JSON (issue 13).
 struct HostileFrames {
-    var random: SeededGenerator
+    /// Seeded (`QUAY_FUZZ_SEED`), so a run can be had again.
+    var random: SplitMix64
 
     /// Every field name an op's arguments have, and a few no op has.
     static let fields = [
@@ -115,7 +104,7 @@ struct HostileFrames {
     @Test func tenThousandHostileFramesLeaveItServingAndTheDatabaseWhole() throws {
         let seed = UInt64(ProcessInfo.processInfo.environment["QUAY_FUZZ_SEED"] ?? "") ?? 20_261_201
         let frameCount = Int(ProcessInfo.processInfo.environment["QUAY_FUZZ_FRAMES"] ?? "") ?? 10_000
-        var generator = HostileFrames(random: SeededGenerator(state: seed))
+        var generator = HostileFrames(random: SplitMix64(seed: seed))
         let daemon = try DaemonHarness()
         let database = daemon.directory.appendingPathComponent("quay.sqlite").path
         // Something to act on: a title, a patron, equipment.

@@ -274,20 +274,6 @@ private let wide: MonochromeImage = {
     }
 }
 
-/// A small deterministic generator, so a failing case fails again.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func next(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &self) }
-}
-
 /// Rows like a label's: repeats of the row above, white and black rows, long runs of one
 /// byte, and noise, so every compression path is taken.
 func randomImage(_ random: inout SplitMix64, maxWidth: Int) -> MonochromeImage {

@@ -3,7 +3,7 @@ import Logging
 import QuayCodecs
 import QuayProtocol
 import QuayStore
-import Synchronization
+import NIOConcurrencyHelpers
 import Testing
 
 @testable import QuayDaemon
@@ -18,8 +18,8 @@ import Testing
         var config = DaemonConfig()
         config.language = .en
         let state = DaemonState(config: config, configPath: nil, database: database, boundSocketPath: nil, activated: false)
-        let clock = Mutex(Date(timeIntervalSince1970: 1_795_000_000))  // a school day in 2026
-        let dispatcher = Dispatcher(state: state, logger: Logger(label: "test"), now: { clock.withLock { $0 } })
+        let clock = NIOLockedValueBox(Date(timeIntervalSince1970: 1_795_000_000))  // a school day in 2026
+        let dispatcher = Dispatcher(state: state, logger: Logger(label: "test"), now: { clock.withLockedValue { $0 } })
         func call(_ line: String) async throws -> [String: JSONValue] {
             let bytes = try #require(await dispatcher.reply(to: .line(Array(line.utf8)), role: .admin))
             return try #require(try JSONDecoder().decode(JSONValue.self, from: Data(bytes)).objectValue)
@@ -32,8 +32,8 @@ import Testing
         var lent: [String] = []
         for index in 1...20 {
             // Half way through, the clock steps back an hour.
-            if index == 11 { clock.withLock { $0 = $0.addingTimeInterval(-3600) } }
-            clock.withLock { $0 = $0.addingTimeInterval(30) }
+            if index == 11 { clock.withLockedValue { $0 = $0.addingTimeInterval(-3600) } }
+            clock.withLockedValue { $0 = $0.addingTimeInterval(30) }
             let item = String(format: "STK.%06d", index)
             let reply = try await call(
                 #"{"v":1,"id":3,"op":"loan.checkout","args":{"patron":"HS\#(String(format: "%06d", index))","item":"\#(item)"}}"#)

@@ -1,7 +1,7 @@
 import CQuayShims
 import Foundation
 import Logging
-import Synchronization
+import NIOConcurrencyHelpers
 import Testing
 
 @testable import QuayDevices
@@ -18,8 +18,8 @@ final class RecordingLogHandler: LogHandler, Sendable {
         var metadata: [String: String]
     }
 
-    private let records = Mutex<[Record]>([])
-    private let state = Mutex<(level: Logger.Level, metadata: Logger.Metadata)>((.debug, [:]))
+    private let records = NIOLockedValueBox<[Record]>([])
+    private let state = NIOLockedValueBox<(level: Logger.Level, metadata: Logger.Metadata)>((.debug, [:]))
 
     private init() {}
 
@@ -29,29 +29,29 @@ final class RecordingLogHandler: LogHandler, Sendable {
         return (Logger(label: "test", factory: { _ in handler }), handler)
     }
 
-    var logged: [Record] { records.withLock { $0 } }
+    var logged: [Record] { records.withLockedValue { $0 } }
 
     func count(_ message: String) -> Int { logged.filter { $0.message == message }.count }
 
     var logLevel: Logger.Level {
-        get { state.withLock { $0.level } }
-        set { state.withLock { $0.level = newValue } }
+        get { state.withLockedValue { $0.level } }
+        set { state.withLockedValue { $0.level = newValue } }
     }
 
     var metadata: Logger.Metadata {
-        get { state.withLock { $0.metadata } }
-        set { state.withLock { $0.metadata = newValue } }
+        get { state.withLockedValue { $0.metadata } }
+        set { state.withLockedValue { $0.metadata = newValue } }
     }
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { state.withLock { $0.metadata[key] } }
-        set { state.withLock { $0.metadata[key] = newValue } }
+        get { state.withLockedValue { $0.metadata[key] } }
+        set { state.withLockedValue { $0.metadata[key] = newValue } }
     }
 
     func log(event: LogEvent) {
-        var all = state.withLock { $0.metadata }
+        var all = state.withLockedValue { $0.metadata }
         all.merge(event.metadata ?? [:]) { $1 }
-        records.withLock { $0.append(Record(level: event.level, message: "\(event.message)", metadata: all.mapValues { "\($0)" })) }
+        records.withLockedValue { $0.append(Record(level: event.level, message: "\(event.message)", metadata: all.mapValues { "\($0)" })) }
     }
 }
 
@@ -206,10 +206,10 @@ private func waitFor(_ timeout: Double = 3, _ condition: () -> Bool) -> Bool {
         let link = FileManager.default.temporaryDirectory.appendingPathComponent("quay-hotplug-\(UUID().uuidString.prefix(8))").path
         defer { unlink(link) }
         let (logger, log) = RecordingLogHandler.logger()
-        let states = Mutex<[ScannerState]>([])
+        let states = NIOLockedValueBox<[ScannerState]>([])
         let scanner = ScannerDevice(
             ScannerSettings(name: "may-quet-1", desk: "quay-1", path: link, kind: .serial), logger: logger, onScan: { _ in },
-            onState: { state in states.withLock { $0.append(state) } }, fallbackRetry: { .seconds(60) })
+            onState: { state in states.withLockedValue { $0.append(state) } }, fallbackRetry: { .seconds(60) })
         scanner.start()
         defer { scanner.stop() }
         usleep(200_000)
@@ -238,7 +238,7 @@ private func waitFor(_ timeout: Double = 3, _ condition: () -> Bool) -> Bool {
         scanner.hotplug(HotplugEvent(action: .remove, subsystem: "tty", node: node))
         #expect(waitFor(1) { scanner.state.state == .gone })
         #expect(log.count("the scanner's node was removed") == 1)
-        #expect(states.withLock { $0 } == [.connected, .gone])
+        #expect(states.withLockedValue { $0 } == [.connected, .gone])
     }
 
     /// A HID-POS scanner on a node that cannot give a report descriptor, with none configured:

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
 import Glibc
@@ -34,7 +34,7 @@ public final class TestPrinter: Sendable {
     private let listener: Int32
     /// How long it takes to get to each connection (a slow printer).
     private let delay: Double
-    private let state = Mutex<(received: [UInt8], connections: Int, queries: Int, status: HostStatus, closed: Bool)>(([], 0, 0, .ready, false))
+    private let state = NIOLockedValueBox<(received: [UInt8], connections: Int, queries: Int, status: HostStatus, closed: Bool)>(([], 0, 0, .ready, false))
 
     /// Listens on `port` (a free one when nil).
     public init(port: Int? = nil, delay: Double = 0) throws {
@@ -74,18 +74,18 @@ public final class TestPrinter: Sendable {
     }
 
     public var hostStatus: HostStatus {
-        get { state.withLock { $0.status } }
-        set { state.withLock { $0.status = newValue } }
+        get { state.withLockedValue { $0.status } }
+        set { state.withLockedValue { $0.status = newValue } }
     }
 
     /// Every job byte received so far, in order.
-    public var received: [UInt8] { state.withLock { $0.received } }
-    public var connections: Int { state.withLock { $0.connections } }
+    public var received: [UInt8] { state.withLockedValue { $0.received } }
+    public var connections: Int { state.withLockedValue { $0.connections } }
     /// `~HS` queries answered or not.
-    public var statusQueries: Int { state.withLock { $0.queries } }
+    public var statusQueries: Int { state.withLockedValue { $0.queries } }
 
     public func close() {
-        let first = state.withLock { state in
+        let first = state.withLockedValue { state in
             defer { state.closed = true }
             return !state.closed
         }
@@ -104,7 +104,7 @@ public final class TestPrinter: Sendable {
                 if errno == EINTR { continue }
                 return
             }
-            state.withLock { $0.connections += 1 }
+            state.withLockedValue { $0.connections += 1 }
             if delay > 0 { usleep(UInt32(delay * 1_000_000)) }
             handle(connection)
             Glibc.close(connection)
@@ -124,7 +124,7 @@ public final class TestPrinter: Sendable {
             // Status queries come alone, before a job; take them off the front as they arrive.
             while pending.starts(with: query) {
                 pending.removeFirst(query.count)
-                let reply = state.withLock { state in
+                let reply = state.withLockedValue { state in
                     state.queries += 1
                     return state.status.reply
                 }
@@ -132,13 +132,13 @@ public final class TestPrinter: Sendable {
             }
             if !pending.isEmpty, !query.starts(with: pending) {
                 let bytes = pending
-                state.withLock { $0.received += bytes }
+                state.withLockedValue { $0.received += bytes }
                 pending.removeAll()
             }
         }
         if !pending.isEmpty {
             let bytes = pending
-            state.withLock { $0.received += bytes }
+            state.withLockedValue { $0.received += bytes }
         }
     }
 }
