@@ -34,6 +34,8 @@ public struct DaemonOptions: Sendable {
 public enum DaemonExit: Int32 {
     case ok = 0
     case failure = 1
+    /// Another quayd holds this database (EX_TEMPFAIL): try again once it has stopped.
+    case alreadyRunning = 75
     /// The config file could not be used (EX_CONFIG); systemd should not restart in a loop.
     case badConfig = 78
 }
@@ -60,6 +62,26 @@ public enum Daemon {
         }
         let logger = Logger(label: "quayd")
         let notifier = SystemdNotifier(environment: environment)
+
+        // One quayd per database, decided before the socket or any device is touched.
+        let lock: InstanceLock
+        switch InstanceLock.acquire(beside: config.databasePath) {
+        case .success(let held): lock = held
+        case .failure(.held(let path, let pid)):
+            let holder = pid.map { "PID \($0)" } ?? "PID ?"
+            let database = config.databasePath
+            logger.critical("another quayd holds the database", metadata: ["db.path": "\(database)", "lock.holder": "\(holder)"])
+            FileHandle.standardError.write(
+                Data(
+                    ("quayd: cơ sở dữ liệu \(database) đang được một quayd khác dùng (\(holder), khoá \(path)); mỗi cơ sở dữ liệu chỉ một quayd.\n"
+                        + "quayd: the database \(database) is in use by another quayd (\(holder), lock \(path)); one quayd per database.\n").utf8))
+            return .alreadyRunning
+        case .failure(.unavailable(let path, let code)):
+            logger.critical("cannot take the database lock", metadata: ["lock.path": "\(path)", "errno": "\(code)"])
+            FileHandle.standardError.write(Data("quayd: \(path): \(String(cString: strerror(code)))\n".utf8))
+            return .failure
+        }
+        defer { lock.release() }
 
         let database: QuayDatabase
         do {
@@ -135,8 +157,9 @@ public enum Daemon {
         } catch {
             logger.error("closing the database failed", metadata: ["error": "\(error)"])
         }
-        if let boundPath {
-            unlink(boundPath)
+        // Only the socket this process bound: a newer quayd may have bound the path since.
+        if boundPath != nil, state.boundSocket?.removeIfStillOurs() == false {
+            logger.notice("the socket path holds another daemon's socket now; left in place")
         }
         logger.info("quayd stopped")
         return exit

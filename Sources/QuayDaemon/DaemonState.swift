@@ -29,6 +29,12 @@ public final class DaemonState: Sendable {
     public let events = EventHub()
     private let deskService = NIOLockedValueBox<DeskService?>(nil)
     private let printService = NIOLockedValueBox<PrintService?>(nil)
+    /// The socket file as bound, so that stopping removes only that one.
+    private let boundSocketFile = NIOLockedValueBox<BoundSocket?>(nil)
+    var boundSocket: BoundSocket? {
+        get { boundSocketFile.withLockedValue { $0 } }
+        set { boundSocketFile.withLockedValue { $0 = newValue } }
+    }
 
     /// The desks, once their service exists.
     var desks: DeskService? { deskService.withLockedValue { $0 } }

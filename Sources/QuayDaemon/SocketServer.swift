@@ -1,3 +1,4 @@
+import CQuayShims
 import Foundation
 import Logging
 import NIOCore
@@ -56,8 +57,15 @@ final class SocketServer: Service {
         let server: NIOAsyncChannel<(Connection, Peer), Never>
         switch target {
         case .path(let path, let mode, let group):
-            server = try await bootstrap.bind(
-                unixDomainSocketPath: path, cleanupExistingSocketFile: true, childChannelInitializer: initializer)
+            // Bound here rather than by NIO, which unlinks the path when its server socket
+            // closes — even when a newer daemon has bound it since. Who removes it is ours to
+            // say (`BoundSocket`: only if it is still the one bound here).
+            var existing = stat()
+            if lstat(path, &existing) == 0, existing.st_mode & S_IFMT == S_IFSOCK { unlink(path) }
+            let fd = quay_unix_listen(path, 512)
+            guard fd >= 0 else { throw SocketServerError.cannotListen(path: path, errno: -fd) }
+            state.boundSocket = BoundSocket.identify(path)
+            server = try await bootstrap.bind(fd, childChannelInitializer: initializer)
             Self.setPermissions(path: path, mode: mode, group: group, logger: logger)
         case .inherited(let fd):
             server = try await bootstrap.bind(fd, childChannelInitializer: initializer)
@@ -161,6 +169,17 @@ final class SocketServer: Service {
         }
         if chmod(path, mode_t(mode)) != 0 {
             logger.warning("cannot set the socket's mode", metadata: ["errno": "\(errno)"])
+        }
+    }
+}
+
+/// The socket path could not be bound.
+enum SocketServerError: Error, CustomStringConvertible {
+    case cannotListen(path: String, errno: Int32)
+
+    var description: String {
+        switch self {
+        case .cannotListen(let path, let code): "cannot listen on \(path): \(String(cString: strerror(code)))"
         }
     }
 }

@@ -73,6 +73,53 @@ import Glibc
         #expect(reloaded.stdout.contains("\"reloads\":1"))
     }
 
+    @Test func aSecondQuaydOnTheSameDatabaseIsRefusedAtOnceAndTheFirstGoesOn() throws {
+        let daemon = try DaemonHarness()
+        let otherSocket = daemon.directory.appendingPathComponent("other.sock").path
+        let started = Date()
+        let second = try runProgram(
+            binDirectory.appendingPathComponent("quayd").path, ["--config", daemon.configURL.path, "--socket", otherSocket])
+        #expect(second.status == 75, "\(second.stderr)")
+        #expect(Date().timeIntervalSince(started) < 5, "refused at once, not after a wait")
+        let pid = try #require(daemon.process?.pid)
+        #expect(second.stderr.contains("PID \(pid)"), "\(second.stderr)")
+        #expect(second.stderr.contains("đang được một quayd khác dùng") && second.stderr.contains("in use by another quayd"))
+        #expect(!FileManager.default.fileExists(atPath: otherSocket), "the refused start touched no socket")
+        let status = try daemon.quay(["status"])
+        #expect(status.status == 0, "\(status.stderr)")
+        // Once the first has stopped, the database is free again.
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit() == 0)
+        try daemon.launch()
+        #expect(try daemon.quay(["status"]).status == 0)
+    }
+
+    @Test func aStoppingQuaydLeavesANewerOnesSocketInPlace() throws {
+        let daemon = try DaemonHarness()
+        // Another quayd, on another database, binds the same socket path anew.
+        let newer = daemon.directory.appendingPathComponent("newer.sqlite").path
+        let log = daemon.directory.appendingPathComponent("newer.log").path
+        let second = try ChildProcess(
+            binDirectory.appendingPathComponent("quayd").path, ["--database", newer, "--socket", daemon.socketPath],
+            environment: ProcessInfo.processInfo.environment, stdout: log, stderr: log)
+        defer {
+            second.signal(SIGTERM)
+            _ = second.wait(timeout: 10)
+        }
+        var served = false
+        for _ in 0..<200 where !served {
+            served = (try? daemon.quay(["status", "--json"]).stdout.contains(newer)) == true
+            if !served { usleep(50_000) }
+        }
+        #expect(served, "the newer quayd did not answer")
+        // The older one stops: the socket file is the newer one's, so it stays.
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit() == 0)
+        #expect(daemon.log.contains("left in place"), "\(daemon.log)")
+        let after = try daemon.quay(["status", "--json"])
+        #expect(after.status == 0 && after.stdout.contains(newer), "\(after.stderr)")
+    }
+
     @Test func aBrokenConfigAtStartIsRefused() throws {
         let daemon = try DaemonHarness(start: false)
         try "[socket]\nmax_connections = -1\n".write(to: daemon.configURL, atomically: true, encoding: .utf8)
