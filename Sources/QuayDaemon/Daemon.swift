@@ -96,6 +96,7 @@ public enum Daemon {
             }
             return .failure
         }
+        DaemonState.removeStaleBackups(of: config.databasePath)
         logger.info(
             "database open",
             metadata: ["db.path": "\(config.databasePath)", "db.synchronous": "\(config.synchronous.rawValue)"])

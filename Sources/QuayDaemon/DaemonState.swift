@@ -29,6 +29,8 @@ public final class DaemonState: Sendable {
     public let events = EventHub()
     private let deskService = NIOLockedValueBox<DeskService?>(nil)
     private let printService = NIOLockedValueBox<PrintService?>(nil)
+    /// Copies made by `backup.create` and not yet read to their end: number → file.
+    let backups = NIOLockedValueBox<(next: Int64, files: [Int64: String])>((1, [:]))
     /// The socket file as bound, so that stopping removes only that one.
     private let boundSocketFile = NIOLockedValueBox<BoundSocket?>(nil)
     var boundSocket: BoundSocket? {

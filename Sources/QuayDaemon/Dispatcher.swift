@@ -217,6 +217,10 @@ public struct Dispatcher: Sendable {
             try noArguments(data)
             return try encode(Reply(id: id, result: try await inventoryClose()))
         case .inventoryReport: return try encode(Reply(id: id, result: try await inventoryReport(arguments(data))))
+        case .backupCreate:
+            try noArguments(data)
+            return try encode(Reply(id: id, result: try await backupCreate()))
+        case .backupRead: return try encode(Reply(id: id, result: try backupRead(arguments(data))))
         case .inventoryApply:
             return try encode(Reply(id: id, result: try await inventoryApply(arguments(data, default: InventorySessionArgs()))))
         }

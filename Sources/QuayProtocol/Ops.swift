@@ -46,6 +46,8 @@ public enum Op: String, Sendable, CaseIterable {
     case inventoryClose = "inventory.close"
     case inventoryReport = "inventory.report"
     case inventoryApply = "inventory.apply"
+    case backupCreate = "backup.create"
+    case backupRead = "backup.read"
 }
 
 /// The reply to `ping`.

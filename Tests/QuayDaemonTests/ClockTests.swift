@@ -12,9 +12,9 @@ import Testing
 /// cut, or a BIOS clock set wrong. Loans and returns go on, none is lost, none refused.
 @Suite struct ClockTests {
     @Test func theClockSteppingBackAnHourDuringCheckoutsLosesNothing() async throws {
-        let path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("quay-clock-\(UUID().uuidString)/quay.sqlite").path
-        let database = try QuayDatabase(path: path)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("quay-clock-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = try QuayDatabase(path: directory.appendingPathComponent("quay.sqlite").path)
         var config = DaemonConfig()
         config.language = .en
         let state = DaemonState(config: config, configPath: nil, database: database, boundSocketPath: nil, activated: false)

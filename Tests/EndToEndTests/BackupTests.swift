@@ -1,0 +1,106 @@
+import Foundation
+import QuayClient
+import QuayProtocol
+import QuayTestSupport
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `quay backup FILE` against a real quayd (issue 15).
+@Suite struct BackupTests {
+    func sqlite(_ database: String, _ sql: String) throws -> String {
+        try runProgram("/usr/bin/sqlite3", [database, sql]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test func aBackupTakenDuringCheckoutsFromTwoClientsIsWholeAndHoldsWhatWasAcknowledgedBefore() throws {
+        let daemon = try DaemonHarness()
+        let count = 300
+        #expect(try daemon.quay(["intake", "--register", "STK", "--copies", "\(count)", "--title", "Lão Hạc"]).status == 0)
+        let csv = "card,name\n" + (1...count).map { String(format: "HS%06d,Em %d", $0, $0) }.joined(separator: "\n") + "\n"
+        _ = try QuayConnection(path: daemon.socketPath).callRaw(op: "patron.import", args: JSONValue.object(["csv": .string(csv)]))
+
+        // Two clients lend, each its half, and note when each loan was acknowledged.
+        final class Acknowledged: @unchecked Sendable {
+            let lock = NSLock()
+            var items: [(item: String, at: Date)] = []
+        }
+        let acknowledged = Acknowledged()
+        let socket = daemon.socketPath
+        let lenders = (0..<2).map { half in
+            Thread {
+                guard let connection = try? QuayConnection(path: socket) else { return }
+                for index in stride(from: half + 1, through: count, by: 2) {
+                    let item = String(format: "STK.%06d", index)
+                    let args = JSONValue.object(["patron": .string(String(format: "HS%06d", index)), "item": .string(item)])
+                    if let line = try? connection.callRaw(op: "loan.checkout", args: args), (try? object(line))?["ok"] == .bool(true) {
+                        acknowledged.lock.lock()
+                        acknowledged.items.append((item, Date()))
+                        acknowledged.lock.unlock()
+                    }
+                }
+            }
+        }
+        for lender in lenders { lender.start() }
+        usleep(300_000)
+        let before = Date()
+        let file = daemon.directory.appendingPathComponent("sao-luu.sqlite").path
+        let backup = try daemon.quay(["backup", file, "--lang", "vi"])
+        #expect(backup.status == 0, "\(backup.stderr)")
+        #expect(backup.stdout.contains("Đã sao lưu vào \(file)") && backup.stdout.contains("kiểm tra toàn vẹn: ok"), "\(backup.stdout)")
+        while lenders.contains(where: { !$0.isFinished }) { usleep(50_000) }
+
+        // One file, whole, and consistent: every open loan's copy is on loan in the copy too.
+        #expect(!FileManager.default.fileExists(atPath: file + "-wal"))
+        #expect(try sqlite(file, "PRAGMA integrity_check;") == "ok")
+        #expect(try sqlite(file, "PRAGMA journal_mode;") == "delete")
+        #expect(try sqlite(file, "SELECT count(*) FROM item;") == "\(count)")
+        let loans = Int(try sqlite(file, "SELECT count(*) FROM loan WHERE returned_at IS NULL;")) ?? -1
+        let onLoan = Int(try sqlite(file, "SELECT count(*) FROM item WHERE status = 'on_loan';")) ?? -2
+        #expect(loans == onLoan, "\(loans) open loans, \(onLoan) copies on loan: a half transaction")
+        acknowledged.lock.lock()
+        let acknowledgedBefore = acknowledged.items.filter { $0.at < before }.map(\.item)
+        let total = acknowledged.items.count
+        acknowledged.lock.unlock()
+        let list = acknowledgedBefore.map { "'\($0)'" }.joined(separator: ",")
+        let inCopy = acknowledgedBefore.isEmpty
+            ? "0" : try sqlite(file, "SELECT count(*) FROM loan JOIN item ON item.id = loan.item_id WHERE item.barcode IN (\(list));")
+        print("backup during checkouts: \(total) loans acknowledged, \(acknowledgedBefore.count) before the backup, \(loans) in it")
+        #expect(Int(inCopy) == acknowledgedBefore.count, "every loan acknowledged before the backup is in it")
+        #expect(loans >= acknowledgedBefore.count && loans <= total)
+        #expect(total == count)
+        // The daemon kept no copy of its own.
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: daemon.directory.path).filter { $0.contains(".backup-") }
+        #expect(leftovers.isEmpty, "\(leftovers)")
+    }
+
+    @Test func theFileIsTheUsersOwnAndAStaleCopyGoesAtStart() throws {
+        let daemon = try DaemonHarness(extraConfig: "[access]\ndesk_group = \"users\"\n", socketSection: "mode = \"0666\"")
+        #expect(try daemon.quay(["intake", "--register", "STK", "--copies", "3", "--title", "Số đỏ"]).status == 0)
+        let home = daemon.directory.appendingPathComponent("home")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        chown(home.path, 65534, 65534)
+        let file = home.appendingPathComponent("b.sqlite").path
+        let result = try runProgram(
+            "/usr/bin/setpriv",
+            ["--reuid=65534", "--regid=65534", "--groups=100", binDirectory.appendingPathComponent("quay").path, "--socket",
+             daemon.socketPath, "--lang", "en", "backup", file])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("Backed up to \(file)"), "\(result.stdout)")
+        let attributes = try FileManager.default.attributesOfItem(atPath: file)
+        #expect((attributes[.ownerAccountID] as? NSNumber)?.intValue == 65534)
+        #expect(try sqlite(file, "SELECT count(*) FROM item;") == "3")
+        // A place nobody may write: refused before anything is asked of the daemon's disk.
+        let refused = try daemon.quay(["backup", "/nonexistent/dir/b.sqlite"])
+        #expect(refused.status != 0 && refused.stderr.contains("cannot write"), "\(refused.stderr)")
+
+        // A copy a client never finished (the daemon killed mid-read) is removed at the next start.
+        let stale = daemon.directory.appendingPathComponent("quay.sqlite.backup-1-1.tmp").path
+        FileManager.default.createFile(atPath: stale, contents: Data("x".utf8))
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit() == 0)
+        try daemon.launch()
+        #expect(!FileManager.default.fileExists(atPath: stale))
+    }
+}
