@@ -34,6 +34,8 @@ public struct DaemonOptions: Sendable {
 public enum DaemonExit: Int32 {
     case ok = 0
     case failure = 1
+    /// A file given to `--restore` is not a backup this quayd can put back (EX_DATAERR).
+    case badBackup = 65
     /// Another quayd holds this database (EX_TEMPFAIL): try again once it has stopped.
     case alreadyRunning = 75
     /// The config file could not be used (EX_CONFIG); systemd should not restart in a loop.
@@ -44,6 +46,54 @@ public enum DaemonExit: Int32 {
 /// server, SIGHUP reload, systemd readiness and watchdog; runs until SIGTERM or SIGINT and
 /// then shuts down in reverse order.
 public enum Daemon {
+    /// `quayd --restore FILE`: checks FILE, keeps the database it replaces, puts FILE in its
+    /// place, and says what it restored — only with no quayd running on that database.
+    public static func restore(_ file: String, _ options: DaemonOptions) -> DaemonExit {
+        func say(_ vi: String, _ en: String, error: Bool = false) {
+            let text = "quayd: \(vi)\nquayd: \(en)\n"
+            (error ? FileHandle.standardError : FileHandle.standardOutput).write(Data(text.utf8))
+        }
+        var config: DaemonConfig
+        do {
+            config = try options.configPath.map { path throws(ConfigError) in try ConfigLoader.load(path: path) } ?? DaemonConfig()
+        } catch {
+            FileHandle.standardError.write(Data("quayd: config refused: \(error)\n".utf8))
+            return .badConfig
+        }
+        config = options.applied(to: config)
+        let database = config.databasePath
+        let lock: InstanceLock
+        switch InstanceLock.acquire(beside: database) {
+        case .success(let held): lock = held
+        case .failure(.held(_, let pid)):
+            let holder = pid.map { "PID \($0)" } ?? "PID ?"
+            say(
+                "quayd đang chạy trên \(database) (\(holder)); hãy dừng nó trước (sudo systemctl stop quayd) rồi khôi phục.",
+                "quayd is running on \(database) (\(holder)); stop it first (sudo systemctl stop quayd), then restore.", error: true)
+            return .alreadyRunning
+        case .failure(.unavailable(let path, let code)):
+            FileHandle.standardError.write(Data("quayd: \(path): \(String(cString: strerror(code)))\n".utf8))
+            return .failure
+        }
+        defer { lock.release() }
+        do {
+            let report = try QuayDatabase.restore(file, over: database, at: Date())
+            let counts = report.counts
+            let what = "\(counts["item"] ?? 0) bản sách / copies, \(counts["patron"] ?? 0) bạn đọc / patrons, \(counts["open_loan"] ?? 0) lượt đang mượn / open loans"
+            say("đã khôi phục \(file) vào \(database) (\(what)).", "restored \(file) to \(database) (\(what)).")
+            if let kept = report.kept {
+                say("cơ sở dữ liệu cũ được giữ ở \(kept).", "the database it replaced is kept as \(kept).")
+            }
+            return .ok
+        } catch let error as StoreError where error.code == "invalid_backup" {
+            say("không khôi phục được, chưa thay đổi gì: \(error.reason)", "not restored, nothing changed: \(error.reason)", error: true)
+            return .badBackup
+        } catch {
+            say("không khôi phục được: \(error)", "not restored: \(error)", error: true)
+            return .failure
+        }
+    }
+
     public static func run(_ options: DaemonOptions, environment: [String: String]) async -> DaemonExit {
         var config: DaemonConfig
         do {

@@ -20,8 +20,16 @@ struct QuaydCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The Unix socket path; overrides [socket] path.")
     var socket: String?
 
+    @Option(name: .long, help: "Put the backup FILE back as the database (with quayd stopped), keeping the one it replaces; then exit.")
+    var restore: String?
+
     func run() async throws {
         let options = DaemonOptions(configPath: config, databasePath: database, socketPath: socket)
+        if let restore {
+            let exit = Daemon.restore(restore, options)
+            if exit != .ok { throw ExitCode(exit.rawValue) }
+            return
+        }
         let exit = await Daemon.run(options, environment: ProcessInfo.processInfo.environment)
         if exit != .ok { throw ExitCode(exit.rawValue) }
     }

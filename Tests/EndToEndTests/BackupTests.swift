@@ -103,4 +103,50 @@ import Glibc
         try daemon.launch()
         #expect(!FileManager.default.fileExists(atPath: stale))
     }
+
+    @Test func quaydRestorePutsABackupBackAndKeepsTheDatabaseItReplaces() throws {
+        let daemon = try DaemonHarness()
+        let database = daemon.directory.appendingPathComponent("quay.sqlite").path
+        let quayd = binDirectory.appendingPathComponent("quayd").path
+        #expect(try daemon.quay(["intake", "--register", "STK", "--copies", "5", "--title", "Trước"]).status == 0)
+        let file = daemon.directory.appendingPathComponent("b.sqlite").path
+        #expect(try daemon.quay(["backup", file]).status == 0)
+        #expect(try daemon.quay(["intake", "--register", "STK", "--copies", "7", "--title", "Sau"]).status == 0)
+
+        // Not while quayd runs on the database.
+        let running = try runProgram(quayd, ["--config", daemon.configURL.path, "--restore", file])
+        #expect(running.status == 75 && running.stderr.contains("stop it first"), "\(running.stderr)")
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit() == 0)
+
+        // What is not a whole Quầy backup is refused, and nothing changes.
+        let garbage = daemon.directory.appendingPathComponent("garbage.sqlite").path
+        try "không phải cơ sở dữ liệu".write(toFile: garbage, atomically: true, encoding: .utf8)
+        let foreign = daemon.directory.appendingPathComponent("foreign.sqlite").path
+        _ = try runProgram("/usr/bin/sqlite3", [foreign, "CREATE TABLE t (x); INSERT INTO t VALUES (1);"])
+        let damaged = daemon.directory.appendingPathComponent("damaged.sqlite").path
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: file))
+        for offset in stride(from: 4096 * 3, to: min(bytes.count, 4096 * 12), by: 7) { bytes[offset] ^= 0x5A }
+        try bytes.write(to: URL(fileURLWithPath: damaged))
+        for (bad, reason) in [(garbage, "not a database"), (foreign, "not a Quầy database"), (damaged, "")] {
+            let refused = try runProgram(quayd, ["--config", daemon.configURL.path, "--restore", bad])
+            #expect(refused.status == 65, "\(bad): \(refused.stderr)")
+            #expect(refused.stderr.contains("not restored, nothing changed") && (reason.isEmpty || refused.stderr.contains(reason)), "\(refused.stderr)")
+        }
+        #expect(try sqlite(database, "SELECT count(*) FROM item;") == "12")
+
+        let restored = try runProgram(quayd, ["--config", daemon.configURL.path, "--restore", file])
+        #expect(restored.status == 0, "\(restored.stderr)")
+        #expect(restored.stdout.contains("restored \(file) to \(database) (5 bản sách / copies"), "\(restored.stdout)")
+        let kept = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: daemon.directory.path).first { $0.hasPrefix("quay.sqlite.before-restore-") })
+        #expect(restored.stdout.contains("kept as \(daemon.directory.path)/\(kept)"))
+        #expect(try sqlite(daemon.directory.appendingPathComponent(kept).path, "SELECT count(*) FROM item;") == "12")
+
+        try daemon.launch()
+        let status = try daemon.quay(["status", "--json"])
+        #expect(status.stdout.contains(#""item":5"#), "\(status.stdout)")
+        let next = try daemon.quay(["intake", "--register", "STK", "--copies", "1", "--title", "Tiếp", "--json"])
+        #expect(next.stdout.contains("STK.000006"), "numbering goes on from the backup: \(next.stdout)")
+    }
 }
