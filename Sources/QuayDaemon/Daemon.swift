@@ -46,6 +46,18 @@ public enum DaemonExit: Int32 {
 /// server, SIGHUP reload, systemd readiness and watchdog; runs until SIGTERM or SIGINT and
 /// then shuts down in reverse order.
 public enum Daemon {
+    /// The file (or the built-in defaults) with the flags on top; nil, said on stderr, when
+    /// the file is refused.
+    static func loadConfig(_ options: DaemonOptions) -> DaemonConfig? {
+        do {
+            let file = try options.configPath.map { path throws(ConfigError) in try ConfigLoader.load(path: path) } ?? DaemonConfig()
+            return options.applied(to: file)
+        } catch {
+            FileHandle.standardError.write(Data("quayd: config refused: \(error)\n".utf8))
+            return nil
+        }
+    }
+
     /// `quayd --restore FILE`: checks FILE, keeps the database it replaces, puts FILE in its
     /// place, and says what it restored — only with no quayd running on that database.
     public static func restore(_ file: String, _ options: DaemonOptions) -> DaemonExit {
@@ -53,14 +65,7 @@ public enum Daemon {
             let text = "quayd: \(vi)\nquayd: \(en)\n"
             (error ? FileHandle.standardError : FileHandle.standardOutput).write(Data(text.utf8))
         }
-        var config: DaemonConfig
-        do {
-            config = try options.configPath.map { path throws(ConfigError) in try ConfigLoader.load(path: path) } ?? DaemonConfig()
-        } catch {
-            FileHandle.standardError.write(Data("quayd: config refused: \(error)\n".utf8))
-            return .badConfig
-        }
-        config = options.applied(to: config)
+        guard let config = loadConfig(options) else { return .badConfig }
         let database = config.databasePath
         let lock: InstanceLock
         switch InstanceLock.acquire(beside: database) {
@@ -95,14 +100,7 @@ public enum Daemon {
     }
 
     public static func run(_ options: DaemonOptions, environment: [String: String]) async -> DaemonExit {
-        var config: DaemonConfig
-        do {
-            config = try options.configPath.map { path throws(ConfigError) in try ConfigLoader.load(path: path) } ?? DaemonConfig()
-        } catch {
-            FileHandle.standardError.write(Data("quayd: config refused: \(error)\n".utf8))
-            return .badConfig
-        }
-        config = options.applied(to: config)
+        guard let config = loadConfig(options) else { return .badConfig }
 
         let level = config.logLevel
         LoggingSystem.bootstrap { label in
