@@ -14,11 +14,14 @@ public enum VietnameseText {
     /// pass when `multiline` is set. No stored text may carry one (SPEC §13): a NUL cuts text
     /// short in SQLite, an escape sequence reaches every terminal that shows it.
     public static func firstControl(in text: String, multiline: Bool = false) -> Unicode.Scalar? {
-        text.unicodeScalars.first { scalar in
-            let value = scalar.value
-            guard value < 0x20 || (0x7F...0x9F).contains(value) else { return false }
-            return !(multiline && (value == 0x0A || value == 0x09 || value == 0x0D))
-        }
+        text.unicodeScalars.first { isRefusedControl($0.value, multiline: multiline) }
+    }
+
+    /// Whether a scalar is a control character no stored text may carry: C0 (U+0000–U+001F),
+    /// DEL and C1 (U+0080–U+009F) — but line feed, carriage return and tab when `multiline`.
+    public static func isRefusedControl(_ value: UInt32, multiline: Bool = false) -> Bool {
+        guard value < 0x20 || (0x7F...0x9F).contains(value) else { return false }
+        return !(multiline && (value == 0x0A || value == 0x09 || value == 0x0D))
     }
 
     /// `U+001B`: how a character is named in a message.

@@ -83,9 +83,6 @@ extension Dispatcher {
         if let year = args.year, !(1000...9999).contains(year) {
             throw Refusal(code: .invalidArgument, detail: "year must have four digits")
         }
-        if let price = args.price, !Money.isValid(price) {
-            throw Refusal(code: .invalidArgument, detail: "price must be from 0 to \(Money.maxAmount) đồng, not \(price)")
-        }
         let today = now()
         let receivedOn = try text(args.receivedOn).map(validDate) ?? Self.dayFormatter.string(from: today)
         let record = NewRecord(

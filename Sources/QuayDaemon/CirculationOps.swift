@@ -57,9 +57,6 @@ extension Dispatcher {
         default:
             throw Refusal(code: .invalidArgument, detail: "tracking must be unit or quantity, not \(tracking)")
         }
-        if let value = args.value, !Money.isValid(value) {
-            throw Refusal(code: .invalidArgument, detail: "value must be from 0 to \(Money.maxAmount) đồng, not \(value)")
-        }
         let equipment = NewEquipment(
             code: code, name: try required(args.name, "name"), subject: text(args.subject), grades: text(args.grades),
             unit: text(args.unit) ?? "cái", room: text(args.room), tracking: tracking, units: units, quantity: quantity,

@@ -65,7 +65,12 @@ final class SocketServer: Service {
             let fd = quay_unix_listen(path, 512)
             guard fd >= 0 else { throw SocketServerError.cannotListen(path: path, errno: -fd) }
             state.boundSocket = BoundSocket.identify(path)
-            server = try await bootstrap.bind(fd, childChannelInitializer: initializer)
+            do {
+                server = try await bootstrap.bind(fd, childChannelInitializer: initializer)
+            } catch {
+                close(fd)  // not NIO's yet
+                throw error
+            }
             Self.setPermissions(path: path, mode: mode, group: group, logger: logger)
         case .inherited(let fd):
             server = try await bootstrap.bind(fd, childChannelInitializer: initializer)

@@ -27,13 +27,6 @@ public enum JSONText {
         }
     }
 
-    /// Whether a scalar is a control character we never store: C0 (U+0000–U+001F), DEL and C1
-    /// (U+0080–U+009F). Line feed, carriage return and tab are controls too; only the
-    /// multi-line fields take them.
-    public static func isControl(_ scalar: UInt32) -> Bool {
-        scalar < 0x20 || (0x7F...0x9F).contains(scalar)
-    }
-
     /// The first control character in a string of the JSON text that its field does not
     /// allow, or nil. The text is assumed to be one JSON value; anything else is left to the
     /// decoder to refuse.
@@ -73,13 +66,14 @@ public enum JSONText {
                 if isKey {
                     let key = String(decoding: bytes[(index + 1)..<max(index + 1, end - 1)], as: UTF8.self)
                     stack[stack.count - 1].key = key
-                    if let control = scalars.first(where: isControl) { return ControlCharacter(field: nil, scalar: control) }
+                    if let control = scalars.first(where: { VietnameseText.isRefusedControl($0) }) {
+                        return ControlCharacter(field: nil, scalar: control)
+                    }
                 } else {
                     let field = stack.last.map { $0.isObject ? $0.key : $0.field } ?? nil
                     let multiline = field.map(multilineKeys.contains) ?? false
-                    for scalar in scalars where isControl(scalar) {
-                        if multiline && (scalar == 0x0A || scalar == 0x0D || scalar == 0x09) { continue }
-                        return ControlCharacter(field: field, scalar: scalar)
+                    if let control = scalars.first(where: { VietnameseText.isRefusedControl($0, multiline: multiline) }) {
+                        return ControlCharacter(field: field, scalar: control)
                     }
                 }
                 index = end
@@ -121,7 +115,7 @@ public enum JSONText {
                 } else {
                     position += 1
                 }
-                if let scalar, isControl(scalar), scalar != 0x0A, scalar != 0x09 {
+                if let scalar, VietnameseText.isRefusedControl(scalar), scalar != 0x0A, scalar != 0x09 {
                     let picture: UInt32 = scalar < 0x20 ? 0x2400 + scalar : scalar == 0x7F ? 0x2421 : 0xFFFD
                     output.append(contentsOf: Array(String(Character(Unicode.Scalar(picture)!)).utf8))
                 } else {

@@ -76,7 +76,7 @@ extension QuayDatabase {
             throw StoreError(code: "invalid_argument", reason: "copies must be from 1 to \(Intake.maxCopies)")
         }
         if let price = intake.record.price, !Money.isValid(price) {
-            throw StoreError(code: "invalid_argument", reason: "price must be from 0 to \(Money.maxAmount)")
+            throw StoreError(code: "invalid_argument", reason: "price must be from 0 to \(Money.maxAmount) đồng, not \(price)")
         }
         let createdAt = Timestamp.format(now)
         return try await pool.write { db in

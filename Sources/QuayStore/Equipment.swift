@@ -86,7 +86,7 @@ extension QuayDatabase {
     /// in the register (TB) — one transaction, like a book intake.
     public func addEquipment(_ equipment: NewEquipment, at now: Date) async throws -> EquipmentView {
         if let value = equipment.value, !Money.isValid(value) {
-            throw StoreError(code: "invalid_argument", reason: "value must be from 0 to \(Money.maxAmount)")
+            throw StoreError(code: "invalid_argument", reason: "value must be from 0 to \(Money.maxAmount) đồng, not \(value)")
         }
         return try await pool.write { db in
             guard try Int.fetchOne(db, sql: "SELECT 1 FROM equipment_type WHERE code = ?", arguments: [equipment.code]) == nil else {
