@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import QuayProtocol
 import QuayStore
@@ -33,6 +34,36 @@ extension Dispatcher {
         let done = UInt64(args.offset) + UInt64(data.count) >= size
         if done { state.forgetBackup(args.backup) }
         return BackupChunk(offset: args.offset, data: data.base64EncodedString(), done: done)
+    }
+}
+
+extension Dispatcher {
+    /// `backup.list`: the automatic backups, newest first, and how they stand; with `check`,
+    /// each file checked again (on a thread of its own: it reads every page).
+    func backupList(_ args: BackupListArgs) async throws -> BackupListResult {
+        let backupState = state.backupState(now: now())
+        guard let path = backupState.directory else { return BackupListResult(state: backupState, backups: []) }
+        let entries = BackupDirectory(path: path).list()
+        var checks: [String?] = Array(repeating: nil, count: entries.count)
+        if args.check == true {
+            checks = await withCheckedContinuation { continuation in
+                DispatchQueue.global(qos: .utility).async {
+                    continuation.resume(returning: entries.map { entry in
+                        do {
+                            _ = try QuayDatabase.checkBackup(entry.file)
+                            return "ok"
+                        } catch {
+                            return (error as? StoreError)?.reason ?? "\(error)"
+                        }
+                    })
+                }
+            }
+        }
+        return BackupListResult(
+            state: backupState,
+            backups: zip(entries, checks).map { entry, check in
+                BackupEntryInfo(file: entry.file, takenAt: entry.takenAt, sizeBytes: entry.sizeBytes, verified: true, check: check)
+            })
     }
 }
 

@@ -39,6 +39,8 @@ public struct DaemonConfig: Sendable, Equatable {
     /// The label and receipt printers (`[[printer]]`).
     public var printers: [PrinterSettings] = []
     public var printing = PrintingSettings()
+    /// Automatic backups (`[backup]`); off until a directory is set.
+    public var backup = BackupSettings()
 
     public init() {}
 
@@ -125,7 +127,7 @@ public enum ConfigLoader {
         }
 
         mutating func read() throws(ConfigError) -> DaemonConfig {
-            let sections = ["school", "database", "socket", "access", "log", "calendar", "policy", "labels", "desk", "scanner", "pattern", "printer", "printing"]
+            let sections = ["school", "database", "socket", "access", "log", "calendar", "policy", "labels", "desk", "scanner", "pattern", "printer", "printing", "backup"]
             for key in table.keys where !sections.contains(key) {
                 throw fail(section: nil, key: key, "unknown section or key '\(key)'")
             }
@@ -206,6 +208,27 @@ public enum ConfigLoader {
             try section("printing", ["retry_min_ms", "retry_max_ms"]) { (key, value, reader) throws(ConfigError) in
                 let milliseconds = try reader.integer(value, "printing", key, in: 100...3_600_000)
                 if key == "retry_min_ms" { reader.config.printing.retryMinMilliseconds = milliseconds } else { reader.config.printing.retryMaxMilliseconds = milliseconds }
+            }
+            try section("backup", ["directory", "daily_at", "every", "keep"]) { (key, value, reader) throws(ConfigError) in
+                switch key {
+                case "directory": reader.config.backup.directory = try reader.nonEmpty(value, "backup", key)
+                case "keep": reader.config.backup.keep = try reader.integer(value, "backup", key, in: 1...1000)
+                case "daily_at":
+                    let text = try reader.string(value, "backup", key)
+                    guard let (hour, minute) = BackupSettings.time(text) else {
+                        throw reader.fail(section: "backup", key: key, "daily_at must be a time of day such as \"17:30\", not \"\(text)\"")
+                    }
+                    reader.config.backup.schedule = .daily(hour: hour, minute: minute)
+                default:
+                    let text = try reader.string(value, "backup", key)
+                    guard let seconds = BackupSettings.interval(text) else {
+                        throw reader.fail(section: "backup", key: key, "every must be a count and a unit such as \"6h\", \"90m\" or \"1d\", not \"\(text)\"")
+                    }
+                    reader.config.backup.schedule = .every(seconds: seconds)
+                }
+            }
+            if let section = table["backup"]?.table, section["daily_at"] != nil, section["every"] != nil {
+                throw fail(section: "backup", key: "every", "give backup.daily_at or backup.every, not both")
             }
             let printers = try arrayTables("printer") { reader throws(ConfigError) in try reader.printer() }
             for (index, printer) in printers.enumerated() {

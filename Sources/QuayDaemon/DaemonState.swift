@@ -31,6 +31,10 @@ public final class DaemonState: Sendable {
     private let printService = NIOLockedValueBox<PrintService?>(nil)
     /// Copies made by `backup.create` and not yet read to their end: number → file.
     let backups = NIOLockedValueBox<(next: Int64, files: [Int64: String])>((1, [:]))
+    /// The automatic backups: the newest good one and the last failure.
+    let automaticBackups = NIOLockedValueBox(BackupRecord())
+    /// `PRAGMA quick_check` since start: "ok", "running", or what is wrong.
+    let quickCheck = NIOLockedValueBox("running")
     /// The socket file as bound, so that stopping removes only that one.
     private let boundSocketFile = NIOLockedValueBox<BoundSocket?>(nil)
     var boundSocket: BoundSocket? {

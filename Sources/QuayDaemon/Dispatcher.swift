@@ -221,6 +221,7 @@ public struct Dispatcher: Sendable {
             try noArguments(data)
             return try encode(Reply(id: id, result: try await backupCreate()))
         case .backupRead: return try encode(Reply(id: id, result: try backupRead(arguments(data))))
+        case .backupList: return try encode(Reply(id: id, result: try await backupList(arguments(data, default: BackupListArgs()))))
         case .inventoryApply:
             return try encode(Reply(id: id, result: try await inventoryApply(arguments(data, default: InventorySessionArgs()))))
         }
@@ -255,11 +256,13 @@ public struct Dispatcher: Sendable {
             language: loaded.config.language.rawValue,
             database: .init(
                 path: state.database.path, sizeBytes: summary.sizeBytes, journalMode: summary.journalMode,
-                synchronous: summary.synchronous, counts: summary.counts, migrations: summary.migrations),
+                synchronous: summary.synchronous, counts: summary.counts, migrations: summary.migrations,
+                quickCheck: state.quickCheck.withLockedValue { $0 }),
             config: .init(path: loaded.path, loadedAt: loaded.loadedAt, reloads: loaded.reloads),
             socket: .init(
                 path: state.boundSocketPath ?? loaded.config.socketPath, activated: state.activated,
-                connections: state.connections.count, maxConnections: state.connections.maxConnections))
+                connections: state.connections.count, maxConnections: state.connections.maxConnections),
+            backup: state.backupState(now: now()))
     }
 
     private static func seconds(_ duration: Duration) -> Double {

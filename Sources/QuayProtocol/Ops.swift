@@ -48,6 +48,7 @@ public enum Op: String, Sendable, CaseIterable {
     case inventoryApply = "inventory.apply"
     case backupCreate = "backup.create"
     case backupRead = "backup.read"
+    case backupList = "backup.list"
 }
 
 /// The reply to `ping`.
@@ -66,11 +67,15 @@ public struct StatusResult: Sendable, Codable, Equatable {
         /// Rows per table of the schema, by table name.
         public var counts: [String: Int64]
         public var migrations: [String]
+        /// `PRAGMA quick_check` since start: "ok", "running" (a large database is checked in the
+        /// background after start), or what is wrong.
+        public var quickCheck: String
 
         public init(
             path: String, sizeBytes: Int64, journalMode: String, synchronous: String,
-            counts: [String: Int64], migrations: [String]
+            counts: [String: Int64], migrations: [String], quickCheck: String
         ) {
+            self.quickCheck = quickCheck
             self.path = path
             self.sizeBytes = sizeBytes
             self.journalMode = journalMode
@@ -84,6 +89,7 @@ public struct StatusResult: Sendable, Codable, Equatable {
             case sizeBytes = "size_bytes"
             case journalMode = "journal_mode"
             case synchronous, counts, migrations
+            case quickCheck = "quick_check"
         }
     }
 
@@ -152,11 +158,13 @@ public struct StatusResult: Sendable, Codable, Equatable {
     public var database: Database
     public var config: Config
     public var socket: Socket
+    public var backup: BackupState
 
     public init(
         version: String, pid: Int32, startedAt: Date, uptimeSeconds: Double, school: String,
-        language: String, database: Database, config: Config, socket: Socket
+        language: String, database: Database, config: Config, socket: Socket, backup: BackupState
     ) {
+        self.backup = backup
         self.version = version
         self.pid = pid
         self.startedAt = startedAt
@@ -172,7 +180,7 @@ public struct StatusResult: Sendable, Codable, Equatable {
         case version, pid
         case startedAt = "started_at"
         case uptimeSeconds = "uptime_seconds"
-        case school, language, database, config, socket
+        case school, language, database, config, socket, backup
     }
 }
 

@@ -105,6 +105,14 @@ extension QuayDatabase {
         let staging = databasePath + ".restore-tmp"
         try? manager.removeItem(atPath: staging)
         try manager.copyItem(atPath: file, toPath: staging)
+        // Restored by root for a quayd that runs as its own user: the file gets the owner and
+        // mode of the database it replaces (or of the directory it goes into).
+        var owner = stat()
+        let directory = (databasePath as NSString).deletingLastPathComponent
+        if stat(databasePath, &owner) == 0 || stat(directory.isEmpty ? "." : directory, &owner) == 0 {
+            _ = chown(staging, owner.st_uid, owner.st_gid)
+            _ = chmod(staging, (owner.st_mode & 0o777) & 0o660)
+        }
         if let handle = FileHandle(forUpdatingAtPath: staging) {
             try handle.synchronize()
             try handle.close()
@@ -115,5 +123,149 @@ extension QuayDatabase {
             throw StoreError(code: "storage_error", reason: "cannot put \(staging) in place: \(String(cString: strerror(errno)))")
         }
         return RestoreReport(kept: kept, migrations: migrations, counts: counts)
+    }
+}
+
+/// A directory of automatic backups (`[backup] directory`): files `quay-YYYYMMDD-HHMMSS.sqlite`
+/// (local time), each given its name only after it was copied, synced and passed
+/// `integrity_check`, so that a file with that name is a whole, checked backup and a power cut
+/// or a SIGKILL during a backup leaves at most a hidden `.tmp` file beside the earlier ones.
+public struct BackupDirectory: Sendable {
+    public let path: String
+
+    public init(path: String) { self.path = path }
+
+    /// One backup in the directory.
+    public struct Entry: Sendable, Equatable {
+        public var file: String
+        public var takenAt: Date
+        public var sizeBytes: Int64
+    }
+
+    static let prefix = "quay-"
+    static let suffix = ".sqlite"
+
+    static func formatter() -> DateFormatter {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone.current
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        return formatter
+    }
+
+    /// The backups, newest first. Files of any other name are not ours and are left alone.
+    public func list() -> [Entry] {
+        let formatter = Self.formatter()
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        var entries: [Entry] = []
+        for name in names where name.hasPrefix(Self.prefix) && name.hasSuffix(Self.suffix) {
+            let stamp = String(name.dropFirst(Self.prefix.count).dropLast(Self.suffix.count).prefix(15))
+            guard let takenAt = formatter.date(from: stamp) else { continue }
+            let file = path + "/" + name
+            let size = ((try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? NSNumber)?.int64Value ?? 0
+            entries.append(Entry(file: file, takenAt: takenAt, sizeBytes: size))
+        }
+        return entries.sorted { ($0.takenAt, $0.file) > ($1.takenAt, $1.file) }
+    }
+
+    /// Removes what a backup cut short (a power cut, a SIGKILL) left behind. Only called by the
+    /// quayd holding the database's lock, so no other backup is being written.
+    public func removeIncomplete() {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        for name in names where name.hasPrefix("." + Self.prefix) && name.hasSuffix(".tmp") {
+            try? FileManager.default.removeItem(atPath: path + "/" + name)
+        }
+    }
+
+    /// Takes a backup of `database` now: copied into a hidden temporary file, checked, synced,
+    /// renamed to its name and the directory synced. On any failure the temporary file is
+    /// removed and the earlier backups are as they were.
+    public func take(from database: QuayDatabase, at now: Date) async throws -> Entry {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        var name = Self.prefix + Self.formatter().string(from: now)
+        var attempt = 1
+        while FileManager.default.fileExists(atPath: path + "/" + name + Self.suffix) {
+            attempt += 1
+            name = Self.prefix + Self.formatter().string(from: now) + "-\(attempt)"
+        }
+        let final = path + "/" + name + Self.suffix
+        let temporary = path + "/." + name + Self.suffix + ".tmp"
+        let size = try await database.backup(to: temporary)
+        do {
+            // Pupils' names and loans: for the daemon's user and group only.
+            chmod(temporary, 0o640)
+            try Self.sync(temporary)
+            guard rename(temporary, final) == 0 else {
+                throw StoreError(code: "storage_error", reason: "cannot rename \(temporary): \(String(cString: strerror(errno)))")
+            }
+            try Self.sync(path)
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw StoreError.storage(error) ?? error
+        }
+        return Entry(file: final, takenAt: now, sizeBytes: size)
+    }
+
+    /// Removes the oldest backups beyond `keep`; returns the files removed.
+    @discardableResult
+    public func rotate(keep: Int) -> [String] {
+        let removed = list().dropFirst(max(keep, 1)).map(\.file)
+        for file in removed { try? FileManager.default.removeItem(atPath: file) }
+        if !removed.isEmpty { try? Self.sync(path) }
+        return removed
+    }
+
+    /// fsync of a file or a directory.
+    static func sync(_ path: String) throws {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw StoreError(code: "storage_error", reason: "\(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw StoreError(code: "storage_error", reason: "fsync \(path): \(String(cString: strerror(errno)))") }
+    }
+}
+
+extension QuayDatabase {
+    /// `PRAGMA quick_check` of the database: nil when it is sound, else what is wrong (its first
+    /// lines). It reads every page, so on a large database it takes a while (BENCHMARKS.md).
+    public func quickCheck() async -> String? {
+        do {
+            let lines = try await pool.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }
+            return lines == ["ok"] ? nil : lines.prefix(3).joined(separator: "; ")
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    /// `PRAGMA quick_check` of the database file at `path` through a read-only connection,
+    /// before anything opens it for writing (a read-only connection never checkpoints, so a
+    /// damaged file is left exactly as it is): nil when it is sound, or does not exist, or
+    /// cannot be read for another reason (the normal open says that one); else what is wrong.
+    public static func quickCheck(path: String) -> String? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        var configuration = Configuration()
+        configuration.readonly = true
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            defer { try? queue.close() }
+            let lines = try queue.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }
+            return lines == ["ok"] ? nil : lines.prefix(3).joined(separator: "; ")
+        } catch {
+            return isDamage("\(error)") ? "\(error)" : nil
+        }
+    }
+
+    /// Whether an error opening a database says that the file is damaged (SQLITE_CORRUPT,
+    /// SQLITE_NOTADB), as opposed to missing, locked or on a full disk.
+    public static func isDamage(_ reason: String) -> Bool {
+        ["malformed", "not a database", "SQLite error 11", "SQLite error 26", "corrupt"].contains { reason.contains($0) }
+    }
+
+    /// The size of the database file and its WAL, in bytes.
+    public var fileBytes: Int64 { Self.fileBytes(of: path) }
+
+    public static func fileBytes(of path: String) -> Int64 {
+        ["", "-wal"].reduce(0) { total, suffix in
+            total + (((try? FileManager.default.attributesOfItem(atPath: path + suffix))?[.size] as? NSNumber)?.int64Value ?? 0)
+        }
     }
 }

@@ -103,13 +103,8 @@ public final class QuayDatabase: Sendable {
         }
         let synchronousName = ["OFF", "NORMAL", "FULL", "EXTRA"].indices.contains(synchronousLevel)
             ? ["OFF", "NORMAL", "FULL", "EXTRA"][synchronousLevel] : "?"
-        var size: Int64 = 0
-        for suffix in ["", "-wal"] {
-            let attributes = try? FileManager.default.attributesOfItem(atPath: path + suffix)
-            size += (attributes?[.size] as? NSNumber)?.int64Value ?? 0
-        }
         return Summary(
-            sizeBytes: size, journalMode: journalMode, synchronous: synchronousName, counts: counts,
+            sizeBytes: fileBytes, journalMode: journalMode, synchronous: synchronousName, counts: counts,
             migrations: migrations)
     }
 

@@ -12,7 +12,7 @@ import Glibc
 // `make bench`: the SPEC §14 benchmarks that exist so far, each printed beside a floor
 // measured in the same run, so the ratio holds on any machine. Usage:
 //   quay-bench --bin .build/release [--iterations N] [--items N] [--patrons N] [--past-loans N] [--pairs N]
-//              [--labels-only] [--inventory-only] [--scans N]
+//              [--labels-only] [--inventory-only] [--operations-only] [--scans N]
 
 struct Options {
     var bin = ".build/release"
@@ -26,6 +26,8 @@ struct Options {
     /// Only the inventory benchmarks: the catalogue, then a session of `scans` scans.
     var inventoryOnly = false
     var scans = 50_000
+    /// Only the operations figures: the data set, then quick_check, a backup, quayd's start.
+    var operationsOnly = false
 
     init(_ arguments: [String]) {
         var rest = arguments[...]
@@ -39,6 +41,7 @@ struct Options {
             case "--pairs": pairs = Int(rest.popFirst() ?? "") ?? pairs
             case "--labels-only": labelsOnly = true
             case "--inventory-only": inventoryOnly = true
+            case "--operations-only": operationsOnly = true
             case "--scans": scans = Int(rest.popFirst() ?? "") ?? scans
             default:
                 FileHandle.standardError.write(Data("quay-bench: unknown flag \(flag)\n".utf8))
@@ -316,6 +319,14 @@ if options.inventoryOnly {
     try? FileManager.default.removeItem(atPath: directory)
     exit(0)
 }
+if options.operationsOnly {
+    let catalogue = try await generateCatalogue(path: databasePath, items: options.items)
+    let history = try await generatePeopleAndHistory(path: databasePath, patrons: options.patrons, pastLoans: options.pastLoans, items: options.items)
+    print(String(format: "quay-bench: %d copies, %d patrons, %d past loans (%.1f s + %.1f s)", options.items, options.patrons, options.pastLoans, catalogue, history))
+    try await reportOperationsBenchmarks(bin: options.bin, directory: directory, path: databasePath)
+    try? FileManager.default.removeItem(atPath: directory)
+    exit(0)
+}
 func report(_ line: String) {
     print(line)
 }
@@ -462,6 +473,7 @@ daemon.terminate()
 daemon.waitUntilExit()
 
 try reportLabelBenchmarks()
+try await reportOperationsBenchmarks(bin: options.bin, directory: directory, path: databasePath)
 
 // Last, since it changes the data set: the inventory (SPEC §14: 50,000 scans against 1,000,000 copies ≤ 2 s).
 try await reportInventoryBenchmarks(path: databasePath, items: options.items, scans: options.scans)

@@ -105,7 +105,7 @@ enum FuzzTarget: String, CaseIterable {
         CodeArgs.self, LessonLendArgs.self, LessonReturnArgs.self, EventsSubscribeArgs.self, ScanListArgs.self, DeskModeArgs.self,
         InventoryStartArgs.self, InventoryScanArgs.self, InventoryCountArgs.self, InventorySessionArgs.self,
         InventoryReportArgs.self, LabelTemplatesArgs.self, LabelRenderArgs.self, LabelPreviewArgs.self, PrintSubmitArgs.self,
-        PrintJobsArgs.self, PrintJobArgs.self, BackupReadArgs.self, NoArguments.self,
+        PrintJobsArgs.self, PrintJobArgs.self, BackupReadArgs.self, BackupListArgs.self, NoArguments.self,
     ]
 
     static func decodeArguments<Arguments: Decodable>(_ type: Arguments.Type, _ data: Data) {

@@ -76,4 +76,74 @@ extension QuayCommand {
             }
         }
     }
+
+    struct Backups: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The automatic backups ([backup] in quayd.toml): each with its time and size, newest first.",
+            discussion: "--check reads each file again with integrity_check (slow on a large database).")
+
+        @OptionGroup var options: GlobalOptions
+        @Flag(help: "Check every backup file again now.") var check = false
+
+        func run() throws {
+            try options.run(.backupList, args: BackupListArgs(check: check ? true : nil), as: BackupListResult.self) { result in
+                BackupsView(result: result, language: options.language).render()
+            }
+        }
+    }
+}
+
+/// `quay backups` for people.
+struct BackupsView {
+    let result: BackupListResult
+    let language: Language
+
+    func text(_ vi: String, _ en: String) -> String { Bilingual(vi: vi, en: en).text(language) }
+
+    func render() -> String {
+        let state = result.state
+        guard state.automatic else {
+            return text(
+                "Sao lưu tự động đang tắt: đặt [backup] directory trong quayd.toml (docs/config.md). Sao lưu ngay: quay backup FILE",
+                "Automatic backups are off: set [backup] directory in quayd.toml (docs/config.md). Back up now: quay backup FILE")
+        }
+        var lines = [
+            text("Sao lưu tự động vào \(state.directory ?? ""), \(Self.schedule(state.schedule, language)), giữ \(state.keep ?? 0) bản",
+                 "Automatic backups to \(state.directory ?? ""), \(state.schedule ?? ""), keeping \(state.keep ?? 0)")
+        ]
+        if result.backups.isEmpty {
+            lines.append(text("Chưa có bản sao lưu nào.", "No backup yet."))
+        } else {
+            let header = [text("Lúc", "Taken"), text("Dung lượng", "Size"), text("Kiểm tra", "Verified"), text("Tệp", "File")]
+            let rows = result.backups.map { entry -> [String] in
+                let verified = entry.check.map { $0 == "ok" ? text("ok (vừa kiểm tra)", "ok (checked now)") : text("HỎNG: ", "DAMAGED: ") + $0 }
+                    ?? (entry.verified ? text("ok (khi ghi)", "ok (when written)") : text("chưa", "no"))
+                return [Self.time(entry.takenAt), Formatting.bytes(entry.sizeBytes, language), verified, entry.file]
+            }
+            lines.append(TextTable(rows: [header] + rows).render())
+        }
+        if let error = state.lastError, let at = state.lastErrorAt {
+            lines.append(text("Lần sao lưu lỗi gần nhất (\(Self.time(at))): \(error)", "Last failed backup (\(Self.time(at))): \(error)"))
+        }
+        if state.overdue {
+            let words = state.overdueWords
+            lines.append("! " + text(words.vi, words.en))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func time(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        return formatter.string(from: date)
+    }
+
+    /// "daily 17:00" → "hằng ngày lúc 17:00", "every 6h" → "mỗi 6h".
+    static func schedule(_ schedule: String?, _ language: Language) -> String {
+        guard let schedule, language == .vi else { return schedule ?? "" }
+        if schedule.hasPrefix("daily ") { return "hằng ngày lúc " + schedule.dropFirst(6) }
+        if schedule.hasPrefix("every ") { return "mỗi " + schedule.dropFirst(6) }
+        return schedule
+    }
 }

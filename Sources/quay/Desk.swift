@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import QuayClient
 import QuayCore
 import QuayProtocol
 
@@ -13,6 +14,13 @@ extension QuayCommand {
         @Option(help: "Event topics: scan, desk, device (default all).") var topic: [String] = []
 
         func run() throws {
+            // What is wrong already is said first: events only tell what happens from now on.
+            if !options.json, let first = try? QuayConnection(path: options.socketPath),
+                case .success(let status)? = try? options.request(first, .status, args: NoArguments?.none, as: StatusResult.self) {
+                for warning in WatchLine.standing(status.result, language: options.language) {
+                    FileHandle.standardOutput.write(Data((warning + "\n").utf8))
+                }
+            }
             let connection = try options.connect()
             guard case .success = try options.request(connection, .eventsSubscribe, args: EventsSubscribeArgs(topics: topic), as: EventsSubscribeResult.self)
             else { throw ExitCode(CLIExit.refused) }
@@ -107,6 +115,20 @@ extension QuayCommand {
 
 /// One human line of `quay watch`.
 enum WatchLine {
+    /// Warnings that stand when `quay watch` starts: overdue backups, a damaged database.
+    static func standing(_ status: StatusResult, language: Language) -> [String] {
+        var lines: [String] = []
+        if status.backup.overdue {
+            let words = status.backup.overdueWords
+            lines.append("! " + Bilingual(vi: words.vi, en: words.en).text(language))
+        }
+        let check = status.database.quickCheck
+        if check != "ok" && check != "running" {
+            lines.append("✘ " + Bilingual(vi: "cơ sở dữ liệu không qua quick_check: ", en: "the database fails quick_check: ").text(language) + check)
+        }
+        return lines
+    }
+
     static func render(name: String, at: JSONValue?, data: [String: JSONValue], language: Language, colour: Bool) -> String? {
         func string(_ key: String) -> String? {
             if case .string(let text)? = data[key] { return text }

@@ -63,7 +63,27 @@ struct StatusView {
         if status.config.reloads > 0 {
             rows.append([text("Nạp lại cấu hình", "Config reloads"), "\(status.config.reloads)"])
         }
-        return TextTable(rows: rows).render()
+        let check = database.quickCheck
+        rows.append([
+            text("Kiểm tra", "Check"),
+            "quick_check " + (check == "ok" ? "ok" : check == "running" ? text("đang chạy", "running") : text("HỎNG: ", "DAMAGED: ") + check),
+        ])
+        let backup = status.backup
+        if backup.automatic {
+            let last = backup.lastGoodAt.map { text("mới nhất ", "newest ") + BackupsView.time($0) } ?? text("chưa có bản nào", "none yet")
+            rows.append([text("Sao lưu", "Backups"), "\(BackupsView.schedule(backup.schedule, language)) → \(backup.directory ?? ""), \(last)"])
+        } else {
+            rows.append([text("Sao lưu", "Backups"), text("tự động: tắt ([backup] directory)", "automatic: off ([backup] directory)")])
+        }
+        var lines = [TextTable(rows: rows).render()]
+        if backup.overdue {
+            let words = backup.overdueWords
+            lines.append("! " + text(words.vi, words.en))
+        }
+        if check != "ok" && check != "running" {
+            lines.append("! " + text("cơ sở dữ liệu không qua quick_check; xem docs/operations.md (Khôi phục)", "the database fails quick_check; see docs/operations.md (restore)"))
+        }
+        return lines.joined(separator: "\n")
     }
 }
 

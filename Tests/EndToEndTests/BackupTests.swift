@@ -16,7 +16,7 @@ import Glibc
 
     @Test func aBackupTakenDuringCheckoutsFromTwoClientsIsWholeAndHoldsWhatWasAcknowledgedBefore() throws {
         let daemon = try DaemonHarness()
-        let count = 300
+        let count = 500
         #expect(try daemon.quay(["intake", "--register", "STK", "--copies", "\(count)", "--title", "Lão Hạc"]).status == 0)
         let csv = "card,name\n" + (1...count).map { String(format: "HS%06d,Em %d", $0, $0) }.joined(separator: "\n") + "\n"
         _ = try QuayConnection(path: daemon.socketPath).callRaw(op: "patron.import", args: JSONValue.object(["csv": .string(csv)]))
@@ -148,5 +148,165 @@ import Glibc
         #expect(status.stdout.contains(#""item":5"#), "\(status.stdout)")
         let next = try daemon.quay(["intake", "--register", "STK", "--copies", "1", "--title", "Tiếp", "--json"])
         #expect(next.stdout.contains("STK.000006"), "numbering goes on from the backup: \(next.stdout)")
+    }
+
+    /// Writes the daemon's config with this `[backup]` section.
+    func configure(_ daemon: DaemonHarness, backup: String) throws {
+        try (DaemonHarness.config(directory: daemon.directory) + "\n[backup]\n" + backup)
+            .write(to: daemon.configURL, atomically: true, encoding: .utf8)
+    }
+
+    /// The files of the automatic backups in `directory`, oldest first; and whether a hidden
+    /// temporary file (a backup being written) is there.
+    func automaticBackups(_ directory: String) -> (files: [String], temporary: Bool) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return (names.filter { $0.hasPrefix("quay-") && $0.hasSuffix(".sqlite") }.sorted(), names.contains { $0.hasSuffix(".tmp") })
+    }
+
+    @Test func automaticBackupsAreTakenOnScheduleCheckedAndRotatedToTheirCount() throws {
+        let daemon = try DaemonHarness(start: false)
+        let directory = daemon.directory.appendingPathComponent("sao-luu").path
+        try configure(daemon, backup: "directory = \"\(directory)\"\nevery = \"1s\"\nkeep = 3\n")
+        try daemon.launch()
+        #expect(try daemon.quay(["intake", "--register", "STK", "--copies", "40", "--title", "Tắt đèn"]).status == 0)
+        // Six backups at least, never more than three kept.
+        var seen = Set<String>()
+        let deadline = Date().addingTimeInterval(30)
+        while seen.count < 6 && Date() < deadline {
+            let files = automaticBackups(directory).files
+            #expect(files.count <= 3, "\(files)")
+            seen.formUnion(files)
+            usleep(100_000)
+        }
+        #expect(seen.count >= 6, "\(seen)")
+        let kept = automaticBackups(directory).files
+        #expect(kept.count == 3, "\(kept)")
+        for name in kept {
+            let file = directory + "/" + name
+            #expect(try sqlite(file, "PRAGMA integrity_check;") == "ok")
+            let attributes = try FileManager.default.attributesOfItem(atPath: file)
+            #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o640, "\(name)")
+        }
+        #expect(try sqlite(directory + "/" + kept.last!, "SELECT count(*) FROM item;") == "40")
+
+        let listed = try daemon.quay(["backups", "--check", "--lang", "vi"])
+        #expect(listed.status == 0, "\(listed.stderr)")
+        #expect(listed.stdout.contains("Sao lưu tự động vào \(directory), mỗi 1s, giữ 3 bản"), "\(listed.stdout)")
+        #expect(listed.stdout.components(separatedBy: "ok (vừa kiểm tra)").count - 1 >= 3, "\(listed.stdout)")
+        let status = try daemon.quay(["status", "--json"])
+        let backup = try #require(try object(Array(status.stdout.utf8))["result"]?.objectValue?["backup"]?.objectValue)
+        #expect(backup["automatic"] == .bool(true) && backup["overdue"] == .bool(false) && backup["keep"] == .int(3))
+        #expect(backup["schedule"] == .string("every 1s") && backup["last_error"] == .null)
+        #expect(backup["last_good_file"]?.stringValue?.hasPrefix(directory + "/quay-") == true, "\(backup)")
+        let human = try daemon.quay(["status", "--lang", "en"])
+        #expect(human.stdout.contains("Backups      every 1s → \(directory), newest 20"), "\(human.stdout)")
+        #expect(human.stdout.contains("Check        quick_check ok") && !human.stdout.contains("! "), "\(human.stdout)")
+    }
+
+    @Test func aSIGKILLDuringAnAutomaticBackupLeavesTheEarlierOnesWholeAndVerified() throws {
+        let daemon = try DaemonHarness()
+        #expect(try daemon.quay(["intake", "--register", "STK", "--copies", "30000", "--title", "Truyện Kiều"]).status == 0)
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit() == 0)
+        let directory = daemon.directory.appendingPathComponent("backups").path
+        try configure(daemon, backup: "directory = \"\(directory)\"\nevery = \"1s\"\nkeep = 50\n")
+        try daemon.launch()
+        var kills = 0
+        for round in 0..<5 {
+            // Killed while a backup is being written (its temporary file is there), after
+            // `round` backups have been completed.
+            let deadline = Date().addingTimeInterval(30)
+            while automaticBackups(directory).files.count < round && Date() < deadline { usleep(2000) }
+            while !automaticBackups(directory).temporary && Date() < deadline { usleep(500) }
+            let before = automaticBackups(directory)
+            guard before.temporary else { break }
+            daemon.signal(SIGKILL)
+            _ = daemon.waitForExit()
+            kills += 1
+            let after = automaticBackups(directory).files
+            #expect(Set(before.files).isSubset(of: Set(after)), "every earlier backup is still there")
+            for name in after {
+                let file = directory + "/" + name
+                #expect(try sqlite(file, "PRAGMA integrity_check;") == "ok", "\(name)")
+                #expect(try sqlite(file, "SELECT count(*) FROM item;") == "30000", "\(name)")
+            }
+            try daemon.launch()
+        }
+        #expect(kills == 5)
+        #expect(automaticBackups(directory).files.count >= 4)
+        // The next start removed what the killed backup left.
+        usleep(200_000)
+        let listed = try daemon.quay(["backups", "--json"])
+        #expect(listed.status == 0 && listed.stdout.contains(#""verified":true"#), "\(listed.stdout)")
+        #expect(try sqlite(daemon.directory.appendingPathComponent("quay.sqlite").path, "PRAGMA integrity_check;") == "ok")
+    }
+
+    @Test func aFailingAutomaticBackupIsSaidInStatusWatchAndTheLog() throws {
+        let daemon = try DaemonHarness(start: false)
+        // A file where the directory should be: every backup fails.
+        let directory = daemon.directory.appendingPathComponent("not-a-directory").path
+        FileManager.default.createFile(atPath: directory, contents: Data("x".utf8))
+        try configure(daemon, backup: "directory = \"\(directory)\"\ndaily_at = \"17:30\"\n")
+        try daemon.launch()
+        #expect(daemon.waitForLog("automatic backup failed"), "\(daemon.log)")
+        let status = try daemon.quay(["status", "--json"])
+        let backup = try #require(try object(Array(status.stdout.utf8))["result"]?.objectValue?["backup"]?.objectValue)
+        #expect(backup["overdue"] == .bool(true) && backup["last_good_at"] == .null && backup["schedule"] == .string("daily 17:30"))
+        #expect(backup["last_error"]?.stringValue?.isEmpty == false, "\(backup)")
+        let human = try daemon.quay(["status", "--lang", "vi"])
+        #expect(human.stdout.contains("! chưa có bản sao lưu tự động nào"), "\(human.stdout)")
+
+        let watch = try ChildProcess(
+            binDirectory.appendingPathComponent("quay").path, ["--socket", daemon.socketPath, "--lang", "en", "watch"],
+            environment: ProcessInfo.processInfo.environment, stdout: daemon.directory.appendingPathComponent("watch.out").path,
+            stderr: "/dev/null")
+        defer { watch.signal(SIGTERM) }
+        let deadline = Date().addingTimeInterval(10)
+        var seen = ""
+        while Date() < deadline {
+            seen = (try? String(contentsOf: daemon.directory.appendingPathComponent("watch.out"), encoding: .utf8)) ?? ""
+            if seen.contains("no automatic backup yet") { break }
+            usleep(50_000)
+        }
+        #expect(seen.contains("! no automatic backup yet"), "\(seen)")
+    }
+
+    @Test func aDatabaseWithACorruptedPageIsRefusedAtStartNamingTheNewestGoodBackup() throws {
+        let daemon = try DaemonHarness(start: false)
+        let directory = daemon.directory.appendingPathComponent("backups").path
+        try configure(daemon, backup: "directory = \"\(directory)\"\nevery = \"1d\"\n")
+        try daemon.launch()
+        #expect(try daemon.quay(["intake", "--register", "STK", "--copies", "2000", "--title", "Chí Phèo"]).status == 0)
+        // The first backup is taken at start; a second, newer one that is damaged must not be named.
+        let deadline = Date().addingTimeInterval(10)
+        while automaticBackups(directory).files.isEmpty && Date() < deadline { usleep(50_000) }
+        let good = try #require(automaticBackups(directory).files.first)
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit() == 0)
+        let newer = directory + "/quay-29991231-235959.sqlite"
+        try "hỏng".write(toFile: newer, atomically: true, encoding: .utf8)
+
+        let database = daemon.directory.appendingPathComponent("quay.sqlite").path
+        _ = try sqlite(database, "PRAGMA wal_checkpoint(TRUNCATE);")
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: database))
+        let pages = bytes.count / 4096
+        #expect(pages > 20)
+        for offset in stride(from: 4096 * (pages / 2), to: 4096 * (pages / 2 + 4), by: 5) { bytes[offset] ^= 0xA5 }
+        try bytes.write(to: URL(fileURLWithPath: database))
+        let before = try Data(contentsOf: URL(fileURLWithPath: database))
+
+        try daemon.launch(arguments: ["--config", daemon.configURL.path])
+        #expect(daemon.waitForExit() == 74)
+        #expect(daemon.log.contains("is damaged") && daemon.log.contains("bị hỏng"), "\(daemon.log)")
+        #expect(daemon.log.contains("The newest good backup: \(directory)/\(good)"), "\(daemon.log)")
+        #expect(daemon.log.contains("--restore \(directory)/\(good)") && !daemon.log.contains("29991231"), "\(daemon.log)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: database)) == before, "nothing was written to the damaged file")
+
+        // The named backup puts the desk back.
+        let quayd = binDirectory.appendingPathComponent("quayd").path
+        let restored = try runProgram(quayd, ["--config", daemon.configURL.path, "--restore", directory + "/" + good])
+        #expect(restored.status == 0, "\(restored.stderr)")
+        try daemon.launch()
+        #expect(try daemon.quay(["status", "--json"]).stdout.contains(#""quick_check":"ok""#))
     }
 }

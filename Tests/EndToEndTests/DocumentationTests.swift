@@ -31,8 +31,11 @@ import Testing
         // The print examples print to a file printer named "nhan".
         let daemon = try DaemonHarness(start: false)
         let printer = "[[printer]]\nname = \"nhan\"\nlanguage = \"zpl\"\naddress = \"file:\(daemon.directory.appendingPathComponent("nhan.zpl").path)\"\n"
-        try DaemonHarness.config(directory: daemon.directory, extra: printer).write(to: daemon.configURL, atomically: true, encoding: .utf8)
+        // …and automatic backups go to a directory of the daemon's (one is taken at start).
+        let backups = "[backup]\ndirectory = \"\(daemon.directory.appendingPathComponent("backups").path)\"\nevery = \"1d\"\n"
+        try DaemonHarness.config(directory: daemon.directory, extra: printer + backups).write(to: daemon.configURL, atomically: true, encoding: .utf8)
         try daemon.launch()
+        #expect(daemon.waitForLog("automatic backup taken"), "\(daemon.log)")
         var connection = try QuayConnection(path: daemon.socketPath)
         var stream: QuayConnection? = nil
         let lines = document.split(separator: "\n", omittingEmptySubsequences: false)

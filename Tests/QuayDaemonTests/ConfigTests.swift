@@ -25,6 +25,7 @@ private let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathCompon
         let production = try ConfigLoader.load(path: packageRoot.appendingPathComponent("config/quayd.toml").path)
         #expect(production.databasePath == "/var/lib/quay/quay.sqlite")
         #expect(production.language == .vi)
+        #expect(production.backup.directory == "/var/lib/quay/backups" && production.backup.description == "daily 17:00")
     }
 
     @Test func schoolNamesAreStoredInNFC() throws {
@@ -63,6 +64,14 @@ private let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathCompon
         ("[[pattern]]\ncategory = \"book\"\npattern = \"#\"\n", 2, "category must be one of"),
         ("[labels]\n\ntemplates = \"/nonexistent/labels\"\n", 3, "cannot read the template directory"),
         ("[labels]\nfallback_fonts = \"x.ttf\"\n", 2, "labels.fallback_fonts must be an array of strings"),
+        ("[backup]\ndirectory = \"/b\"\ndaily_at = \"5pm\"\n", 3, "daily_at must be a time of day"),
+        ("[backup]\ndaily_at = \"24:00\"\n", 2, "daily_at must be a time of day"),
+        ("[backup]\nevery = \"6 hours\"\n", 2, "every must be a count and a unit"),
+        ("[backup]\nevery = \"0h\"\n", 2, "every must be a count and a unit"),
+        ("[backup]\ndaily_at = \"17:30\"\nevery = \"6h\"\n", 3, "not both"),
+        ("[backup]\nkeep = 0\n", 2, "backup.keep must be a whole number from 1 to 1000"),
+        ("[backup]\ndirectory = \"\"\n", 2, "backup.directory must not be empty"),
+        ("[backup]\nwhen = \"often\"\n", 2, "unknown key 'when' in [backup]"),
     ] as [(String, Int, String)])
     func aBadFileIsRefusedWithItsLineAndReason(text: String, line: Int, reason: String) {
         do {
@@ -75,6 +84,33 @@ private let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathCompon
             }
             #expect(error.description.hasPrefix("bad.toml:\(line): "))
         }
+    }
+
+    @Test func backupSchedulesReadAndSayWhenTheNextIsDue() throws {
+        let daily = try ConfigLoader.parse("[backup]\ndirectory = \"/srv/b\"\ndaily_at = \"17:30\"\nkeep = 7\n", path: "b.toml").backup
+        #expect(daily.directory == "/srv/b" && daily.keep == 7 && daily.description == "daily 17:30")
+        #expect(try ConfigLoader.parse("[backup]\nevery = \"90m\"\n", path: "b.toml").backup.description == "every 90m")
+        #expect(try ConfigLoader.parse("[backup]\nevery = \"12h\"\n", path: "b.toml").backup.description == "every 12h")
+        #expect(DaemonConfig().backup.directory == nil, "off by default")
+
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
+        func at(_ day: Int, _ hour: Int, _ minute: Int = 0) -> Date {
+            calendar.date(from: DateComponents(year: 2026, month: 12, day: day, hour: hour, minute: minute))!
+        }
+        // None yet: at once.
+        #expect(daily.due(after: nil, now: at(1, 8), calendar: calendar) == at(1, 8))
+        // Taken yesterday at 17:30, now 08:00: due today at 17:30.
+        #expect(daily.due(after: at(1, 17, 30), now: at(2, 8), calendar: calendar) == at(2, 17, 30))
+        // The desk PC was off at 17:30 yesterday (newest from the day before): at once, on start.
+        #expect(daily.due(after: at(1, 17, 30), now: at(3, 7), calendar: calendar) == at(3, 7))
+        // Taken today after 17:30: tomorrow.
+        #expect(daily.due(after: at(2, 17, 31), now: at(2, 18), calendar: calendar) == at(3, 17, 30))
+        var every = BackupSettings()
+        every.schedule = .every(seconds: 6 * 3600)
+        #expect(every.due(after: at(1, 8), now: at(1, 9), calendar: calendar) == at(1, 14))
+        #expect(every.allowedAge == 9 * 3600)
+        #expect(daily.allowedAge == 36 * 3600)
     }
 
     @Test func policyCellsGoOnTopOfTheStandardMatrix() throws {
