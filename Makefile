@@ -4,7 +4,7 @@ PREFIX ?= /usr/local
 BIN := .build/debug
 RELEASE_BIN := .build/release
 
-.PHONY: bootstrap build run test bench install clean fuzz fuzz-build sanitize
+.PHONY: bootstrap build run test bench install clean fuzz fuzz-build sanitize deb deb-test
 
 bootstrap:
 	@scripts/bootstrap
@@ -51,6 +51,18 @@ bench: bootstrap
 	$(SWIFT) build -c release
 	$(RELEASE_BIN)/quay-bench --bin $(RELEASE_BIN)
 
+## deb: var/quay_VERSION_amd64.deb — release binaries with the Swift runtime linked statically,
+## the units, sysusers/tmpfiles snippets, udev rules, the default config (a conffile), man pages;
+## checked with lintian (scripts/make-deb).
+deb:
+	@scripts/bootstrap --package
+	@scripts/make-deb
+
+## deb-test: make deb, then dpkg -i it into a throwaway root with no Swift toolchain and check
+## it there (scripts/deb-test; needs root). .ci/run calls it.
+deb-test: deb
+	@scripts/deb-test
+
 ## install: binaries, systemd units, sysusers and tmpfiles snippets, udev rules (run as root).
 install: bootstrap
 	$(SWIFT) build -c release
@@ -64,4 +76,4 @@ install: bootstrap
 	test -e $(DESTDIR)/etc/quay/quayd.toml || install -D -m 0640 config/quayd.toml $(DESTDIR)/etc/quay/quayd.toml
 
 clean:
-	rm -rf .build .build-fuzz .build-tsan .build-asan var
+	rm -rf .build .build-fuzz .build-tsan .build-asan .build-deb var

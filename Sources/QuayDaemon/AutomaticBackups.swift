@@ -42,7 +42,9 @@ public struct BackupSettings: Sendable, Equatable {
     /// When the next backup is due, given the newest one: now when there is none, or when a
     /// scheduled time has passed since it was taken.
     func due(after newest: Date?, now: Date, calendar: Calendar = .current) -> Date {
-        guard let newest else { return now }
+        // None yet, or one from the future: the clock was stepped back (a desk PC whose
+        // battery died), and waiting for it to catch up could mean days without a backup.
+        guard let newest, newest <= now.addingTimeInterval(60) else { return now }
         switch schedule {
         case .every(let seconds):
             return newest.addingTimeInterval(TimeInterval(seconds))

@@ -97,7 +97,7 @@ import Glibc
 
         // A copy a client never finished (the daemon killed mid-read) is removed at the next start.
         let stale = daemon.directory.appendingPathComponent("quay.sqlite.backup-1-1.tmp").path
-        FileManager.default.createFile(atPath: stale, contents: Data("x".utf8))
+        #expect(FileManager.default.createFile(atPath: stale, contents: Data("x".utf8)))
         daemon.signal(SIGTERM)
         #expect(daemon.waitForExit() == 0)
         try daemon.launch()
@@ -245,7 +245,7 @@ import Glibc
         let daemon = try DaemonHarness(start: false)
         // A file where the directory should be: every backup fails.
         let directory = daemon.directory.appendingPathComponent("not-a-directory").path
-        FileManager.default.createFile(atPath: directory, contents: Data("x".utf8))
+        #expect(FileManager.default.createFile(atPath: directory, contents: Data("x".utf8)))
         try configure(daemon, backup: "directory = \"\(directory)\"\ndaily_at = \"17:30\"\n")
         try daemon.launch()
         #expect(daemon.waitForLog("automatic backup failed"), "\(daemon.log)")

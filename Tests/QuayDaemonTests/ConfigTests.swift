@@ -106,6 +106,8 @@ private let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathCompon
         #expect(daily.due(after: at(1, 17, 30), now: at(3, 7), calendar: calendar) == at(3, 7))
         // Taken today after 17:30: tomorrow.
         #expect(daily.due(after: at(2, 17, 31), now: at(2, 18), calendar: calendar) == at(3, 17, 30))
+        // The clock was stepped back behind the newest backup: at once, not when it catches up.
+        #expect(daily.due(after: at(5, 17, 30), now: at(2, 9), calendar: calendar) == at(2, 9))
         var every = BackupSettings()
         every.schedule = .every(seconds: 6 * 3600)
         #expect(every.due(after: at(1, 8), now: at(1, 9), calendar: calendar) == at(1, 14))
