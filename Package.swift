@@ -31,6 +31,8 @@ let package = Package(
         .systemLibrary(name: "CUSB", path: "Sources/CUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
         // Scanner hot-plug: the udev monitor says when a device node comes or goes.
         .systemLibrary(name: "CUdev", path: "Sources/CUdev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
+        // Password and PIN hashes (Argon2id) for SIP2 accounts and patrons' PINs.
+        .systemLibrary(name: "CSodium", path: "Sources/CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
         .target(
             name: "QuayLabels",
             dependencies: [
@@ -56,7 +58,7 @@ let package = Package(
         .target(
             name: "QuayDaemon",
             dependencies: [
-                "QuayCore", "QuayCodecs", "QuayProtocol", "QuayStore", "QuayLabels", "QuayDevices", "CQuayShims",
+                "QuayCore", "QuayCodecs", "QuayProtocol", "QuayStore", "QuayLabels", "QuayDevices", "CQuayShims", "CSodium",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

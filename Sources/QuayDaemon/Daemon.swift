@@ -217,6 +217,9 @@ public enum Daemon {
             .init(service: Checkpointer(state: state, logger: logger)),
             .init(service: BackupScheduler(state: state, logger: logger)),
         ]
+        if let sip2 = config.sip2 {
+            services.append(.init(service: SIP2Server(settings: sip2, state: state, logger: logger)))
+        }
         if let interval = watchdogInterval(environment: environment) {
             services.append(.init(service: Watchdog(interval: interval, state: state, notifier: notifier, logger: logger)))
         }

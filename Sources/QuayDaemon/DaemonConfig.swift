@@ -41,6 +41,8 @@ public struct DaemonConfig: Sendable, Equatable {
     public var printing = PrintingSettings()
     /// Automatic backups (`[backup]`); off until a directory is set.
     public var backup = BackupSettings()
+    /// The SIP2 listener (`[sip2]`, `[[sip2_account]]`); nil (off) without a `[sip2]` table.
+    public var sip2: SIP2Settings?
 
     public init() {}
 
@@ -59,6 +61,7 @@ public struct DaemonConfig: Sendable, Equatable {
         if classifier != other.classifier { keys.append("pattern") }
         if printers != other.printers { keys.append("printer") }
         if printing != other.printing { keys.append("printing") }
+        if sip2 != other.sip2 { keys.append("sip2") }
         return keys
     }
 }
@@ -127,7 +130,7 @@ public enum ConfigLoader {
         }
 
         mutating func read() throws(ConfigError) -> DaemonConfig {
-            let sections = ["school", "database", "socket", "access", "log", "calendar", "policy", "labels", "desk", "scanner", "pattern", "printer", "printing", "backup"]
+            let sections = ["school", "database", "socket", "access", "log", "calendar", "policy", "labels", "desk", "scanner", "pattern", "printer", "printing", "backup", "sip2", "sip2_account"]
             for key in table.keys where !sections.contains(key) {
                 throw fail(section: nil, key: key, "unknown section or key '\(key)'")
             }
@@ -229,6 +232,35 @@ public enum ConfigLoader {
             }
             if let section = table["backup"]?.table, section["daily_at"] != nil, section["every"] != nil {
                 throw fail(section: "backup", key: "every", "give backup.daily_at or backup.every, not both")
+            }
+            if table["sip2"] != nil {
+                var sip2 = SIP2Settings()
+                try section("sip2", ["listen", "max_connections", "idle_timeout_seconds", "login_timeout_seconds", "status_before_login", "max_message_bytes"]) {
+                    (key, value, reader) throws(ConfigError) in
+                    switch key {
+                    case "listen":
+                        sip2.listen = try reader.nonEmpty(value, "sip2", key)
+                        guard sip2.address != nil else {
+                            throw reader.fail(section: "sip2", key: key, "listen must be host:port such as \"127.0.0.1:6001\", not \"\(sip2.listen)\"")
+                        }
+                    case "max_connections": sip2.maxConnections = try reader.integer(value, "sip2", key, in: 1...1024)
+                    case "idle_timeout_seconds": sip2.idleTimeoutSeconds = try reader.integer(value, "sip2", key, in: 1...86_400)
+                    case "login_timeout_seconds": sip2.loginTimeoutSeconds = try reader.integer(value, "sip2", key, in: 1...3600)
+                    case "max_message_bytes": sip2.maxMessageBytes = try reader.integer(value, "sip2", key, in: 256...65_536)
+                    default:
+                        guard let flag = value.bool else { throw reader.fail(section: "sip2", key: key, "sip2.\(key) must be true or false") }
+                        sip2.statusBeforeLogin = flag
+                    }
+                }
+                sip2.accounts = try arrayTables("sip2_account") { reader throws(ConfigError) in try reader.sip2Account() }
+                for (index, account) in sip2.accounts.enumerated() where sip2.accounts[..<index].contains(where: { $0.login == account.login }) {
+                    throw ConfigError(
+                        path: path, line: table.line(arrayTable: "sip2_account", index: index, key: "login"),
+                        reason: "two SIP2 accounts log in as \"\(account.login)\"")
+                }
+                config.sip2 = sip2
+            } else if table["sip2_account"] != nil {
+                throw fail(section: nil, key: "sip2_account", "[[sip2_account]] needs a [sip2] table (the listener) beside it")
             }
             let printers = try arrayTables("printer") { reader throws(ConfigError) in try reader.printer() }
             for (index, printer) in printers.enumerated() {

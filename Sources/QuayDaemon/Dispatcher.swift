@@ -179,6 +179,7 @@ public struct Dispatcher: Sendable {
         case .patronShow: return try encode(Reply(id: id, result: try await patronShow(arguments(data))))
         case .patronFind: return try encode(Reply(id: id, result: try await patronFind(arguments(data))))
         case .patronImport: return try encode(Reply(id: id, result: try await patronImport(arguments(data))))
+        case .patronPin: return try encode(Reply(id: id, result: try await patronPin(arguments(data))))
         case .classAdd: return try encode(Reply(id: id, result: try await classAdd(arguments(data))))
         case .classShow: return try encode(Reply(id: id, result: try await classShow(arguments(data))))
         case .loanCheckout: return try encode(Reply(id: id, result: try await checkout(arguments(data))))

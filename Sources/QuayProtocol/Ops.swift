@@ -15,6 +15,7 @@ public enum Op: String, Sendable, CaseIterable {
     case patronShow = "patron.show"
     case patronFind = "patron.find"
     case patronImport = "patron.import"
+    case patronPin = "patron.pin"
     case classAdd = "class.add"
     case classShow = "class.show"
     case loanCheckout = "loan.checkout"

@@ -90,10 +90,25 @@ extension QuayDatabase {
 
     /// Lends a copy to a borrower, or renews it when the borrower already holds it — one
     /// transaction. A refusal throws before anything is written.
+    ///
+    /// `noBlock`: a loan a self-check kiosk already made while it was offline (SIP2's no-block
+    /// checkout), with the due date it gave: it is recorded as it was made, past the borrower's
+    /// limits and blocks, as long as the copy is not on loan already.
     public func checkout(
-        _ borrower: Borrower, scanned: String, settings: CirculationSettings, at now: Date, desk: String? = nil
+        _ borrower: Borrower, scanned: String, settings: CirculationSettings, at now: Date, desk: String? = nil,
+        noBlock: Day? = nil
     ) async throws -> LoanView {
         try await pool.write { db in
+            try Self.checkout(db, borrower, scanned: scanned, settings: settings, at: now, desk: desk, noBlock: noBlock)
+        }
+    }
+
+    /// `checkout` inside a transaction the caller holds.
+    static func checkout(
+        _ db: Database, _ borrower: Borrower, scanned: String, settings: CirculationSettings, at now: Date, desk: String? = nil,
+        noBlock: Day? = nil
+    ) throws -> LoanView {
+        do {
             let who = try Self.borrower(db, borrower)
             let item = try Self.circulationItem(db, scanned: scanned)
             let rule = settings.policy.rule(for: who.kind, material: item.material)
@@ -127,7 +142,11 @@ extension QuayDatabase {
                 borrowerActive: who.active, borrowerHasOverdue: hasOverdue, itemStatus: item.status, openLoan: openLoan,
                 openUnderLimit: held)
             let today = Day(now)
-            switch CirculationRules.checkout(facts, rule: rule, today: today, calendar: settings.calendar) {
+            var decision = CirculationRules.checkout(facts, rule: rule, today: today, calendar: settings.calendar)
+            if let noBlock, case .none = openLoan, item.status == "available" || item.status == "missing" {
+                decision = .success(.lend(due: noBlock))
+            }
+            switch decision {
             case .failure(let refusal):
                 throw StoreError(code: refusal.rawValue, reason: item.accession)
             case .success(.renew(let due)):
@@ -159,6 +178,18 @@ extension QuayDatabase {
         }
     }
 
+    /// The open loan of a copy: its due day and the borrower's card; nil when it is not on loan.
+    public func openLoan(scanned: String) async throws -> (due: String, card: String?)? {
+        try await pool.read { db in
+            let item = try Self.circulationItem(db, scanned: scanned)
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT l.due_at, p.card FROM loan l LEFT JOIN patron p ON p.id = l.patron_id WHERE l.item_id = ? AND l.returned_at IS NULL",
+                arguments: [item.id])
+            else { return nil }
+            return (row["due_at"], row["card"])
+        }
+    }
+
     static func loanKind(_ borrower: BorrowerRow, _ rule: LoanRule) -> String {
         if borrower.classID != nil { return "class_library" }
         return rule.period == .endOfSchoolYear ? "school_year" : "normal"
@@ -167,7 +198,12 @@ extension QuayDatabase {
     /// Returns a copy: closes its open loan, makes it available, and says how many days late.
     /// A copy that is not on loan is refused (`not_on_loan`) and nothing changes.
     public func checkin(scanned: String, at now: Date) async throws -> LoanView {
-        try await pool.write { db in
+        try await pool.write { db in try Self.checkin(db, scanned: scanned, at: now) }
+    }
+
+    /// `checkin` inside a transaction the caller holds.
+    static func checkin(_ db: Database, scanned: String, at now: Date) throws -> LoanView {
+        do {
             let item = try Self.circulationItem(db, scanned: scanned)
             guard let open = try Row.fetchOne(
                 db.cachedStatement(

@@ -85,6 +85,33 @@ extension QuayDatabase {
         try await pool.read { db in try Self.patron(db, card: card) }
     }
 
+    /// Sets (or, with nil, clears) a patron's PIN hash; `unknown_patron` when there is none.
+    public func setPINHash(card: String, hash: String?) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE patron SET pin_hash = ? WHERE card = ?", arguments: [hash, card])
+            guard db.changesCount == 1 else { throw StoreError(code: "unknown_patron", reason: card) }
+        }
+    }
+
+    /// A patron and their PIN hash (nil when no PIN is set), or nil for an unknown card.
+    public func patronWithPIN(card: String) async throws -> (patron: PatronView, pinHash: String?)? {
+        try await pool.read { db in
+            guard let patron = try Self.patron(db, card: card) else { return nil }
+            let hash = try String.fetchOne(db, sql: "SELECT pin_hash FROM patron WHERE card = ?", arguments: [card])
+            return (patron, hash)
+        }
+    }
+
+    /// Blocks a patron's card (SIP2's Block Patron; a lost card reported at a kiosk): loans are
+    /// then refused (`borrower_blocked`) until staff unblock it.
+    public func blockPatron(card: String) async throws -> PatronView {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE patron SET status = 'blocked' WHERE card = ? AND status = 'active'", arguments: [card])
+            guard let patron = try Self.patron(db, card: card) else { throw StoreError(code: "unknown_patron", reason: card) }
+            return patron
+        }
+    }
+
     /// Borrowers whose name or card contains every word of `query` (diacritics and case
     /// ignored), in Vietnamese name order.
     public func findPatrons(_ query: String, limit: Int) async throws -> [PatronView] {

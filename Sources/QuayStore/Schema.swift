@@ -370,6 +370,14 @@ enum Schema {
                     ALTER TABLE equipment_unit ADD COLUMN last_seen_at TEXT;
                     """)
         }
+        migrator.registerMigration("v8-sip2") { db in
+            try db.execute(
+                sql: """
+                    -- A patron's PIN for self-check kiosks (SIP2's AD): libsodium's Argon2id string,
+                    -- never the PIN itself.
+                    ALTER TABLE patron ADD COLUMN pin_hash TEXT CHECK (pin_hash IS NULL OR pin_hash LIKE '$argon2%');
+                    """)
+        }
         return migrator
     }
 

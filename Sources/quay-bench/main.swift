@@ -137,7 +137,45 @@ func startEchoServer(path: String) -> Thread {
     return thread
 }
 
+/// A TCP port free on loopback now (bound to port 0 and let go), for the SIP2 listener.
+func freePort() -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+            _ = bind(fd, pointer, length)
+            return getsockname(fd, pointer, &length)
+        }
+    }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+/// The SIP2 port of the daemon `startDaemon` started last.
+nonisolated(unsafe) var sip2Port = 0
+
+/// `quayd --hash-password` of `password`.
+func passwordHash(bin: String, _ password: String) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "\(bin)/quayd")
+    process.arguments = ["--hash-password"]
+    let input = Pipe()
+    let output = Pipe()
+    process.standardInput = input
+    process.standardOutput = output
+    try process.run()
+    input.fileHandleForWriting.write(Data((password + "\n").utf8))
+    try input.fileHandleForWriting.close()
+    process.waitUntilExit()
+    return String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+}
+
 func startDaemon(bin: String, directory: String, synchronous: String = "full") throws -> Process {
+    sip2Port = freePort()
+    let hash = try passwordHash(bin: bin, "bench")
     let config = """
         [school]
         name = "Trường Benchmark"
@@ -164,6 +202,14 @@ func startDaemon(bin: String, directory: String, synchronous: String = "full") t
         [[policy]]
         borrower = "pupil"
         limit = 5000
+
+        # A self-check kiosk for the SIP2 round trip.
+        [sip2]
+        listen = "127.0.0.1:\(sip2Port)"
+        [[sip2_account]]
+        login = "bench"
+        password_hash = "\(hash)"
+        pin_required = false
         """
     try config.write(toFile: "\(directory)/quayd.toml", atomically: true, encoding: .utf8)
     unlink("\(directory)/scanner.fifo")
@@ -434,10 +480,39 @@ for index in 0..<(options.pairs / 2 + 100) {
     _ = try connection.readLine()
 }
 let socketCheckout = Samples(socketCheckouts)
+
+// The same checkout from a SIP2 kiosk: login once, then checkout (11) and checkin (09) pairs.
+let sip2Checkout: Samples = try {
+    let kiosk = try SIP2Connection(port: sip2Port)
+    kiosk.send(Array("9300CNbench|CObench|CP|\r".utf8))
+    guard kiosk.receive()?.starts(with: Array("941".utf8)) == true else {
+        FileHandle.standardError.write(Data("quay-bench: SIP2 login refused\n".utf8))
+        exit(1)
+    }
+    let date = "20261201    093000"
+    var samples: [UInt64] = []
+    for index in 0..<(options.pairs / 2 + 100) {
+        let item = barcode(Int.random(in: pool))
+        let out = Array("11NN\(date)                  AOquay|AA\(card(Int.random(in: 1...options.patrons)))|AB\(item)|\r".utf8)
+        let start = now()
+        kiosk.send(out)
+        guard let reply = kiosk.receive(), reply.starts(with: Array("121".utf8)) else {
+            FileHandle.standardError.write(Data("quay-bench: SIP2 checkout refused\n".utf8))
+            exit(1)
+        }
+        if index >= 100 { samples.append(now() - start) }
+        kiosk.send(Array("09N\(date)\(date)AP|AOquay|AB\(item)|\r".utf8))
+        _ = kiosk.receive()
+    }
+    return Samples(samples)
+}()
 let socketTarget = (storeFull!.checkout.median + echo.median) * 1.5
 report(row("checkout round trip (quayd, FULL)", socketCheckout,
     String(format: "target ≤ (store %.0f + echo %.0f) × 1.5 = %.0f: %@", storeFull!.checkout.median, echo.median, socketTarget,
         verdict(socketCheckout.median <= socketTarget))))
+report(row("SIP2 checkout round trip (quayd, FULL)", sip2Checkout,
+    String(format: "%.2f× the socket checkout (%.0f); target ≤ 1.5×: %@", sip2Checkout.median / socketCheckout.median, socketCheckout.median,
+        verdict(sip2Checkout.median <= 1.5 * socketCheckout.median))))
 
 // Pipelined: 4,000 checkouts to one class written in one go, replies read as they come.
 let pipelined = Array(pipelineCopies)

@@ -24,7 +24,7 @@ import Glibc
 /// committed corpus through every target without the sanitizer build.
 enum FuzzTarget: String, CaseIterable {
     case frame, json, request, toml, config, template, evdev, hidpos, hidposDescriptor = "hidpos-descriptor", serial, scan
-    case zplStatus = "zpl-status", escposStatus = "escpos-status"
+    case zplStatus = "zpl-status", escposStatus = "escpos-status", sip2
 
     func run(_ bytes: [UInt8]) {
         switch self {
@@ -61,6 +61,7 @@ enum FuzzTarget: String, CaseIterable {
             _ = try? ZPLHostStatus.parse(bytes)
             var reader = ZPLHostStatus.Reader()
             for chunk in Self.chunks(bytes) { _ = try? reader.feed(Array(chunk)) }
+        case .sip2: Self.sip2(bytes)
         case .escposStatus:
             for index in 0..<min(bytes.count, 64) {
                 let next = { (offset: Int) in bytes.count > index + offset ? bytes[index + offset] : nil }
@@ -81,6 +82,25 @@ enum FuzzTarget: String, CaseIterable {
     func check(_ outcomes: [ScanOutcome]) {
         for case .scan(let scan) in outcomes where scan.data.unicodeScalars.count > 256 {
             fatalError("a scan of \(scan.data.unicodeScalars.count) characters passed the 256-byte limit")
+        }
+    }
+
+    /// A kiosk's bytes: framed in any chunking, each message decoded in both encodings; what
+    /// decodes must encode again, with a checksum that holds, and decode to the same fields.
+    static func sip2(_ bytes: [UInt8]) {
+        var framer = SIP2Framer(maxLength: 256)
+        for chunk in chunks(bytes) {
+            for case .message(let message) in framer.push(chunk) {
+                precondition(message.count <= 256 && !message.contains(13), "a SIP2 frame passed the limit or holds a CR")
+                for encoding in SIP2Encoding.allCases {
+                    guard let (decoded, _) = try? SIP2Codec.decode(message, encoding: encoding, fixedLength: SIP2Command.fixedLength) else { continue }
+                    let encoded = SIP2Codec.encode(decoded, encoding: encoding, errorDetection: true, terminator: [13])
+                    precondition(encoded.last == 13 && !encoded.dropLast().contains(13), "an encoded message holds a CR")
+                    guard let again = try? SIP2Codec.decode(Array(encoded.dropLast()), encoding: encoding, fixedLength: SIP2Command.fixedLength)
+                    else { fatalError("a reply's own checksum does not hold") }
+                    precondition(again.hadChecksum && again.message.command == decoded.command)
+                }
+            }
         }
     }
 
@@ -105,7 +125,7 @@ enum FuzzTarget: String, CaseIterable {
         CodeArgs.self, LessonLendArgs.self, LessonReturnArgs.self, EventsSubscribeArgs.self, ScanListArgs.self, DeskModeArgs.self,
         InventoryStartArgs.self, InventoryScanArgs.self, InventoryCountArgs.self, InventorySessionArgs.self,
         InventoryReportArgs.self, LabelTemplatesArgs.self, LabelRenderArgs.self, LabelPreviewArgs.self, PrintSubmitArgs.self,
-        PrintJobsArgs.self, PrintJobArgs.self, BackupReadArgs.self, BackupListArgs.self, NoArguments.self,
+        PrintJobsArgs.self, PrintJobArgs.self, BackupReadArgs.self, BackupListArgs.self, PatronPinArgs.self, NoArguments.self,
     ]
 
     static func decodeArguments<Arguments: Decodable>(_ type: Arguments.Type, _ data: Data) {

@@ -6,7 +6,33 @@ import QuayProtocol
 extension QuayCommand {
     struct PatronCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "patron", abstract: "Borrowers (bạn đọc).", subcommands: [Add.self, Show.self, Find.self, Import.self])
+            commandName: "patron", abstract: "Borrowers (bạn đọc).", subcommands: [Add.self, Show.self, Find.self, Import.self, Pin.self])
+
+        struct Pin: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Set a borrower's PIN for self-check kiosks (4 to 12 digits), or --clear it.",
+                discussion: "Without --pin the PIN is read from standard input (not echoed at a terminal). Only its hash is kept.")
+            @OptionGroup var options: GlobalOptions
+            @Argument(help: "The card, e.g. HS000001.") var card: String
+            @Option(help: "The PIN (visible in the shell's history: prefer standard input).") var pin: String?
+            @Flag(help: "Remove the PIN.") var clear = false
+
+            func run() throws {
+                var value = pin
+                if !clear && value == nil {
+                    if isatty(STDIN_FILENO) == 1, let typed = getpass(options.text("Mã PIN: ", "PIN: ")) {
+                        value = String(cString: typed)
+                    } else {
+                        value = readLine(strippingNewline: true)
+                    }
+                }
+                try options.run(.patronPin, args: PatronPinArgs(card: card, pin: clear ? nil : value), as: PatronPinResult.self) { result in
+                    result.pin
+                        ? options.text("Đã đặt mã PIN cho \(result.card)", "PIN set for \(result.card)")
+                        : options.text("Đã xoá mã PIN của \(result.card)", "PIN cleared for \(result.card)")
+                }
+            }
+        }
 
         struct Add: ParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Add a borrower with a card number.")

@@ -23,7 +23,18 @@ struct QuaydCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Put the backup FILE back as the database (with quayd stopped), keeping the one it replaces; then exit.")
     var restore: String?
 
+    @Flag(name: .long, help: "Read a password from standard input and print its hash, for a [[sip2_account]]'s password_hash; then exit.")
+    var hashPassword = false
+
     func run() async throws {
+        if hashPassword {
+            guard let line = readLine(strippingNewline: true), !line.isEmpty, let hash = Daemon.hashPassword(line) else {
+                FileHandle.standardError.write(Data("quayd: give the password on standard input\n".utf8))
+                throw ExitCode(1)
+            }
+            print(hash)
+            return
+        }
         let options = DaemonOptions(configPath: config, databasePath: database, socketPath: socket)
         if let restore {
             let exit = Daemon.restore(restore, options)

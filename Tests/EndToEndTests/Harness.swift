@@ -91,11 +91,11 @@ final class DaemonHarness {
     var log: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
 
     /// Runs the real `quay` against this daemon.
-    func quay(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
+    func quay(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws -> CommandResult {
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { $1 }
         return try runProgram(
-            binDirectory.appendingPathComponent("quay").path, ["--socket", socketPath] + arguments, environment: env)
+            binDirectory.appendingPathComponent("quay").path, ["--socket", socketPath] + arguments, environment: env, stdin: stdin)
     }
 
     func signal(_ number: Int32) {

@@ -72,6 +72,12 @@ private let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathCompon
         ("[backup]\nkeep = 0\n", 2, "backup.keep must be a whole number from 1 to 1000"),
         ("[backup]\ndirectory = \"\"\n", 2, "backup.directory must not be empty"),
         ("[backup]\nwhen = \"often\"\n", 2, "unknown key 'when' in [backup]"),
+        ("[sip2]\nlisten = \"nowhere\"\n", 2, "listen must be host:port"),
+        ("[[sip2_account]]\nlogin = \"a\"\n", 1, "needs a [sip2] table"),
+        ("[sip2]\n[[sip2_account]]\nlogin = \"a\"\npassword_hash = \"plain\"\n", 4, "password_hash must be a hash made by `quayd --hash-password`"),
+        ("[sip2]\n[[sip2_account]]\nlogin = \"a\"\npassword_hash = \"$argon2id$x\"\nencoding = \"latin1\"\n", 5, "encoding must be"),
+        ("[sip2]\n[[sip2_account]]\nlogin = \"a\"\npassword_hash = \"$argon2id$x\"\nmessages = [\"print\"]\n", 5, "messages must name some of"),
+        ("[sip2]\n[[sip2_account]]\nlogin = \"a\"\npassword_hash = \"$argon2id$x\"\n[[sip2_account]]\nlogin = \"a\"\npassword_hash = \"$argon2id$y\"\n", 6, "two SIP2 accounts"),
     ] as [(String, Int, String)])
     func aBadFileIsRefusedWithItsLineAndReason(text: String, line: Int, reason: String) {
         do {
@@ -113,6 +119,17 @@ private let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathCompon
         #expect(every.due(after: at(1, 8), now: at(1, 9), calendar: calendar) == at(1, 14))
         #expect(every.allowedAge == 9 * 3600)
         #expect(daily.allowedAge == 36 * 3600)
+    }
+
+    @Test func theDocumentedSIP2ExampleReads() throws {
+        let document = try String(contentsOf: packageRoot.appendingPathComponent("docs/sip2.md"), encoding: .utf8)
+        let start = try #require(document.range(of: "```toml\n"))
+        let end = try #require(document.range(of: "```", range: start.upperBound..<document.endIndex))
+        let text = String(document[start.upperBound..<end.lowerBound]).split(separator: "\n").map { $0.drop { $0 == " " } }.joined(separator: "\n")
+        let sip2 = try #require(try ConfigLoader.parse(text, path: "sip2.md").sip2)
+        #expect(sip2.listen == "192.168.1.10:6001" && sip2.maxConnections == 64 && !sip2.statusBeforeLogin)
+        #expect(sip2.accounts.map(\.login) == ["tu-muon-1"] && sip2.accounts[0].desk == "tu-muon-1" && sip2.accounts[0].messages.count == 10)
+        #expect(DaemonConfig().sip2 == nil, "off by default")
     }
 
     @Test func policyCellsGoOnTopOfTheStandardMatrix() throws {

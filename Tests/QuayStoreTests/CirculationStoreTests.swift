@@ -30,6 +30,35 @@ import Testing
         await #expect(throws: StoreError.self) { try await database.openLoanCounts(.card("NOBODY"), at: now) }
     }
 
+    @Test func aLoggedScanWritesTheScanTheLoanAndTheOutcomeTogetherAndARefusalOnlyItsScan() async throws {
+        let outcome = { @Sendable (result: Result<LoanView, any Error>) -> (outcome: String, refusal: String?, message: String) in
+            switch result {
+            case .success: return ("lent", nil, "ok")
+            case .failure(let error): return ("refused", (error as? StoreError)?.code, "no")
+            }
+        }
+        let lent = try await database.loggedScan(
+            desk: "kiosk", scanner: "sip2:a", data: "STK.000001", at: now, .checkout(.card("HS1"), settings: settings, desk: "kiosk", noBlock: nil),
+            outcome: outcome)
+        #expect((try? lent.result.get())?.accession == "STK.000001")
+        // Lent to someone else: refused, the scan and its outcome written, no loan.
+        let refused = try await database.loggedScan(
+            desk: "kiosk", scanner: "sip2:a", data: "STK.000001", at: now, .checkout(.card("HS2"), settings: settings, desk: "kiosk", noBlock: nil),
+            outcome: outcome)
+        guard case .failure(let error) = refused.result else { Issue.record("lent twice"); return }
+        #expect((error as? StoreError)?.code == "item_on_loan")
+        let scans = try await database.scans(since: nil, desk: "kiosk", limit: 10)
+        #expect(scans.map(\.outcome) == ["lent", "refused"] && scans.map(\.refusal) == [nil, "item_on_loan"])
+        #expect(try await counts()["loan"] == 1)
+        // A no-block checkout (made offline at a kiosk) is recorded past the limits with its own due date.
+        let noBlock = try await database.loggedScan(
+            desk: "kiosk", scanner: "sip2:a", data: "STK.000002", at: now,
+            .checkout(.card("HS2"), settings: settings, desk: "kiosk", noBlock: Day("2027-01-15")), outcome: outcome)
+        #expect((try? noBlock.result.get())?.due == "2027-01-15")
+        let back = try await database.loggedScan(desk: "kiosk", scanner: "sip2:a", data: "STK.000002", at: now, .checkin, outcome: outcome)
+        #expect((try? back.result.get())?.returnedAt != nil)
+    }
+
     @Test func lendReturnRenew() async throws {
         let loan = try await database.checkout(.card("HS1"), scanned: "STK.000001", settings: settings, at: now)
         #expect(loan.due == "2026-12-04" && !loan.renewed && loan.kind == "normal")

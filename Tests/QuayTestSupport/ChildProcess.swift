@@ -17,12 +17,14 @@ public final class ChildProcess {
     public let pid: pid_t
     private(set) var exitStatus: Int32?
 
-    /// Starts `path`; its stdin is /dev/null, stdout and stderr go to the given files.
-    public init(_ path: String, _ arguments: [String], environment: [String: String], stdout: String, stderr: String) throws {
+    /// Starts `path`; its stdin is `stdin` (default /dev/null), stdout and stderr go to the given files.
+    public init(
+        _ path: String, _ arguments: [String], environment: [String: String], stdout: String, stderr: String, stdin: String = "/dev/null"
+    ) throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 0, stdin, O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
@@ -70,16 +72,21 @@ public final class ChildProcess {
 /// Runs a program to its end with a time limit; output is collected through files so a
 /// chatty program never blocks on a full pipe.
 public func runProgram(
-    _ path: String, _ arguments: [String], environment: [String: String]? = nil, timeout: Double = 20
+    _ path: String, _ arguments: [String], environment: [String: String]? = nil, timeout: Double = 20, stdin: String? = nil
 ) throws -> CommandResult {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("quay-run-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let outPath = directory.appendingPathComponent("out").path
     let errPath = directory.appendingPathComponent("err").path
+    var inPath = "/dev/null"
+    if let stdin {
+        inPath = directory.appendingPathComponent("in").path
+        try stdin.write(toFile: inPath, atomically: true, encoding: .utf8)
+    }
     let child = try ChildProcess(
         path, arguments, environment: environment ?? ProcessInfo.processInfo.environment, stdout: outPath,
-        stderr: errPath)
+        stderr: errPath, stdin: inPath)
     guard let status = child.wait(timeout: timeout) else {
         child.signal(SIGKILL)
         throw ChildProcessError.timedOut("\(path) \(arguments) did not finish within \(timeout) s")
