@@ -59,9 +59,10 @@ extension Dispatcher {
                 }
             }
         }
+        // A backup rotated away while the others were checked is no longer one to list (nor damaged).
         return BackupListResult(
             state: backupState,
-            backups: zip(entries, checks).map { entry, check in
+            backups: zip(entries, checks).filter { FileManager.default.fileExists(atPath: $0.0.file) }.map { entry, check in
                 BackupEntryInfo(file: entry.file, takenAt: entry.takenAt, sizeBytes: entry.sizeBytes, verified: true, check: check)
             })
     }

@@ -26,21 +26,23 @@ final class SIP2Server: Service {
     typealias Connection = NIOAsyncChannel<SIP2Framer.Frame, ByteBuffer>
 
     func run() async throws {
-        guard let (host, port) = settings.address else { return }
+        guard let (host, port) = settings.address else {  // the config loader checked it
+            try? await gracefulShutdown()
+            return
+        }
         let idle = TimeAmount.seconds(Int64(settings.idleTimeoutSeconds))
         let maxLength = settings.maxMessageBytes
-        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.backlog, value: 256)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .bind(host: host, port: port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let operations = channel.pipeline.syncOperations
-                    try operations.addHandler(IdleStateHandler(readTimeout: idle))
-                    try operations.addHandler(SIP2FrameHandler(maxLength: maxLength))
-                    return try Connection(wrappingChannelSynchronously: channel)
-                }
-            }
+        let server: NIOAsyncChannel<Connection, Never>
+        do {
+            server = try await bind(host: host, port: port, idle: idle, maxLength: maxLength)
+        } catch {
+            // The desk matters more than the kiosks: quayd goes on without SIP2 and says why.
+            logger.critical(
+                "SIP2 cannot listen; kiosks are off, the desk goes on",
+                metadata: ["sip2.listen": "\(settings.listen)", "error": "\(error)"])
+            try? await gracefulShutdown()
+            return
+        }
         logger.info(
             "SIP2 listening",
             metadata: [
@@ -60,6 +62,21 @@ final class SIP2Server: Service {
             for channel in self.open.withLockedValue({ Array($0.channels.values) }) { channel.close(promise: nil) }
         }
         logger.info("SIP2 stopped")
+    }
+
+    private func bind(host: String, port: Int, idle: TimeAmount, maxLength: Int) async throws -> NIOAsyncChannel<Connection, Never> {
+        try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .bind(host: host, port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let operations = channel.pipeline.syncOperations
+                    try operations.addHandler(IdleStateHandler(readTimeout: idle))
+                    try operations.addHandler(SIP2FrameHandler(maxLength: maxLength))
+                    return try Connection(wrappingChannelSynchronously: channel)
+                }
+            }
     }
 
     private func serve(_ connection: Connection) async {

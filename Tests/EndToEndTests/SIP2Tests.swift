@@ -217,6 +217,35 @@ func field(_ id: String, in reply: String?) -> String? {
         #expect(field("AJ", in: String(decoding: reply, as: UTF8.self)) == "Truyen Kieu")
     }
 
+    @Test func aSIP2PortAlreadyTakenLeavesTheDeskServing() throws {
+        // Something else listens on the port first.
+        let other = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(other) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                _ = bind(other, pointer, length)
+                return getsockname(other, pointer, &length)
+            }
+        }
+        listen(other, 4)
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let daemon = try DaemonHarness(start: false)
+        let hash = try runProgram(binDirectory.appendingPathComponent("quayd").path, ["--hash-password"], stdin: "x\n").stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        try DaemonHarness.config(
+            directory: daemon.directory,
+            extra: "[sip2]\nlisten = \"127.0.0.1:\(port)\"\n[[sip2_account]]\nlogin = \"k\"\npassword_hash = \"\(hash)\"\n"
+        ).write(to: daemon.configURL, atomically: true, encoding: .utf8)
+        try daemon.launch()
+        #expect(daemon.waitForLog("SIP2 cannot listen; kiosks are off, the desk goes on"), "\(daemon.log)")
+        #expect(try daemon.quay(["status"]).status == 0)
+        #expect(try daemon.quay(["intake", "--register", "STK", "--copies", "1", "--title", "Vẫn chạy"]).status == 0)
+    }
+
     @Test func fiftyKiosksLendingAndReturningAtOnceLoseNoReplyAndLeaveTheStoreConsistent() throws {
         let seconds = Double(ProcessInfo.processInfo.environment["QUAY_SIP2_LOAD_SECONDS"] ?? "") ?? 60
         let (daemon, port) = try Self.kioskDaemon(account: "pin_required = false", extra: "max_connections = 64")
@@ -260,11 +289,15 @@ func field(_ id: String, in reply: String?) -> String? {
         }
         for thread in threads { thread.start() }
         while threads.contains(where: { !$0.isFinished }) { usleep(100_000) }
-        print("SIP2 load: \(kiosks) kiosks for \(seconds) s: \(tally.sent) messages, \(tally.lent) loans, \(tally.returned) returns")
-        #expect(tally.failures.isEmpty, "\(tally.failures.prefix(5))")
-        #expect(tally.answered == tally.sent && tally.lent == tally.returned && tally.lent > kiosks)
+        // Read under the lock: a finished thread's writes are not otherwise ordered before this.
+        tally.lock.lock()
+        let (sent, answered, lent, returned, failures) = (tally.sent, tally.answered, tally.lent, tally.returned, tally.failures)
+        tally.lock.unlock()
+        print("SIP2 load: \(kiosks) kiosks for \(seconds) s: \(sent) messages, \(lent) loans, \(returned) returns")
+        #expect(failures.isEmpty, "\(failures.prefix(5))")
+        #expect(answered == sent && lent == returned && lent > kiosks)
         // Every loan in the store as the kiosks were told: all returned, none open, counts at zero.
-        #expect(try sqlite(daemon, "SELECT count(*) FROM loan WHERE item_id IN (SELECT id FROM item WHERE register_code = 'TN');") == "\(tally.lent)")
+        #expect(try sqlite(daemon, "SELECT count(*) FROM loan WHERE item_id IN (SELECT id FROM item WHERE register_code = 'TN');") == "\(lent)")
         #expect(try sqlite(daemon, "SELECT count(*) FROM loan WHERE returned_at IS NULL;") == "0")
         #expect(try sqlite(daemon, "SELECT count(*) FROM item WHERE status = 'on_loan';") == "0")
         #expect(try sqlite(daemon, "SELECT COALESCE(SUM(count), 0) FROM open_loans;") == "0")
