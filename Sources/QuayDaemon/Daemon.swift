@@ -62,7 +62,7 @@ public enum Daemon {
 
     /// `quayd --restore FILE`: checks FILE, keeps the database it replaces, puts FILE in its
     /// place, and says what it restored — only with no quayd running on that database.
-    public static func restore(_ file: String, _ options: DaemonOptions) -> DaemonExit {
+    public static func restore(_ file: String, _ options: DaemonOptions, anySchool: Bool = false) -> DaemonExit {
         func say(_ vi: String, _ en: String, error: Bool = false) {
             let text = "quayd: \(vi)\nquayd: \(en)\n"
             (error ? FileHandle.standardError : FileHandle.standardOutput).write(Data(text.utf8))
@@ -84,10 +84,11 @@ public enum Daemon {
         }
         defer { lock.release() }
         do {
-            let report = try QuayDatabase.restore(file, over: database, at: Date())
+            let report = try QuayDatabase.restore(file, over: database, at: Date(), school: config.schoolName, anySchool: anySchool)
             let counts = report.counts
             let what = "\(counts["item"] ?? 0) bản sách / copies, \(counts["patron"] ?? 0) bạn đọc / patrons, \(counts["open_loan"] ?? 0) lượt đang mượn / open loans"
-            say("đã khôi phục \(file) vào \(database) (\(what)).", "restored \(file) to \(database) (\(what)).")
+            let of = report.school.map { " — \($0)" } ?? ""
+            say("đã khôi phục \(file) vào \(database)\(of) (\(what)).", "restored \(file) to \(database)\(of) (\(what)).")
             if let kept = report.kept {
                 say("cơ sở dữ liệu cũ được giữ ở \(kept).", "the database it replaced is kept as \(kept).")
             }
@@ -159,6 +160,11 @@ public enum Daemon {
             return .failure
         }
         DaemonState.removeStaleBackups(of: config.databasePath)
+        do {
+            try await database.recordSchool(config.schoolName)
+        } catch {
+            logger.warning("cannot record the school's name in the database", metadata: ["error": "\(error)"])
+        }
         logger.info(
             "database open",
             metadata: ["db.path": "\(config.databasePath)", "db.synchronous": "\(config.synchronous.rawValue)"])

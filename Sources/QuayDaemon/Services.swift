@@ -35,6 +35,9 @@ final class ConfigReloader: Service {
             // default (the printers, desks and policy gone at once): it is refused.
             let config = options.applied(to: try ConfigLoader.load(path: path, refusingEmpty: true))
             let pending = state.install(config)
+            let database = state.database
+            let school = config.schoolName
+            Task { try? await database.recordSchool(school) }
             logger.info("config reloaded", metadata: ["config.path": "\(path)"])
             if !pending.isEmpty {
                 logger.warning(

@@ -42,13 +42,15 @@ public struct RestoreReport: Sendable, Equatable {
     public var migrations: [String]
     /// Rows of the restored database: items, records, patrons, open loans.
     public var counts: [String: Int]
+    /// The school the backup was recorded for; nil for a backup made before quayd recorded it.
+    public var school: String?
 }
 
 extension QuayDatabase {
     /// Checks that `file` is a whole Quầy database that this quayd can open: it opens, passes
     /// `integrity_check`, carries Quầy's migrations and none this quayd does not know.
     /// Refusals are `invalid_backup` with the reason.
-    public static func checkBackup(_ file: String) throws -> (migrations: [String], counts: [String: Int]) {
+    public static func checkBackup(_ file: String) throws -> (migrations: [String], counts: [String: Int], school: String?) {
         func refuse(_ reason: String) -> StoreError { StoreError(code: "invalid_backup", reason: "\(file): \(reason)") }
         guard FileManager.default.isReadableFile(atPath: file) else { throw refuse("cannot read the file") }
         var configuration = Configuration()
@@ -72,7 +74,8 @@ extension QuayDatabase {
                 ] {
                     counts[name] = try Int.fetchOne(db, sql: sql) ?? 0
                 }
-                return (migrations, counts)
+                let school = try db.tableExists("school") ? String.fetchOne(db, sql: "SELECT name FROM school WHERE id = 1") : nil
+                return (migrations, counts, school)
             }
         } catch let error as StoreError {
             throw error
@@ -85,15 +88,31 @@ extension QuayDatabase {
     /// caller holds its lock). The database it replaces is first copied whole, its WAL
     /// included, to `DATABASE.before-restore-TIME`; then the backup is copied beside the
     /// database, synced, and renamed over it, so that a power cut leaves either database whole.
-    public static func restore(_ file: String, over databasePath: String, at now: Date) throws -> RestoreReport {
-        let (migrations, counts) = try checkBackup(file)
+    ///
+    /// `school`: the school this quayd serves; a backup recorded for another school is refused
+    /// (`invalid_backup`) unless `anySchool` — a USB stick from the wrong desk must not replace a
+    /// school's records.
+    public static func restore(_ file: String, over databasePath: String, at now: Date, school: String, anySchool: Bool = false) throws
+        -> RestoreReport
+    {
+        let (migrations, counts, backupSchool) = try checkBackup(file)
+        if let backupSchool, backupSchool != school, !anySchool {
+            throw StoreError(
+                code: "invalid_backup",
+                reason: "\(file): it is the backup of «\(backupSchool)», and this quayd is «\(school)»'s ([school] name); to put it back anyway: --any-school")
+        }
         let manager = FileManager.default
         var kept: String? = nil
         if manager.fileExists(atPath: databasePath) {
             let formatter = DateFormatter()
             formatter.locale = Locale(identifier: "en_US_POSIX")
             formatter.dateFormat = "yyyyMMdd-HHmmss"
-            let keep = databasePath + ".before-restore-" + formatter.string(from: now)
+            var keep = databasePath + ".before-restore-" + formatter.string(from: now)
+            var attempt = 1
+            while manager.fileExists(atPath: keep) {  // two restores in one second keep both
+                attempt += 1
+                keep = databasePath + ".before-restore-" + formatter.string(from: now) + "-\(attempt)"
+            }
             let old = try DatabaseQueue(path: databasePath)
             let copy = try DatabaseQueue(path: keep)
             try old.backup(to: copy)
@@ -122,7 +141,7 @@ extension QuayDatabase {
         guard rename(staging, databasePath) == 0 else {
             throw StoreError(code: "storage_error", reason: "cannot put \(staging) in place: \(String(cString: strerror(errno)))")
         }
-        return RestoreReport(kept: kept, migrations: migrations, counts: counts)
+        return RestoreReport(kept: kept, migrations: migrations, counts: counts, school: backupSchool)
     }
 }
 

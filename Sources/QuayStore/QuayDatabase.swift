@@ -75,6 +75,15 @@ public final class QuayDatabase: Sendable {
         }
     }
 
+    /// Records whose records these are (the config's school name), at start and on reload.
+    public func recordSchool(_ name: String) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO school (id, name) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name WHERE name != excluded.name",
+                arguments: [name])
+        }
+    }
+
     /// A read that proves the database answers; the watchdog calls it before each ping.
     public func checkAlive() async throws {
         _ = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }

@@ -378,6 +378,17 @@ enum Schema {
                     ALTER TABLE patron ADD COLUMN pin_hash TEXT CHECK (pin_hash IS NULL OR pin_hash LIKE '$argon2%');
                     """)
         }
+        migrator.registerMigration("v9-school") { db in
+            try db.execute(
+                sql: """
+                    -- Whose records these are: the [school] name quayd last ran with, so that a
+                    -- restore can tell one school's backup from another's.
+                    CREATE TABLE school (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        name TEXT NOT NULL
+                    ) STRICT;
+                    """)
+        }
         return migrator
     }
 

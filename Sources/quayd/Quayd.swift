@@ -23,6 +23,9 @@ struct QuaydCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Put the backup FILE back as the database (with quayd stopped), keeping the one it replaces; then exit.")
     var restore: String?
 
+    @Flag(name: .long, help: "With --restore: put back a backup recorded for another school too.")
+    var anySchool = false
+
     @Flag(name: .long, help: "Read a password from standard input and print its hash, for a [[sip2_account]]'s password_hash; then exit.")
     var hashPassword = false
 
@@ -37,7 +40,7 @@ struct QuaydCommand: AsyncParsableCommand {
         }
         let options = DaemonOptions(configPath: config, databasePath: database, socketPath: socket)
         if let restore {
-            let exit = Daemon.restore(restore, options)
+            let exit = Daemon.restore(restore, options, anySchool: anySchool)
             if exit != .ok { throw ExitCode(exit.rawValue) }
             return
         }

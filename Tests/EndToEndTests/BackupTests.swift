@@ -135,9 +135,18 @@ import Glibc
         }
         #expect(try sqlite(database, "SELECT count(*) FROM item;") == "12")
 
+        // Another school's backup: refused with both names, unless asked for by --any-school.
+        let other = daemon.directory.appendingPathComponent("other.sqlite").path
+        try FileManager.default.copyItem(atPath: file, toPath: other)
+        _ = try sqlite(other, "UPDATE school SET name = 'Trường Khác';")
+        let foreignSchool = try runProgram(quayd, ["--config", daemon.configURL.path, "--restore", other])
+        #expect(foreignSchool.status == 65 && foreignSchool.stderr.contains("«Trường Khác»") && foreignSchool.stderr.contains("«Trường Thử»"),
+            "\(foreignSchool.stderr)")
+        #expect(try sqlite(database, "SELECT count(*) FROM item;") == "12")
+
         let restored = try runProgram(quayd, ["--config", daemon.configURL.path, "--restore", file])
         #expect(restored.status == 0, "\(restored.stderr)")
-        #expect(restored.stdout.contains("restored \(file) to \(database) (5 bản sách / copies"), "\(restored.stdout)")
+        #expect(restored.stdout.contains("restored \(file) to \(database) — Trường Thử (5 bản sách / copies"), "\(restored.stdout)")
         let kept = try #require(
             try FileManager.default.contentsOfDirectory(atPath: daemon.directory.path).first { $0.hasPrefix("quay.sqlite.before-restore-") })
         #expect(restored.stdout.contains("kept as \(daemon.directory.path)/\(kept)"))
@@ -148,6 +157,14 @@ import Glibc
         #expect(status.stdout.contains(#""item":5"#), "\(status.stdout)")
         let next = try daemon.quay(["intake", "--register", "STK", "--copies", "1", "--title", "Tiếp", "--json"])
         #expect(next.stdout.contains("STK.000006"), "numbering goes on from the backup: \(next.stdout)")
+
+        // --any-school puts another school's backup back when that is what is meant.
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit() == 0)
+        let anyway = try runProgram(quayd, ["--config", daemon.configURL.path, "--restore", other, "--any-school"])
+        #expect(anyway.status == 0 && anyway.stdout.contains("— Trường Khác (5 bản sách"), "\(anyway.stdout)\(anyway.stderr)")
+        let keptFiles = try FileManager.default.contentsOfDirectory(atPath: daemon.directory.path).filter { $0.hasPrefix("quay.sqlite.before-restore-") }
+        #expect(keptFiles.count == 2, "each restore keeps what it replaced: \(keptFiles)")
     }
 
     /// Writes the daemon's config with this `[backup]` section.
