@@ -398,13 +398,19 @@ final class SIP2Session {
         func reply(_ ok: Bool, renewed: Bool = false, title: String = "", due: String = "", screen: String) -> SIP2Message {
             loanReply("12", request, account, ok: ok, renewed: renewed, title: title, due: due, screen: screen)
         }
-        let check = await checkPatron(request, account, language, needPIN: true)
-        guard let patron = check.patron, check.pinOK else {
-            return reply(false, screen: check.refusal ?? words("Mã PIN không đúng", "Wrong PIN", language))
+        // The patron is read first only when the PIN must be checked: a PIN already verified in
+        // this session, or an account that lends on the card alone, goes straight to the loan's
+        // own transaction (which refuses an unknown or blocked card itself).
+        let card = (request["AA"] ?? "").trimmingCharacters(in: .whitespaces)
+        let pin = request["AD"] ?? ""
+        if !(verified.map { $0.card == card && $0.pin == pin } ?? false) && !(!account.pinRequired && pin.isEmpty) {
+            let check = await checkPatron(request, account, language, needPIN: true)
+            guard check.patron != nil, check.pinOK else {
+                return reply(false, screen: check.refusal ?? words("Mã PIN không đúng", "Wrong PIN", language))
+            }
         }
         let noBlock = request.fixed(1, 1) == "Y" ? SIP2Date.parse(request.fixed(20, 18), timeZone: Self.zone).map { Day($0) } : nil
         let settings = state.config.circulation
-        let card = patron.card
         let desk = account.desk
         let result = await logged(
             account, item: item, mode: "checkout", success: Self.lentWords, .checkout(.card(card), settings: settings, desk: desk, noBlock: noBlock))
