@@ -33,6 +33,24 @@ public final class SIP2Connection {
 
     deinit { close(fd) }
 
+    /// A TCP socket listening on a free loopback port, and the port: for a test that needs the
+    /// port taken, or (closed at once) a port to give a SIP2 listener.
+    public static func loopbackListener() -> (fd: Int32, port: Int) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                _ = bind(fd, pointer, length)
+                return getsockname(fd, pointer, &length)
+            }
+        }
+        listen(fd, 4)
+        return (fd, Int(UInt16(bigEndian: address.sin_port)))
+    }
+
     public func send(_ bytes: [UInt8]) {
         var offset = 0
         while offset < bytes.count {

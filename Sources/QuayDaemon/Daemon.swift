@@ -189,7 +189,8 @@ public enum Daemon {
             state.quickCheck.withLockedValue { $0 = "ok" }
         } else {
             Task.detached(priority: .utility) {
-                let damage = await database.quickCheck()
+                // Read-only, beside the pool: the desk goes on meanwhile.
+                let damage = QuayDatabase.quickCheck(path: config.databasePath)
                 state.quickCheck.withLockedValue { $0 = damage ?? "ok" }
                 if let damage {
                     logger.critical("the database fails quick_check", metadata: ["db.path": "\(config.databasePath)", "error": "\(damage)"])

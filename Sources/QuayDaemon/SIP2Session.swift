@@ -233,9 +233,8 @@ final class SIP2Session {
     /// "too many items overdue" when something is overdue.
     private func statusFlags(_ patron: PatronView?, overdue: Int) -> String {
         var flags = Array(repeating: Character(" "), count: 14)
-        if let patron, patron.status != "active" { for index in 0..<4 { flags[index] = "Y" } }
+        if patron?.status != "active" { for index in 0..<4 { flags[index] = "Y" } }  // also an unknown card
         if patron?.status == "blocked" { flags[4] = "Y" }
-        if patron == nil { for index in 0..<4 { flags[index] = "Y" } }
         if overdue > 0 { flags[6] = "Y" }
         return String(flags)
     }
@@ -322,9 +321,8 @@ final class SIP2Session {
     // MARK: - Items
 
     /// What the store's refusal says, in the patron's language.
-    private func say(_ error: any Error, _ language: Language) -> (code: String, text: String) {
-        if let store = error as? StoreError, let code = ErrorCode(rawValue: store.code) { return (store.code, code.message(language)) }
-        return ("internal", ErrorCode.internalError.message(language))
+    private static func say(_ error: any Error, _ language: Language) -> String {
+        ((error as? StoreError).flatMap { ErrorCode(rawValue: $0.code) } ?? .internalError).message(language)
     }
 
     /// A loan action as the desk does it: the scan, the action and its outcome in one
@@ -342,9 +340,7 @@ final class SIP2Session {
                 let said = success(loan)
                 return (said.outcome, nil, said.vi, said.en)
             case .failure(let error):
-                let code = (error as? StoreError)?.code ?? "internal"
-                let known = ErrorCode(rawValue: code) ?? .internalError
-                return ("refused", code, known.message(.vi), known.message(.en))
+                return ("refused", (error as? StoreError)?.code ?? "internal", Self.say(error, .vi), Self.say(error, .en))
             }
         }
         let logged: (scanID: Int64, result: Result<LoanView, any Error>)
@@ -420,7 +416,7 @@ final class SIP2Session {
             return reply(true, renewed: loan.renewed, title: loan.title, due: dueText(loan.due), screen: language == .vi ? said.vi : said.en)
         case .failure(let error):
             let title = (try? await state.database.item(scanned: item))??.title ?? ""
-            return reply(false, title: title, screen: say(error, language).text)
+            return reply(false, title: title, screen: Self.say(error, language))
         }
     }
 
@@ -457,7 +453,7 @@ final class SIP2Session {
             let said = Self.returnedWords(loan)
             return reply(true, alert: loan.overdueDays > 0, card: loan.card ?? "", screen: language == .vi ? said.vi : said.en)
         case .failure(let error):
-            return reply(false, alert: true, screen: say(error, language).text)
+            return reply(false, alert: true, screen: Self.say(error, language))
         }
     }
 
@@ -472,7 +468,7 @@ final class SIP2Session {
         }
         // Only the patron's own loans.
         if let open = try? await state.database.openLoan(scanned: item), open.card != patron.card {
-            return reply(false, screen: say(StoreError(code: "not_on_loan", reason: item), language).text)
+            return reply(false, screen: Self.say(StoreError(code: "not_on_loan", reason: item), language))
         }
         do {
             let loan = try await state.database.renew(scanned: item, settings: state.config.circulation, at: now())
@@ -480,7 +476,7 @@ final class SIP2Session {
                 true, title: loan.title, due: dueText(loan.due),
                 screen: words("Đã gia hạn: \(loan.title), hạn trả \(vietnameseDay(loan.due))", "Renewed: \(loan.title), due \(loan.due)", language))
         } catch {
-            return reply(false, screen: say(error, language).text)
+            return reply(false, screen: Self.say(error, language))
         }
     }
 

@@ -139,19 +139,9 @@ func startEchoServer(path: String) -> Thread {
 
 /// A TCP port free on loopback now (bound to port 0 and let go), for the SIP2 listener.
 func freePort() -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-            _ = bind(fd, pointer, length)
-            return getsockname(fd, pointer, &length)
-        }
-    }
-    return Int(UInt16(bigEndian: address.sin_port))
+    let (fd, port) = SIP2Connection.loopbackListener()
+    close(fd)
+    return port
 }
 
 /// The SIP2 port of the daemon `startDaemon` started last.

@@ -75,15 +75,8 @@ struct StatusView {
         } else {
             rows.append([text("Sao lưu", "Backups"), text("tự động: tắt ([backup] directory)", "automatic: off ([backup] directory)")])
         }
-        var lines = [TextTable(rows: rows).render()]
-        if backup.overdue {
-            let words = backup.overdueWords
-            lines.append("! " + text(words.vi, words.en))
-        }
-        if check != "ok" && check != "running" {
-            lines.append("! " + text("cơ sở dữ liệu không qua quick_check; xem docs/operations.md (Khôi phục)", "the database fails quick_check; see docs/operations.md (restore)"))
-        }
-        return lines.joined(separator: "\n")
+        // The same warnings `quay watch` starts with.
+        return ([TextTable(rows: rows).render()] + WatchLine.standing(status, language: language)).joined(separator: "\n")
     }
 }
 

@@ -219,20 +219,8 @@ func field(_ id: String, in reply: String?) -> String? {
 
     @Test func aSIP2PortAlreadyTakenLeavesTheDeskServing() throws {
         // Something else listens on the port first.
-        let other = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let (other, port) = SIP2Connection.loopbackListener()
         defer { close(other) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                _ = bind(other, pointer, length)
-                return getsockname(other, pointer, &length)
-            }
-        }
-        listen(other, 4)
-        let port = Int(UInt16(bigEndian: address.sin_port))
         let daemon = try DaemonHarness(start: false)
         let hash = try runProgram(binDirectory.appendingPathComponent("quayd").path, ["--hash-password"], stdin: "x\n").stdout
             .trimmingCharacters(in: .whitespacesAndNewlines)

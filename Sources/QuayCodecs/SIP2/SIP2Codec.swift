@@ -165,12 +165,10 @@ public enum SIP2Command {
         case "11": return 1 + 1 + 18 + 18  // SC renewal policy, no block, date, nb due date
         case "09": return 1 + 18 + 18  // no block, date, return date
         case "29": return 1 + 1 + 18 + 18  // third party allowed, no block, date, nb due date
-        case "65", "17", "35", "37": return command == "37" ? 18 + 2 + 2 + 3 : 18
-        case "01": return 1 + 18  // card retained, date
-        case "15": return 1 + 18  // hold mode, date
-        case "19", "25": return 18
-        case "97": return 0
-        default: return 0
+        case "37": return 18 + 2 + 2 + 3  // date, fee type, payment type, currency
+        case "65", "17", "35", "19", "25": return 18  // date
+        case "01", "15": return 1 + 18  // card retained or hold mode, date
+        default: return 0  // 97, and what is unknown
         }
     }
 }
