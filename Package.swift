@@ -115,7 +115,10 @@ let package = Package(
             ]),
         .testTarget(
             name: "QuayDaemonTests",
-            dependencies: ["QuayDaemon", "QuayDevices", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]),
+            dependencies: [
+                "QuayDaemon", "QuayDevices", .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         .testTarget(name: "EndToEndTests", dependencies: ["QuayProtocol", "QuayClient", "QuayCodecs", "QuayTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -127,10 +127,10 @@ final class BackupScheduler: Service {
     /// After a failure, the next attempt waits this long (or a period, if shorter).
     static let retryAfter: TimeInterval = 300
 
-    init(state: DaemonState, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
+    init(state: DaemonState, logger: Logger, now: (@Sendable () -> Date)? = nil) {
         self.state = state
         self.logger = logger
-        self.now = now
+        self.now = now ?? state.now
     }
 
     func run() async throws {

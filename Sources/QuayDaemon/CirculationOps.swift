@@ -63,7 +63,7 @@ extension Dispatcher {
             value: args.value, expiresOn: try text(args.expiresOn).map(validDate), register: text(args.register)?.uppercased() ?? "TB")
         do {
             return try await state.database.addEquipment(equipment, at: now())
-        } catch let error as StoreError where error.code == "duplicate_equipment" {
+        } catch let error as StoreError where error.code == .duplicateEquipment {
             throw Refusal(code: .duplicateEquipment, detail: code)
         }
     }

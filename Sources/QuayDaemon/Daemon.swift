@@ -93,7 +93,7 @@ public enum Daemon {
                 say("cơ sở dữ liệu cũ được giữ ở \(kept).", "the database it replaced is kept as \(kept).")
             }
             return .ok
-        } catch let error as StoreError where error.code == "invalid_backup" {
+        } catch let error as StoreError where error.code == .invalidBackup {
             say("không khôi phục được, chưa thay đổi gì: \(error.reason)", "not restored, nothing changed: \(error.reason)", error: true)
             return .badBackup
         } catch {
@@ -147,11 +147,12 @@ public enum Daemon {
             database = try QuayDatabase(path: config.databasePath, synchronous: config.synchronous)
         } catch {
             logger.critical("cannot open the database: \(error)")
-            if let store = error as? StoreError, store.code == "database_unavailable", QuayDatabase.isDamage(store.reason) {
+            if let store = error as? StoreError, store.code == .databaseUnavailable, QuayDatabase.isDamage(store.reason) {
                 refuseDamaged(config, options, reason: store.reason, logger: logger)
                 return .damagedDatabase
             }
-            if let store = error as? StoreError, let code = ErrorCode(rawValue: store.code) {
+            if let store = error as? StoreError, store.code != .databaseUnavailable {
+                let code = ErrorCode(store.code)
                 // Said plainly on stderr too, in both languages: the journal is not where a
                 // desk PC's user looks first.
                 let words = "\(code.message(.vi)) / \(code.message(.en))"

@@ -49,15 +49,20 @@ public final class DaemonState: Sendable {
     var printing: PrintService? { printService.withLockedValue { $0 } }
     func attach(_ printing: PrintService) { printService.withLockedValue { $0 = printing } }
 
+    /// The one clock of the daemon: the ops, the desks, the print queue, the backups and SIP2
+    /// all read the time here, so that a test sets it once.
+    public let now: @Sendable () -> Date
+
     init(
         config: DaemonConfig, configPath: String?, database: QuayDatabase, boundSocketPath: String?,
-        activated: Bool
+        activated: Bool, now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.now = now
         self.database = database
         self.boundSocketPath = boundSocketPath
         self.activated = activated
         self.connections = ConnectionRegistry(limit: config.maxConnections)
-        self.loaded = NIOLockedValueBox(Loaded(config: config, path: configPath, loadedAt: Date(), reloads: 0))
+        self.loaded = NIOLockedValueBox(Loaded(config: config, path: configPath, loadedAt: now(), reloads: 0))
     }
 
     public var current: Loaded { loaded.withLockedValue { $0 } }
@@ -84,7 +89,7 @@ public final class DaemonState: Sendable {
         let pending = loaded.withLockedValue { state in
             let pending = config.restartOnlyDifferences(from: state.config)
             state.config = config
-            state.loadedAt = Date()
+            state.loadedAt = self.now()
             state.reloads += 1
             return pending
         }

@@ -59,14 +59,25 @@ final class DeskRunner: Sendable {
             case .scan(let outcome, let scanner, let at):
                 await scan(outcome, scanner: scanner, at: at)
             case .tick(let now):
-                await perform(machine.withLockedValue { $0.tick(at: now) }, scanID: nil)
+                await perform(machine.withLockedValue { $0.tick(at: now) }, at: now)
             case .mode(let mode, let at, let done):
-                await perform(machine.withLockedValue { $0.setMode(mode, at: at) }, scanID: nil)
+                await perform(machine.withLockedValue { $0.setMode(mode, at: at) }, at: at)
                 done(info)
             }
         }
     }
 
+    /// What one step of the desk came to inside its transaction: the notices to publish once it
+    /// is committed, and the actions that wait for the commit (printing, which renders and has
+    /// its own queue).
+    private struct Step: Sendable {
+        var scanID: Int64?
+        var notices: [DeskNotice] = []
+        var later: [DeskAction] = []
+    }
+
+    /// A scan: its log line, what the machine makes of it, the store actions that follow and the
+    /// outcome, in one write transaction; the events once it is committed.
     private func scan(_ outcome: ScanOutcome, scanner: String, at now: Date) async {
         let data: String, symbology: String?
         switch outcome {
@@ -77,47 +88,93 @@ final class DeskRunner: Sendable {
             data = String(decoding: error.raw, as: UTF8.self)
             symbology = nil
         }
-        let scanID: Int64
+        let step: Step
         do {
-            scanID = try await state.database.appendScan(desk: settings.name, scanner: scanner, data: data, symbology: symbology, at: now)
+            let logged = LoggedScan(desk: settings.name, scanner: scanner, data: data, symbology: symbology, at: now)
+            step = try await state.database.deskTransaction(scan: logged) { desk in
+                // Only once its line is written does the machine see the scan.
+                let actions: [DeskAction]
+                switch outcome {
+                case .scan: actions = self.machine.withLockedValue { $0.scan(data, scanner: scanner, at: now) }
+                case .failed(let error):
+                    actions = self.machine.withLockedValue { $0.scanFailed(reason: error.code.rawValue, scanner: scanner, at: now) }
+                }
+                return try self.run(actions, in: desk, at: now)
+            }
         } catch {
             // Not logged durably, so not acted on: the desk says so and the scanner's user scans again.
-            logger.error("cannot append to the scan log; scan not acted on", metadata: ["error": "\(error)", "scan.data": "\(data)"])
+            logger.error("cannot write the scan to the log; scan not acted on", metadata: ["error": "\(error)", "scan.data": "\(data)"])
             return
         }
         events.publish(
             "scan.accepted", at: now,
             DeskEventData(
-                desk: settings.name, scanner: scanner, scan: data, scanID: scanID, mode: info.mode, outcome: nil, level: nil,
+                desk: settings.name, scanner: scanner, scan: data, scanID: step.scanID, mode: info.mode, outcome: nil, level: nil,
                 refusal: nil, message: nil, vi: nil, en: nil))
-        let actions: [DeskAction]
-        switch outcome {
-        case .scan: actions = machine.withLockedValue { $0.scan(data, scanner: scanner, at: now) }
-        case .failed(let error): actions = machine.withLockedValue { $0.scanFailed(reason: error.code.rawValue, scanner: scanner, at: now) }
-        }
-        await perform(actions, scanID: scanID)
+        for notice in step.notices { publish(notice, scanID: step.scanID) }
+        if !step.later.isEmpty { await finish(step.later, scanID: step.scanID, last: step.notices.last, at: now) }
     }
 
-    /// Carries out actions in order; store results go back into the machine, whose further
-    /// actions join the queue. The scan's last notice is its outcome in the scan log.
-    private func perform(_ first: [DeskAction], scanID: Int64?) async {
+    /// A tick's or a mode switch's actions: no scan, so no log line.
+    private func perform(_ actions: [DeskAction], at now: Date) async {
+        guard !actions.isEmpty else { return }
+        await finish(actions, scanID: nil, last: nil, at: now)
+    }
+
+    /// Carries actions out in order inside a desk transaction; the machine's answers to their
+    /// results join the queue. The step's last notice is the scan's outcome in the log, written
+    /// in the same transaction unless printing still has to say its part.
+    private func run(_ first: [DeskAction], in desk: DeskTransaction, at now: Date) throws -> Step {
+        var step = Step(scanID: desk.scanID)
         var queue = first[...]
-        var last: DeskNotice? = nil
         while let action = queue.popFirst() {
-            if case .publish(let notice) = action {
-                publish(notice, scanID: scanID)
-                last = notice
-                continue
-            }
-            if let result = await carry(action) {
-                let now = Date()
-                queue.append(contentsOf: machine.withLockedValue { $0.handle(result, at: now) })
+            switch action {
+            case .publish(let notice):
+                step.notices.append(notice)
+            case .printSpine, .printLoanSlip:
+                step.later.append(action)
+            default:
+                if let result = carry(action, in: desk, at: now) {
+                    queue.append(contentsOf: machine.withLockedValue { $0.handle(result, at: now) })
+                }
             }
         }
-        if let scanID, let last {
+        if step.later.isEmpty, let last = step.notices.last { try desk.recordOutcome(last, language) }
+        return step
+    }
+
+    /// What waits for a commit, and what follows from it, each store action in a transaction of
+    /// its own; then the scan's outcome when its last notice came from here.
+    private func finish(_ first: [DeskAction], scanID: Int64?, last: DeskNotice?, at now: Date) async {
+        var queue = first[...]
+        var last = last
+        var outcomeWritten = true
+        while let action = queue.popFirst() {
+            let result: DeskResult?
+            switch action {
+            case .publish(let notice):
+                publish(notice, scanID: scanID)
+                last = notice
+                outcomeWritten = false
+                continue
+            case .printSpine(let item):
+                result = await printSpine(item, at: now)
+            case .printLoanSlip(let slip):
+                await printSlip(slip, state.config, at: now)
+                result = nil
+            default:
+                do {
+                    result = try await state.database.deskTransaction(scan: nil) { desk in self.carry(action, in: desk, at: now) }
+                } catch {
+                    logger.error("desk action not carried out", metadata: ["error": "\(error)"])
+                    result = nil
+                }
+            }
+            if let result { queue.append(contentsOf: machine.withLockedValue { $0.handle(result, at: now) }) }
+        }
+        if let scanID, let last, !outcomeWritten {
             do {
-                try await state.database.recordScanOutcome(
-                    id: scanID, outcome: last.outcome.rawValue, refusal: last.refusal, message: last.message.text(language))
+                try await state.database.deskTransaction(scan: nil) { desk in try desk.recordOutcome(last, self.language, scan: scanID) }
             } catch {
                 logger.error("cannot record a scan's outcome", metadata: ["error": "\(error)", "scan.id": "\(scanID)"])
             }
@@ -137,64 +194,45 @@ final class DeskRunner: Sendable {
     }
 
     private func refusal(_ error: any Error) -> DeskRefusal {
-        let code: ErrorCode
-        var detail: String? = nil
-        switch error {
-        case let error as StoreError:
-            code = ErrorCode(rawValue: error.code) ?? .internalError
-            detail = error.reason
-        case let refusal as Dispatcher.Refusal:
-            code = refusal.code
-            detail = refusal.detail
-        case let error as LabelError:
-            code = ErrorCode(rawValue: error.code.rawValue) ?? .internalError
-            detail = error.detail
-        default:
-            code = .internalError
-            logger.error("desk action failed", metadata: ["error": "\(error)"])
-        }
-        func said(_ language: Language) -> String { code.body(language, detail: detail).message }
-        return DeskRefusal(code: code.rawValue, message: Bilingual(vi: said(.vi), en: said(.en)))
+        let refusal = Refusal(error)
+        if refusal.origin != .refusal { logger.error("desk action failed", metadata: ["error": "\(error)"]) }
+        return DeskRefusal(code: refusal.code.rawValue, message: refusal.bilingual)
     }
 
-    /// One store action; nil for actions with nothing to feed back.
-    private func carry(_ action: DeskAction) async -> DeskResult? {
-        let database = state.database
+    /// One store action inside the desk's transaction; nil for actions with nothing to feed back.
+    private func carry(_ action: DeskAction, in desk: DeskTransaction, at now: Date) -> DeskResult? {
         let config = state.config
-        let now = Date()
         switch action {
-        case .publish:
+        case .publish, .printSpine, .printLoanSlip:
             return nil
         case .openSession(let borrower):
             do {
-                return .sessionOpened(try await summary(borrower, at: now))
+                return .sessionOpened(try summary(borrower, in: desk, at: now))
             } catch {
                 return .borrowerRefused(borrower, refusal(error))
             }
         case .checkout(let borrower, let item):
             do {
-                let loan = try await database.checkout(
-                    Self.storeBorrower(borrower), scanned: item, settings: config.circulation, at: now, desk: settings.name)
-                return .lent(loan)
+                return .lent(try desk.checkout(borrower, scanned: item, settings: config.circulation, at: now, desk: settings.name))
             } catch {
                 return .refused(scan: item, refusal(error))
             }
         case .checkin(let item):
             do {
-                return .returned(try await database.checkin(scanned: item, at: now))
+                return .returned(try desk.checkin(scanned: item, at: now))
             } catch {
                 return .refused(scan: item, refusal(error))
             }
         case .returnLessonUnit(let unit):
             do {
-                _ = try await database.returnLesson(id: nil, LessonReturn(units: [(unit, "good")], quantities: []), at: now)
+                _ = try desk.returnLesson(id: nil, LessonReturn(units: [(unit, "good")], quantities: []), at: now)
                 return .lessonReturned(unit: unit)
             } catch {
                 return .refused(scan: unit, refusal(error))
             }
         case .lendLesson(let lesson):
             do {
-                let lent = try await database.lendLesson(
+                let lent = try desk.lendLesson(
                     NewLesson(
                         teacherCard: lesson.teacherCard, className: lesson.className, schoolYear: lesson.schoolYear, subject: nil,
                         date: lesson.date.description, period: Self.period(at: lesson.startedAt), title: nil, units: lesson.units,
@@ -208,33 +246,30 @@ final class DeskRunner: Sendable {
             // outside the session's scope or an unknown barcode is recorded for the report, and
             // said at the desk as an error, so that staff set it aside.
             do {
-                let scan = try await database.recordInventoryScans(
-                    [InventoryScanInput(item)], location: location, source: settings.name, at: now)[0]
+                let scan = try desk.recordInventoryScans([InventoryScanInput(item)], location: location, source: settings.name, at: now)[0]
                 switch scan.outcome {
                 case "outside_scope":
-                    let reason = scan.title.map { "\(item) (\($0))" } ?? item
-                    return .refused(scan: item, refusal(StoreError(code: ErrorCode.outsideScope.rawValue, reason: reason)))
+                    return .refused(scan: item, refusal(Refusal(code: .outsideScope, detail: scan.title.map { "\(item) (\($0))" } ?? item)))
                 case "unknown":
-                    return .refused(scan: item, refusal(StoreError(code: ErrorCode.unknownItem.rawValue, reason: item)))
+                    return .refused(scan: item, refusal(Refusal(code: .unknownItem, detail: item)))
                 default:
                     return .inventoryRecorded(item: item, location: location)
                 }
             } catch {
                 return .refused(scan: item, refusal(error))
             }
-        case .printSpine(let item):
-            do {
-                _ = try await state.queueLabels(
-                    template: "spine", keys: [item], printer: settings.labelPrinter, source: "desk:\(settings.name)", at: now)
-                return .spineQueued(item: item)
-            } catch {
-                return .refused(scan: item, refusal(error))
-            }
         case .lookup(let code, let category):
-            return .lookedUp(code, description: await describe(code, category))
-        case .printLoanSlip(let slip):
-            await printSlip(slip, config, at: now)
-            return nil
+            return .lookedUp(code, description: describe(code, category, in: desk))
+        }
+    }
+
+    private func printSpine(_ item: String, at now: Date) async -> DeskResult {
+        do {
+            _ = try await state.queueLabels(
+                template: "spine", keys: [item], printer: settings.labelPrinter, source: "desk:\(settings.name)", at: now)
+            return .spineQueued(item: item)
+        } catch {
+            return .refused(scan: item, refusal(error))
         }
     }
 
@@ -259,41 +294,33 @@ final class DeskRunner: Sendable {
         }
     }
 
-    private func summary(_ borrower: DeskBorrower, at now: Date) async throws -> BorrowerSummary {
-        let database = state.database
+    /// The borrower's session: the patron read once, with the counts of loans and overdue loans.
+    private func summary(_ borrower: Borrower, in desk: DeskTransaction, at now: Date) throws -> BorrowerSummary {
         switch borrower {
         case .card(let card):
-            guard let patron = try await database.patron(card: card) else { throw StoreError(code: "unknown_patron", reason: card) }
-            let counts = try await database.openLoanCounts(.card(card), at: now)
+            guard let patron = try desk.patron(card: card) else { throw Refusal(code: .unknownPatron, detail: card) }
+            let counts = try desk.openLoanCounts(borrower, at: now)
             return BorrowerSummary(
                 borrower: borrower, name: patron.name, className: patron.className, loans: counts.loans, overdue: counts.overdue,
                 blocked: patron.status != "active")
-        case .class(let name, let year):
-            let counts = try await database.openLoanCounts(.class(name: name, schoolYear: year), at: now)
+        case .class(let name, _):
+            let counts = try desk.openLoanCounts(borrower, at: now)
             return BorrowerSummary(
                 borrower: borrower, name: name.uppercased(), className: name.uppercased(), loans: counts.loans, overdue: counts.overdue)
         }
     }
 
-    private func describe(_ code: String, _ category: BarcodeCategory?) async -> Bilingual {
-        let database = state.database
-        if category == .patron || category == nil, let patron = try? await database.patron(card: code) {
+    private func describe(_ code: String, _ category: BarcodeCategory?, in desk: DeskTransaction) -> Bilingual {
+        if category == .patron || category == nil, let patron = try? desk.patron(card: code) {
             return Bilingual(vi: "Thẻ \(code): \(patron.name)", en: "Card \(code): \(patron.name)")
         }
-        if let item = try? await database.item(scanned: code) {
+        if let item = try? desk.item(scanned: code) {
             return Bilingual(vi: "\(item.accession): \(item.title) — \(item.status)", en: "\(item.accession): \(item.title) — \(item.status)")
         }
-        if let unit = try? await database.unit(scanned: code) {
+        if let unit = try? desk.unit(scanned: code) {
             return Bilingual(vi: "\(unit.accession): \(unit.name) — \(unit.status)", en: "\(unit.accession): \(unit.name) — \(unit.status)")
         }
         return Bilingual(vi: "\(code): không có trong thư viện", en: "\(code): not in the library")
-    }
-
-    static func storeBorrower(_ borrower: DeskBorrower) -> Borrower {
-        switch borrower {
-        case .card(let card): return .card(card)
-        case .class(let name, let year): return .class(name: name, schoolYear: year)
-        }
     }
 
     /// The lesson period (tiết) a time falls in, for lesson loans scanned at the desk: the
@@ -307,6 +334,13 @@ final class DeskRunner: Sendable {
     }
 }
 
+extension DeskTransaction {
+    /// A notice as the scan log keeps it: the outcome, the refusal's code, the desk's words.
+    func recordOutcome(_ notice: DeskNotice, _ language: Language, scan: Int64? = nil) throws {
+        try recordOutcome(outcome: notice.outcome.rawValue, refusal: notice.refusal, message: notice.message.text(language), scan: scan)
+    }
+}
+
 /// The desks and their scanners, as one service: the udev monitor and the scanners are
 /// started, desks take their queues, a clock ticks every second for idle sessions; on shutdown
 /// the monitor and the scanners stop and the queues are finished after what they hold.
@@ -317,8 +351,10 @@ public final class DeskService: Service, Sendable {
     let hotplug: HotplugMonitor
     let events: EventHub
     let logger: Logger
+    let clock: @Sendable () -> Date
 
     init(state: DaemonState, events: EventHub, logger: Logger) {
+        clock = state.now
         let config = state.config
         var runners: [String: DeskRunner] = [:]
         for desk in config.desks {
@@ -334,10 +370,10 @@ public final class DeskService: Service, Sendable {
             let runner = runners[settings.desk]!
             return ScannerDevice(
                 settings, logger: logger,
-                onScan: { outcome in runner.submit(.scan(outcome, scanner: settings.name, at: Date())) },
+                onScan: { outcome in runner.submit(.scan(outcome, scanner: settings.name, at: state.now())) },
                 onState: { scannerState in
                     events.publish(
-                        "device.\(scannerState.rawValue)", at: Date(),
+                        "device.\(scannerState.rawValue)", at: state.now(),
                         DeviceEventData(
                             scanner: settings.name, desk: settings.desk, path: settings.usb.map { "usb:\($0)" } ?? settings.path,
                             state: scannerState.rawValue))
@@ -361,10 +397,10 @@ public final class DeskService: Service, Sendable {
             for runner in runners.values {
                 group.addTask { await runner.run() }
             }
-            group.addTask { [runners] in
+            group.addTask { [runners, clock] in
                 while !Task.isShuttingDownGracefully {
                     try? await Task.sleep(for: .seconds(1))
-                    let now = Date()
+                    let now = clock()
                     for runner in runners.values { runner.submit(.tick(now)) }
                 }
             }
@@ -380,7 +416,7 @@ public final class DeskService: Service, Sendable {
     func setMode(_ mode: DeskMode, desk: String?) async -> DeskInfo? {
         guard let runner = desk.map({ runners[$0] }) ?? (order.count == 1 ? runners[order[0]] : nil) else { return nil }
         return await withCheckedContinuation { continuation in
-            runner.submit(.mode(mode, at: Date(), done: { continuation.resume(returning: $0) }))
+            runner.submit(.mode(mode, at: clock(), done: { continuation.resume(returning: $0) }))
         }
     }
 

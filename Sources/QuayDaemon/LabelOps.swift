@@ -79,16 +79,16 @@ extension DaemonState {
         let today = Day(now)
         switch template.data {
         case .item:
-            guard let item = try await database.item(scanned: key) else { throw Dispatcher.Refusal(code: .unknownItem, detail: key) }
+            guard let item = try await database.item(scanned: key) else { throw Refusal(code: .unknownItem, detail: key) }
             return .item(item, school: config.school, today: today)
         case .equipment:
-            guard let unit = try await database.unit(scanned: key) else { throw Dispatcher.Refusal(code: .unknownItem, detail: key) }
+            guard let unit = try await database.unit(scanned: key) else { throw Refusal(code: .unknownItem, detail: key) }
             return .unit(unit, school: config.school, today: today)
         case .patron:
-            guard let patron = try await database.patron(card: key) else { throw Dispatcher.Refusal(code: .unknownPatron, detail: key) }
+            guard let patron = try await database.patron(card: key) else { throw Refusal(code: .unknownPatron, detail: key) }
             return .patron(patron, school: config.school, today: today)
         case .loanSlip:
-            guard let patron = try await database.patron(card: key) else { throw Dispatcher.Refusal(code: .unknownPatron, detail: key) }
+            guard let patron = try await database.patron(card: key) else { throw Refusal(code: .unknownPatron, detail: key) }
             let loans = try await database.loans(
                 patronCard: key, className: nil, schoolYear: SchoolYear.containing(now), overdueOnly: false, at: now, limit: 200)
             return .loanSlip(

@@ -13,14 +13,14 @@ extension DaemonState {
     func printer(for template: String, named name: String?, _ config: DaemonConfig) throws -> PrinterSettings {
         if let name {
             guard let printer = config.printers.first(where: { $0.name == name }) else {
-                throw Dispatcher.Refusal(
+                throw Refusal(
                     code: .unknownPrinter, detail: "\(name); printers: \(config.printers.map(\.name).joined(separator: ", "))")
             }
             return printer
         }
         if let printer = config.printers.first(where: { $0.templates.contains(template) }) { return printer }
         if config.printers.count == 1 { return config.printers[0] }
-        throw Dispatcher.Refusal(
+        throw Refusal(
             code: .printerNotConfigured,
             detail: config.printers.isEmpty
                 ? "no [[printer]] in the config"

@@ -34,14 +34,14 @@ final class PrintService: Service, Sendable {
     func run() async throws {
         let database = state.database
         do {
-            let interrupted = try await database.requeueInterruptedPrintJobs(at: Date())
+            let interrupted = try await database.requeueInterruptedPrintJobs(at: state.now())
             if interrupted > 0 {
                 logger.warning("print jobs interrupted by the last stop are sent again; they may print twice", metadata: ["jobs": "\(interrupted)"])
             }
             // Jobs for a printer no longer configured cannot print: failed, with the reason.
             for (printer, _) in try await database.printJobCounts() where runners[printer] == nil {
                 while let (job, _) = try await database.nextPrintJob(printer: printer) {
-                    try await database.markPrintJobFailed(id: job.id, reason: "printer \(printer) is no longer configured", at: Date())
+                    try await database.markPrintJobFailed(id: job.id, reason: "printer \(printer) is no longer configured", at: state.now())
                 }
             }
         } catch {
@@ -151,7 +151,7 @@ final class PrinterRunner: Sendable {
             case .printed, .dropped:
                 delay = nil
             case .wait(let reason):
-                try? await state.database.markPrintJobWaiting(id: job.id, reason: reason, at: Date())
+                try? await state.database.markPrintJobWaiting(id: job.id, reason: reason, at: state.now())
                 publish(job.id, state: "queued", reason: reason)
                 let minimum = Duration.milliseconds(retry.retryMinMilliseconds)
                 let maximum = Duration.milliseconds(retry.retryMaxMilliseconds)
@@ -196,20 +196,20 @@ final class PrinterRunner: Sendable {
         let connection: ConnectionBox
         switch opened {
         case .failure(let error):
-            record(Status(state: "waiting", faults: ["unreachable"], detail: error.detail, checkedAt: Date()))
+            record(Status(state: "waiting", faults: ["unreachable"], detail: error.detail, checkedAt: state.now()))
             return .wait("unreachable: \(error.detail)")
         case .success(let (box, condition)):
             connection = box
             let faults = condition?.faults.map(\.rawValue) ?? []
             if let condition, condition.blocksPrinting {
                 await onIO { connection.connection.close() }
-                record(Status(state: "waiting", faults: faults, checkedAt: Date()))
+                record(Status(state: "waiting", faults: faults, checkedAt: state.now()))
                 return .wait(faults.joined(separator: ", "))
             }
-            record(Status(state: condition == nil ? "unknown" : "ready", faults: faults, checkedAt: Date()))
+            record(Status(state: condition == nil ? "unknown" : "ready", faults: faults, checkedAt: state.now()))
         }
         do {
-            guard try await state.database.markPrintJobSending(id: job.id, at: Date()) else {
+            guard try await state.database.markPrintJobSending(id: job.id, at: state.now()) else {
                 await onIO { connection.connection.close() }
                 return .dropped
             }
@@ -228,11 +228,11 @@ final class PrinterRunner: Sendable {
             }
         }
         if let sent {
-            record(Status(state: "waiting", faults: ["unreachable"], detail: sent.detail, checkedAt: Date()))
+            record(Status(state: "waiting", faults: ["unreachable"], detail: sent.detail, checkedAt: state.now()))
             return .wait("unreachable: \(sent.detail)")
         }
         do {
-            try await state.database.markPrintJobDone(id: job.id, at: Date())
+            try await state.database.markPrintJobDone(id: job.id, at: state.now())
         } catch {
             logger.error("job printed but not marked done; it may print again", metadata: ["job": "\(job.id)", "error": "\(error)"])
         }
@@ -248,13 +248,13 @@ final class PrinterRunner: Sendable {
         if changed {
             let text = status.text
             state.events.publish(
-                "printer.status", at: status.checkedAt ?? Date(),
+                "printer.status", at: status.checkedAt ?? state.now(),
                 PrinterEventData(printer: settings.name, state: status.state, faults: status.faults, vi: text.vi, en: text.en))
         }
     }
 
     private func publish(_ id: Int64, state name: String, reason: String?) {
-        state.events.publish("print.\(name)", at: Date(), PrintEventData(printer: settings.name, job: id, state: name, reason: reason))
+        state.events.publish("print.\(name)", at: state.now(), PrintEventData(printer: settings.name, job: id, state: name, reason: reason))
     }
 
     private func onIO<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {

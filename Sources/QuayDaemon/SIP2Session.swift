@@ -50,12 +50,12 @@ final class SIP2Session {
     /// an Argon2 check.
     private var verified: (card: String, pin: String)?
 
-    init(state: DaemonState, settings: SIP2Settings, guardian: PINGuard, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
+    init(state: DaemonState, settings: SIP2Settings, guardian: PINGuard, logger: Logger, now: (@Sendable () -> Date)? = nil) {
         self.state = state
         self.settings = settings
         self.guardian = guardian
         self.logger = logger
-        self.now = now
+        self.now = now ?? state.now
     }
 
     /// What to write back, and whether to close the connection after it.
@@ -322,7 +322,7 @@ final class SIP2Session {
 
     /// What the store's refusal says, in the patron's language.
     private static func say(_ error: any Error, _ language: Language) -> String {
-        ((error as? StoreError).flatMap { ErrorCode(rawValue: $0.code) } ?? .internalError).message(language)
+        Refusal(error).code.message(language)
     }
 
     /// A loan action as the desk does it: the scan, the action and its outcome in one
@@ -340,7 +340,7 @@ final class SIP2Session {
                 let said = success(loan)
                 return (said.outcome, nil, said.vi, said.en)
             case .failure(let error):
-                return ("refused", (error as? StoreError)?.code ?? "internal", Self.say(error, .vi), Self.say(error, .en))
+                return ("refused", Refusal(error).code.rawValue, Self.say(error, .vi), Self.say(error, .en))
             }
         }
         let logged: (scanID: Int64, result: Result<LoanView, any Error>)
@@ -468,7 +468,7 @@ final class SIP2Session {
         }
         // Only the patron's own loans.
         if let open = try? await state.database.openLoan(scanned: item), open.card != patron.card {
-            return reply(false, screen: Self.say(StoreError(code: "not_on_loan", reason: item), language))
+            return reply(false, screen: ErrorCode.notOnLoan.message(language))
         }
         do {
             let loan = try await state.database.renew(scanned: item, settings: state.config.circulation, at: now())

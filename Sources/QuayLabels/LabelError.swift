@@ -3,7 +3,7 @@
 /// where (template, element, field) and why, in words a school's ICT teacher can act on.
 public struct LabelError: Error, Equatable, CustomStringConvertible {
     /// The codes, spelled as the protocol's `ErrorCode`s, where their meanings are documented.
-    public enum Code: String, Sendable {
+    public enum Code: String, Sendable, CaseIterable {
         case templateInvalid = "template_invalid", unknownTemplate = "unknown_template"
         case barcodeUnencodable = "barcode_unencodable", barcodeTooWide = "barcode_too_wide"
         case fontMissing = "font_missing", glyphMissing = "glyph_missing"

@@ -22,7 +22,7 @@ extension QuayDatabase {
                     try copy.close()
                     guard check == ["ok"] else {
                         try? FileManager.default.removeItem(atPath: destination)
-                        throw StoreError(code: "storage_error", reason: "the copy failed integrity_check: \(check.prefix(3))")
+                        throw StoreError(code: .storageFailed, reason: "the copy failed integrity_check: \(check.prefix(3))")
                     }
                     let size = (try FileManager.default.attributesOfItem(atPath: destination)[.size] as? NSNumber)?.int64Value ?? 0
                     continuation.resume(returning: size)
@@ -51,7 +51,7 @@ extension QuayDatabase {
     /// `integrity_check`, carries Quầy's migrations and none this quayd does not know.
     /// Refusals are `invalid_backup` with the reason.
     public static func checkBackup(_ file: String) throws -> (migrations: [String], counts: [String: Int], school: String?) {
-        func refuse(_ reason: String) -> StoreError { StoreError(code: "invalid_backup", reason: "\(file): \(reason)") }
+        func refuse(_ reason: String) -> StoreError { StoreError(code: .invalidBackup, reason: "\(file): \(reason)") }
         guard FileManager.default.isReadableFile(atPath: file) else { throw refuse("cannot read the file") }
         var configuration = Configuration()
         configuration.readonly = true
@@ -98,7 +98,7 @@ extension QuayDatabase {
         let (migrations, counts, backupSchool) = try checkBackup(file)
         if let backupSchool, backupSchool != school, !anySchool {
             throw StoreError(
-                code: "invalid_backup",
+                code: .invalidBackup,
                 reason: "\(file): it is the backup of «\(backupSchool)», and this quayd is «\(school)»'s ([school] name); to put it back anyway: --any-school")
         }
         let manager = FileManager.default
@@ -139,7 +139,7 @@ extension QuayDatabase {
         // The replaced database's WAL must not be replayed into the restored one.
         for suffix in ["-wal", "-shm", "-journal"] { try? manager.removeItem(atPath: databasePath + suffix) }
         guard rename(staging, databasePath) == 0 else {
-            throw StoreError(code: "storage_error", reason: "cannot put \(staging) in place: \(String(cString: strerror(errno)))")
+            throw StoreError(code: .storageFailed, reason: "cannot put \(staging) in place: \(String(cString: strerror(errno)))")
         }
         return RestoreReport(kept: kept, migrations: migrations, counts: counts, school: backupSchool)
     }
@@ -215,7 +215,7 @@ public struct BackupDirectory: Sendable {
             chmod(temporary, 0o640)
             try Self.sync(temporary)
             guard rename(temporary, final) == 0 else {
-                throw StoreError(code: "storage_error", reason: "cannot rename \(temporary): \(String(cString: strerror(errno)))")
+                throw StoreError(code: .storageFailed, reason: "cannot rename \(temporary): \(String(cString: strerror(errno)))")
             }
             try Self.sync(path)
         } catch {
@@ -237,9 +237,9 @@ public struct BackupDirectory: Sendable {
     /// fsync of a file or a directory.
     static func sync(_ path: String) throws {
         let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw StoreError(code: "storage_error", reason: "\(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw StoreError(code: .storageFailed, reason: "\(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
-        guard fsync(fd) == 0 else { throw StoreError(code: "storage_error", reason: "fsync \(path): \(String(cString: strerror(errno)))") }
+        guard fsync(fd) == 0 else { throw StoreError(code: .storageFailed, reason: "fsync \(path): \(String(cString: strerror(errno)))") }
     }
 }
 

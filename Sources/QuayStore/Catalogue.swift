@@ -73,18 +73,18 @@ extension QuayDatabase {
     /// even if they were not, so two intakes can never share or skip a number.
     public func intake(_ intake: Intake, at now: Date) async throws -> IntakeResult {
         guard (1...Intake.maxCopies).contains(intake.copies) else {
-            throw StoreError(code: "invalid_argument", reason: "copies must be from 1 to \(Intake.maxCopies)")
+            throw StoreError(code: .invalidArgument, reason: "copies must be from 1 to \(Intake.maxCopies)")
         }
         if let price = intake.record.price, !Money.isValid(price) {
-            throw StoreError(code: "invalid_argument", reason: "price must be from 0 to \(Money.maxAmount) đồng, not \(price)")
+            throw StoreError(code: .invalidArgument, reason: "price must be from 0 to \(Money.maxAmount) đồng, not \(price)")
         }
         let createdAt = Timestamp.format(now)
         return try await pool.write { db in
             guard let register = try Self.register(db, code: intake.registerCode) else {
-                throw StoreError(code: "unknown_register", reason: intake.registerCode)
+                throw StoreError(code: .unknownRegister, reason: intake.registerCode)
             }
             guard let range = register.allocation(intake.copies) else {
-                throw StoreError(code: "invalid_argument", reason: "register \(register.code) has no numbers left")
+                throw StoreError(code: .invalidArgument, reason: "register \(register.code) has no numbers left")
             }
             let (first, last) = (range.lowerBound, range.upperBound)
             try db.execute(
@@ -138,7 +138,7 @@ extension QuayDatabase {
                     ])
                 } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
                     // A pre-printed barcode already carries this text.
-                    throw StoreError(code: "duplicate_barcode", reason: accession)
+                    throw StoreError(code: .duplicateBarcode, reason: accession)
                 }
             }
             return IntakeResult(

@@ -2,12 +2,6 @@ import Foundation
 import GRDB
 import QuayCore
 
-/// Who a checkout lends to.
-public enum Borrower: Sendable, Equatable {
-    case card(String)
-    case `class`(name: String, schoolYear: String)
-}
-
 /// The rules a checkout applies, from the config.
 public struct CirculationSettings: Sendable, Equatable {
     public var policy: LoanPolicy
@@ -41,7 +35,7 @@ extension QuayDatabase {
                     FROM patron p LEFT JOIN class c ON c.id = p.class_id WHERE p.card = ?
                     """)
             guard let row = try Row.fetchOne(statement, arguments: [card]) else {
-                throw StoreError(code: "unknown_patron", reason: card)
+                throw StoreError(code: .unknownPatron, reason: card)
             }
             let id: Int64 = row["id"]
             let kind = PatronKind(rawValue: row["kind"]).map(BorrowerKind.init) ?? .pupil
@@ -53,7 +47,7 @@ extension QuayDatabase {
                 db.cachedStatement(sql: "SELECT id FROM class WHERE name = ? AND school_year = ?"),
                 arguments: [name.uppercased(), year])
             else {
-                throw StoreError(code: "unknown_class", reason: "\(name.uppercased()) \(year)")
+                throw StoreError(code: .unknownClass, reason: "\(name.uppercased()) \(year)")
             }
             return BorrowerRow(
                 key: "c\(id)", patronID: nil, classID: id, kind: .class, active: true, card: nil, name: name.uppercased(),
@@ -82,7 +76,7 @@ extension QuayDatabase {
                 db.cachedStatement(sql: columns + " WHERE g.prefix = ? AND i.number = ?"),
                 arguments: [accession.prefix, accession.number])
         }
-        guard let row else { throw StoreError(code: "unknown_item", reason: scanned) }
+        guard let row else { throw StoreError(code: .unknownItem, reason: scanned) }
         return ItemRow(
             id: row["id"], status: row["status"], material: MaterialKind(rawValue: row["kind"]) ?? .other,
             title: row["title"], barcode: row["barcode"], accession: Self.accession(row))
@@ -148,7 +142,7 @@ extension QuayDatabase {
             }
             switch decision {
             case .failure(let refusal):
-                throw StoreError(code: refusal.rawValue, reason: item.accession)
+                throw StoreError(refusal, reason: item.accession)
             case .success(.renew(let due)):
                 let loanID: Int64 = open!["id"]
                 try db.cachedStatement(sql: "UPDATE loan SET due_at = ?, renewals = renewals + 1 WHERE id = ?")
@@ -216,7 +210,7 @@ extension QuayDatabase {
                         """),
                 arguments: [item.id])
             else {
-                throw StoreError(code: CirculationRefusal.notOnLoan.rawValue, reason: item.accession)
+                throw StoreError(code: .notOnLoan, reason: item.accession)
             }
             // The clock may have stepped back (NTP after a power cut, a wrong BIOS clock): a
             // return is never recorded before its loan (the schema's CHECK says so too).
@@ -248,7 +242,7 @@ extension QuayDatabase {
                     """,
                 arguments: [item.id])
             else {
-                throw StoreError(code: CirculationRefusal.notOnLoan.rawValue, reason: item.accession)
+                throw StoreError(code: .notOnLoan, reason: item.accession)
             }
             if let card: String = row["card"] { return .card(card) }
             return .class(name: row["name"], schoolYear: row["school_year"])
@@ -257,7 +251,7 @@ extension QuayDatabase {
         // in its own transaction, so a return in between is seen.
         let loan = try await checkout(borrower, scanned: scanned, settings: settings, at: now)
         guard loan.renewed else {
-            throw StoreError(code: CirculationRefusal.notOnLoan.rawValue, reason: loan.accession)
+            throw StoreError(code: .notOnLoan, reason: loan.accession)
         }
         return loan
     }
@@ -278,14 +272,14 @@ extension QuayDatabase {
             }
             if let patronCard {
                 guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM patron WHERE card = ?", arguments: [patronCard]) else {
-                    throw StoreError(code: "unknown_patron", reason: patronCard)
+                    throw StoreError(code: .unknownPatron, reason: patronCard)
                 }
                 conditions.append("l.patron_id = ?")
                 arguments += [id]
             }
             if let className {
                 guard let id = try Self.classID(db, name: className, year: schoolYear, create: false) else {
-                    throw StoreError(code: "unknown_class", reason: "\(className.uppercased()) \(schoolYear)")
+                    throw StoreError(code: .unknownClass, reason: "\(className.uppercased()) \(schoolYear)")
                 }
                 conditions.append("(l.class_id = ? OR l.patron_id IN (SELECT id FROM patron WHERE class_id = ?))")
                 arguments += [id, id]
@@ -323,15 +317,17 @@ extension QuayDatabase {
     /// session summary: the maintained `open_loans` counts and one range seek on the open
     /// loans' due dates, so the cost does not grow with what the borrower holds.
     public func openLoanCounts(_ borrower: Borrower, at now: Date) async throws -> (loans: Int, overdue: Int) {
-        try await pool.read { db in
-            let who = try Self.borrower(db, borrower)
-            let loans = try Int.fetchOne(
-                db.cachedStatement(sql: "SELECT COALESCE(SUM(count), 0) FROM open_loans WHERE borrower = ?"), arguments: [who.key]) ?? 0
-            let column = who.patronID != nil ? "patron_id" : "class_id"
-            let overdue = try Int.fetchOne(
-                db.cachedStatement(sql: "SELECT COUNT(*) FROM loan WHERE \(column) = ? AND returned_at IS NULL AND due_at < ?"),
-                arguments: [who.patronID ?? who.classID, Timestamp.format(now)]) ?? 0
-            return (loans, overdue)
-        }
+        try await pool.read { db in try Self.openLoanCounts(db, borrower, at: now) }
+    }
+
+    static func openLoanCounts(_ db: Database, _ borrower: Borrower, at now: Date) throws -> (loans: Int, overdue: Int) {
+        let who = try Self.borrower(db, borrower)
+        let loans = try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT COALESCE(SUM(count), 0) FROM open_loans WHERE borrower = ?"), arguments: [who.key]) ?? 0
+        let column = who.patronID != nil ? "patron_id" : "class_id"
+        let overdue = try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT COUNT(*) FROM loan WHERE \(column) = ? AND returned_at IS NULL AND due_at < ?"),
+            arguments: [who.patronID ?? who.classID, Timestamp.format(now)]) ?? 0
+        return (loans, overdue)
     }
 }

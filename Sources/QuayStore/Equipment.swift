@@ -86,11 +86,11 @@ extension QuayDatabase {
     /// in the register (TB) — one transaction, like a book intake.
     public func addEquipment(_ equipment: NewEquipment, at now: Date) async throws -> EquipmentView {
         if let value = equipment.value, !Money.isValid(value) {
-            throw StoreError(code: "invalid_argument", reason: "value must be from 0 to \(Money.maxAmount) đồng, not \(value)")
+            throw StoreError(code: .invalidArgument, reason: "value must be from 0 to \(Money.maxAmount) đồng, not \(value)")
         }
         return try await pool.write { db in
             guard try Int.fetchOne(db, sql: "SELECT 1 FROM equipment_type WHERE code = ?", arguments: [equipment.code]) == nil else {
-                throw StoreError(code: "duplicate_equipment", reason: equipment.code)
+                throw StoreError(code: .duplicateEquipment, reason: equipment.code)
             }
             try db.execute(
                 sql: """
@@ -105,10 +105,10 @@ extension QuayDatabase {
                 ])
             if equipment.units > 0 {
                 guard let register = try Self.register(db, code: equipment.register) else {
-                    throw StoreError(code: "unknown_register", reason: equipment.register)
+                    throw StoreError(code: .unknownRegister, reason: equipment.register)
                 }
                 guard let range = register.allocation(equipment.units) else {
-                    throw StoreError(code: "invalid_argument", reason: "register \(register.code) has no numbers left")
+                    throw StoreError(code: .invalidArgument, reason: "register \(register.code) has no numbers left")
                 }
                 let (first, last) = (range.lowerBound, range.upperBound)
                 try db.execute(sql: "UPDATE register SET next_number = ? WHERE code = ?", arguments: [last + 1, register.code])
@@ -118,7 +118,7 @@ extension QuayDatabase {
                     do {
                         try insert.execute(arguments: [equipment.code, register.code, number, register.format(number), equipment.room])
                     } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-                        throw StoreError(code: "duplicate_barcode", reason: register.format(number))
+                        throw StoreError(code: .duplicateBarcode, reason: register.format(number))
                     }
                 }
             }
@@ -181,123 +181,127 @@ extension QuayDatabase {
     /// Lends units and quantities to a teacher for one lesson period — one transaction; a unit
     /// already out, missing or withdrawn, or more of a quantity than is on hand, refuses all.
     public func lendLesson(_ lesson: NewLesson, at now: Date) async throws -> LessonView {
-        try await pool.write { db in
-            guard let teacher = try Row.fetchOne(db, sql: "SELECT id, kind, status FROM patron WHERE card = ?", arguments: [lesson.teacherCard])
-            else { throw StoreError(code: "unknown_patron", reason: lesson.teacherCard) }
-            guard teacher["status"] == "active" else { throw StoreError(code: "borrower_blocked", reason: lesson.teacherCard) }
-            guard teacher["kind"] != "pupil" else {
-                throw StoreError(code: "invalid_argument", reason: "\(lesson.teacherCard) is a pupil; lesson loans are for teachers")
-            }
-            var classID: Int64? = nil
-            if let className = lesson.className {
-                guard let id = try Self.classID(db, name: className, year: lesson.schoolYear, create: false) else {
-                    throw StoreError(code: "unknown_class", reason: "\(className.uppercased()) \(lesson.schoolYear)")
-                }
-                classID = id
-            }
-            guard !lesson.units.isEmpty || !lesson.quantities.isEmpty else {
-                throw StoreError(code: "invalid_argument", reason: "lend at least one unit or quantity")
-            }
-            try db.execute(
-                sql: "INSERT INTO lesson (teacher_id, class_id, subject, lesson_date, period, title, loaned_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                arguments: [teacher["id"] as Int64, classID, lesson.subject, lesson.date, lesson.period, lesson.title, Timestamp.format(now)])
-            let lessonID = db.lastInsertedRowID
-            for scanned in lesson.units {
-                guard let unit = try Self.unitRow(db, scanned: scanned) else { throw StoreError(code: "unknown_item", reason: scanned) }
-                switch unit["status"] as String {
-                case "available": break
-                case "on_loan": throw StoreError(code: "item_on_loan", reason: unit["barcode"])
-                default: throw StoreError(code: "item_unavailable", reason: unit["barcode"])
-                }
-                try db.execute(sql: "INSERT INTO lesson_unit (lesson_id, unit_id) VALUES (?, ?)", arguments: [lessonID, unit["id"] as Int64])
-                try db.execute(sql: "UPDATE equipment_unit SET status = 'on_loan' WHERE id = ?", arguments: [unit["id"] as Int64])
-            }
-            for (code, quantity) in lesson.quantities {
-                guard quantity > 0 else { throw StoreError(code: "invalid_argument", reason: "\(code)=\(quantity): a quantity must be positive") }
-                guard let onHand = try Int.fetchOne(
-                    db, sql: "SELECT quantity FROM equipment_type WHERE code = ? AND tracking = 'quantity'", arguments: [code])
-                else { throw StoreError(code: "unknown_item", reason: code) }
-                guard onHand >= quantity else {
-                    throw StoreError(code: "limit_reached", reason: "\(code): \(quantity) asked, \(onHand) on hand")
-                }
-                try db.execute(sql: "UPDATE equipment_type SET quantity = quantity - ? WHERE code = ?", arguments: [quantity, code])
-                try db.execute(
-                    sql: "INSERT INTO lesson_quantity (lesson_id, type_code, quantity) VALUES (?, ?, ?)", arguments: [lessonID, code, quantity])
-            }
-            return try Self.lesson(db, id: lessonID)!
+        try await pool.write { db in try Self.lendLesson(db, lesson, at: now) }
+    }
+
+    static func lendLesson(_ db: Database, _ lesson: NewLesson, at now: Date) throws -> LessonView {
+        guard let teacher = try Row.fetchOne(db, sql: "SELECT id, kind, status FROM patron WHERE card = ?", arguments: [lesson.teacherCard])
+        else { throw StoreError(code: .unknownPatron, reason: lesson.teacherCard) }
+        guard teacher["status"] == "active" else { throw StoreError(code: .borrowerBlocked, reason: lesson.teacherCard) }
+        guard teacher["kind"] != "pupil" else {
+            throw StoreError(code: .invalidArgument, reason: "\(lesson.teacherCard) is a pupil; lesson loans are for teachers")
         }
+        var classID: Int64? = nil
+        if let className = lesson.className {
+            guard let id = try Self.classID(db, name: className, year: lesson.schoolYear, create: false) else {
+                throw StoreError(code: .unknownClass, reason: "\(className.uppercased()) \(lesson.schoolYear)")
+            }
+            classID = id
+        }
+        guard !lesson.units.isEmpty || !lesson.quantities.isEmpty else {
+            throw StoreError(code: .invalidArgument, reason: "lend at least one unit or quantity")
+        }
+        try db.execute(
+            sql: "INSERT INTO lesson (teacher_id, class_id, subject, lesson_date, period, title, loaned_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            arguments: [teacher["id"] as Int64, classID, lesson.subject, lesson.date, lesson.period, lesson.title, Timestamp.format(now)])
+        let lessonID = db.lastInsertedRowID
+        for scanned in lesson.units {
+            guard let unit = try Self.unitRow(db, scanned: scanned) else { throw StoreError(code: .unknownItem, reason: scanned) }
+            switch unit["status"] as String {
+            case "available": break
+            case "on_loan": throw StoreError(code: .itemOnLoan, reason: unit["barcode"])
+            default: throw StoreError(code: .itemUnavailable, reason: unit["barcode"])
+            }
+            try db.execute(sql: "INSERT INTO lesson_unit (lesson_id, unit_id) VALUES (?, ?)", arguments: [lessonID, unit["id"] as Int64])
+            try db.execute(sql: "UPDATE equipment_unit SET status = 'on_loan' WHERE id = ?", arguments: [unit["id"] as Int64])
+        }
+        for (code, quantity) in lesson.quantities {
+            guard quantity > 0 else { throw StoreError(code: .invalidArgument, reason: "\(code)=\(quantity): a quantity must be positive") }
+            guard let onHand = try Int.fetchOne(
+                db, sql: "SELECT quantity FROM equipment_type WHERE code = ? AND tracking = 'quantity'", arguments: [code])
+            else { throw StoreError(code: .unknownItem, reason: code) }
+            guard onHand >= quantity else {
+                throw StoreError(code: .limitReached, reason: "\(code): \(quantity) asked, \(onHand) on hand")
+            }
+            try db.execute(sql: "UPDATE equipment_type SET quantity = quantity - ? WHERE code = ?", arguments: [quantity, code])
+            try db.execute(
+                sql: "INSERT INTO lesson_quantity (lesson_id, type_code, quantity) VALUES (?, ?, ?)", arguments: [lessonID, code, quantity])
+        }
+        return try Self.lesson(db, id: lessonID)!
     }
 
     /// Takes a lesson's equipment back: each unit with its condition (a damaged unit needs
     /// repair, a lost one is missing), each quantity as returned, consumed or lost. Units not
     /// named come back good. One transaction.
     public func returnLesson(id: Int64?, _ returned: LessonReturn, at now: Date) async throws -> LessonView {
-        try await pool.write { db in
-            var lessonID = id
-            if lessonID == nil, let first = returned.units.first {
-                lessonID = try Int64.fetchOne(
-                    db,
-                    sql: "SELECT lu.lesson_id FROM lesson_unit lu JOIN equipment_unit u ON u.id = lu.unit_id WHERE u.barcode = ? AND lu.returned_at IS NULL",
-                    arguments: [first.barcode])
-                if lessonID == nil { throw StoreError(code: CirculationRefusal.notOnLoan.rawValue, reason: first.barcode) }
-            }
-            guard let lessonID, let open = try Row.fetchOne(db, sql: "SELECT returned_at FROM lesson WHERE id = ?", arguments: [lessonID]) else {
-                throw StoreError(code: "not_found", reason: "lesson \(id.map(String.init) ?? "?")")
-            }
-            guard (open["returned_at"] as String?) == nil else { throw StoreError(code: CirculationRefusal.notOnLoan.rawValue, reason: "lesson \(lessonID)") }
-            let nowText = Timestamp.format(now)
-            var conditions: [String: String] = [:]
-            for (barcode, condition) in returned.units {
-                guard ["good", "damaged", "lost"].contains(condition) else {
-                    throw StoreError(code: "invalid_argument", reason: "condition must be good, damaged or lost, not \(condition)")
-                }
-                conditions[barcode] = condition
-            }
-            let lent = try Row.fetchAll(
+        try await pool.write { db in try Self.returnLesson(db, id: id, returned, at: now) }
+    }
+
+    static func returnLesson(_ db: Database, id: Int64?, _ returned: LessonReturn, at now: Date) throws -> LessonView {
+        var lessonID = id
+        if lessonID == nil, let first = returned.units.first {
+            lessonID = try Int64.fetchOne(
                 db,
-                sql: "SELECT u.id, u.barcode FROM lesson_unit lu JOIN equipment_unit u ON u.id = lu.unit_id WHERE lu.lesson_id = ? AND lu.returned_at IS NULL",
-                arguments: [lessonID])
-            let lentBarcodes = Set(lent.map { $0["barcode"] as String })
-            if let stranger = conditions.keys.first(where: { !lentBarcodes.contains($0) }) {
-                throw StoreError(code: CirculationRefusal.notOnLoan.rawValue, reason: "\(stranger) is not lent in lesson \(lessonID)")
-            }
-            for unit in lent {
-                let barcode: String = unit["barcode"]
-                let condition = conditions[barcode] ?? "good"
-                try db.execute(
-                    sql: "UPDATE lesson_unit SET returned_at = ?, return_condition = ? WHERE lesson_id = ? AND unit_id = ?",
-                    arguments: [nowText, condition, lessonID, unit["id"] as Int64])
-                switch condition {
-                case "damaged":
-                    try db.execute(sql: "UPDATE equipment_unit SET status = 'available', condition = 'needs_repair' WHERE id = ?", arguments: [unit["id"] as Int64])
-                case "lost":
-                    try db.execute(sql: "UPDATE equipment_unit SET status = 'missing' WHERE id = ?", arguments: [unit["id"] as Int64])
-                default:
-                    try db.execute(sql: "UPDATE equipment_unit SET status = 'available' WHERE id = ?", arguments: [unit["id"] as Int64])
-                }
-            }
-            let amounts = Dictionary(returned.quantities.map { ($0.code, ($0.consumed, $0.lost)) }, uniquingKeysWith: { $1 })
-            let quantities = try Row.fetchAll(db, sql: "SELECT type_code, quantity FROM lesson_quantity WHERE lesson_id = ?", arguments: [lessonID])
-            if let stranger = amounts.keys.first(where: { code in !quantities.contains { $0["type_code"] == code } }) {
-                throw StoreError(code: CirculationRefusal.notOnLoan.rawValue, reason: "\(stranger) is not lent in lesson \(lessonID)")
-            }
-            for row in quantities {
-                let code: String = row["type_code"]
-                let quantity: Int = row["quantity"]
-                let (consumed, lost) = amounts[code] ?? (0, 0)
-                // Compared without adding, so that no amount a client sends can overflow.
-                guard consumed >= 0, lost >= 0, consumed <= quantity, lost <= quantity - consumed else {
-                    throw StoreError(code: "invalid_argument", reason: "\(code): consumed and lost add up to more than the \(quantity) lent")
-                }
-                let back = quantity - consumed - lost
-                try db.execute(
-                    sql: "UPDATE lesson_quantity SET returned = ?, consumed = ?, lost = ? WHERE lesson_id = ? AND type_code = ?",
-                    arguments: [back, consumed, lost, lessonID, code])
-                try db.execute(sql: "UPDATE equipment_type SET quantity = quantity + ? WHERE code = ?", arguments: [back, code])
-            }
-            try db.execute(sql: "UPDATE lesson SET returned_at = ? WHERE id = ?", arguments: [nowText, lessonID])
-            return try Self.lesson(db, id: lessonID)!
+                sql: "SELECT lu.lesson_id FROM lesson_unit lu JOIN equipment_unit u ON u.id = lu.unit_id WHERE u.barcode = ? AND lu.returned_at IS NULL",
+                arguments: [first.barcode])
+            if lessonID == nil { throw StoreError(code: .notOnLoan, reason: first.barcode) }
         }
+        guard let lessonID, let open = try Row.fetchOne(db, sql: "SELECT returned_at FROM lesson WHERE id = ?", arguments: [lessonID]) else {
+            throw StoreError(code: .notFound, reason: "lesson \(id.map(String.init) ?? "?")")
+        }
+        guard (open["returned_at"] as String?) == nil else { throw StoreError(code: .notOnLoan, reason: "lesson \(lessonID)") }
+        let nowText = Timestamp.format(now)
+        var conditions: [String: String] = [:]
+        for (barcode, condition) in returned.units {
+            guard ["good", "damaged", "lost"].contains(condition) else {
+                throw StoreError(code: .invalidArgument, reason: "condition must be good, damaged or lost, not \(condition)")
+            }
+            conditions[barcode] = condition
+        }
+        let lent = try Row.fetchAll(
+            db,
+            sql: "SELECT u.id, u.barcode FROM lesson_unit lu JOIN equipment_unit u ON u.id = lu.unit_id WHERE lu.lesson_id = ? AND lu.returned_at IS NULL",
+            arguments: [lessonID])
+        let lentBarcodes = Set(lent.map { $0["barcode"] as String })
+        if let stranger = conditions.keys.first(where: { !lentBarcodes.contains($0) }) {
+            throw StoreError(code: .notOnLoan, reason: "\(stranger) is not lent in lesson \(lessonID)")
+        }
+        for unit in lent {
+            let barcode: String = unit["barcode"]
+            let condition = conditions[barcode] ?? "good"
+            try db.execute(
+                sql: "UPDATE lesson_unit SET returned_at = ?, return_condition = ? WHERE lesson_id = ? AND unit_id = ?",
+                arguments: [nowText, condition, lessonID, unit["id"] as Int64])
+            switch condition {
+            case "damaged":
+                try db.execute(sql: "UPDATE equipment_unit SET status = 'available', condition = 'needs_repair' WHERE id = ?", arguments: [unit["id"] as Int64])
+            case "lost":
+                try db.execute(sql: "UPDATE equipment_unit SET status = 'missing' WHERE id = ?", arguments: [unit["id"] as Int64])
+            default:
+                try db.execute(sql: "UPDATE equipment_unit SET status = 'available' WHERE id = ?", arguments: [unit["id"] as Int64])
+            }
+        }
+        let amounts = Dictionary(returned.quantities.map { ($0.code, ($0.consumed, $0.lost)) }, uniquingKeysWith: { $1 })
+        let quantities = try Row.fetchAll(db, sql: "SELECT type_code, quantity FROM lesson_quantity WHERE lesson_id = ?", arguments: [lessonID])
+        if let stranger = amounts.keys.first(where: { code in !quantities.contains { $0["type_code"] == code } }) {
+            throw StoreError(code: .notOnLoan, reason: "\(stranger) is not lent in lesson \(lessonID)")
+        }
+        for row in quantities {
+            let code: String = row["type_code"]
+            let quantity: Int = row["quantity"]
+            let (consumed, lost) = amounts[code] ?? (0, 0)
+            // Compared without adding, so that no amount a client sends can overflow.
+            guard consumed >= 0, lost >= 0, consumed <= quantity, lost <= quantity - consumed else {
+                throw StoreError(code: .invalidArgument, reason: "\(code): consumed and lost add up to more than the \(quantity) lent")
+            }
+            let back = quantity - consumed - lost
+            try db.execute(
+                sql: "UPDATE lesson_quantity SET returned = ?, consumed = ?, lost = ? WHERE lesson_id = ? AND type_code = ?",
+                arguments: [back, consumed, lost, lessonID, code])
+            try db.execute(sql: "UPDATE equipment_type SET quantity = quantity + ? WHERE code = ?", arguments: [back, code])
+        }
+        try db.execute(sql: "UPDATE lesson SET returned_at = ? WHERE id = ?", arguments: [nowText, lessonID])
+        return try Self.lesson(db, id: lessonID)!
     }
 
     static func lesson(_ db: Database, id: Int64) throws -> LessonView? {

@@ -40,7 +40,7 @@ extension QuayDatabase {
 
     static func openSession(_ db: Database) throws -> Row {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM inventory_session WHERE state = 'open'")) else {
-            throw StoreError(code: "inventory_not_open", reason: "")
+            throw StoreError(code: .inventoryNotOpen, reason: "")
         }
         return row
     }
@@ -51,7 +51,7 @@ extension QuayDatabase {
         do {
             return try InventoryScope.parse(text.isEmpty ? [] : text.split(separator: " ").map(String.init))
         } catch {
-            throw StoreError(code: "invalid_scope", reason: error.description)
+            throw StoreError(code: .invalidScope, reason: error.description)
         }
     }
 
@@ -91,7 +91,7 @@ extension QuayDatabase {
     public func startInventory(scope: InventoryScope, at now: Date) async throws -> InventorySessionView {
         try await pool.write { db in
             if let open = try Int64.fetchOne(db, sql: "SELECT id FROM inventory_session WHERE state = 'open'") {
-                throw StoreError(code: "inventory_already_open", reason: "session \(open)")
+                throw StoreError(code: .inventoryAlreadyOpen, reason: "session \(open)")
             }
             var expected = 0
             if scope.includesBooks {
@@ -116,81 +116,85 @@ extension QuayDatabase {
     public func recordInventoryScans(
         _ scans: [InventoryScanInput], location: String, source: String, at now: Date
     ) async throws -> [InventoryScanView] {
+        try await pool.write { db in try Self.recordInventoryScans(db, scans, location: location, source: source, at: now) }
+    }
+
+    static func recordInventoryScans(
+        _ db: Database, _ scans: [InventoryScanInput], location: String, source: String, at now: Date
+    ) throws -> [InventoryScanView] {
         let location = VietnameseText.nfc(location.trimmingCharacters(in: .whitespaces))
         guard (1...64).contains(location.count) else {
-            throw StoreError(code: "invalid_argument", reason: "location must have 1 to 64 characters")
+            throw StoreError(code: .invalidArgument, reason: "location must have 1 to 64 characters")
         }
-        return try await pool.write { db in
-            let session = try Self.openSession(db)
-            let sessionID: Int64 = session["id"]
-            let scope = try Self.scope(of: session)
-            var seq: Int64 = session["scans"]
-            var counts = (seen: 0, repeats: 0, outside: 0, unknown: 0)
-            let nowText = Timestamp.format(now)
-            let insertScan = try db.cachedStatement(
-                sql: """
-                    INSERT INTO inventory_scan (session_id, seq, barcode, location, item_id, unit_id, condition, at, source)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
-            let markSeen = try db.cachedStatement(sql: "INSERT OR IGNORE INTO inventory_seen (session_id, target) VALUES (?, ?)")
-            var views: [InventoryScanView] = []
-            views.reserveCapacity(scans.count)
-            for scan in scans {
-                let barcode = VietnameseText.nfc(scan.barcode.trimmingCharacters(in: .whitespaces))
-                guard (1...256).contains(barcode.utf8.count) else {
-                    throw StoreError(code: "invalid_argument", reason: "a barcode must have 1 to 256 bytes")
-                }
-                let resolved = try Self.inventoryTarget(db, scanned: barcode)
-                if scan.condition != nil, resolved?.target.kind != .equipment {
-                    throw StoreError(code: "invalid_argument", reason: "\(barcode): a condition is for equipment units")
-                }
-                seq += 1
-                try insertScan.execute(arguments: [
-                    sessionID, seq, barcode, location,
-                    resolved?.target.kind == .book ? resolved?.target.id : nil,
-                    resolved?.target.kind == .equipment ? resolved?.target.id : nil,
-                    scan.condition?.rawValue, nowText, source,
-                ])
-                let key: String
-                if let target = resolved?.target {
-                    key = (target.kind == .book ? "b" : "e") + String(target.id)
-                } else {
-                    key = "?" + barcode
-                }
-                try markSeen.execute(arguments: [sessionID, key])
-                let first = db.changesCount == 1
-                var view = InventoryScanView(
-                    outcome: "unknown", barcode: barcode, location: location, kind: resolved?.target.kind, accession: resolved?.accession,
-                    title: resolved?.title)
-                if let resolved {
-                    let inScope = scope.contains(
-                        kind: resolved.target.kind, register: resolved.register, location: resolved.location, sortKey: resolved.sortKey,
-                        status: resolved.status)
-                    if !inScope {
-                        view.outcome = "outside_scope"
-                        if first { counts.outside += 1 } else { counts.repeats += 1 }
-                    } else if first {
-                        view.outcome = "recorded"
-                        counts.seen += 1
-                    } else {
-                        view.outcome = "repeat"
-                        counts.repeats += 1
-                    }
+        let session = try Self.openSession(db)
+        let sessionID: Int64 = session["id"]
+        let scope = try Self.scope(of: session)
+        var seq: Int64 = session["scans"]
+        var counts = (seen: 0, repeats: 0, outside: 0, unknown: 0)
+        let nowText = Timestamp.format(now)
+        let insertScan = try db.cachedStatement(
+            sql: """
+                INSERT INTO inventory_scan (session_id, seq, barcode, location, item_id, unit_id, condition, at, source)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        let markSeen = try db.cachedStatement(sql: "INSERT OR IGNORE INTO inventory_seen (session_id, target) VALUES (?, ?)")
+        var views: [InventoryScanView] = []
+        views.reserveCapacity(scans.count)
+        for scan in scans {
+            let barcode = VietnameseText.nfc(scan.barcode.trimmingCharacters(in: .whitespaces))
+            guard (1...256).contains(barcode.utf8.count) else {
+                throw StoreError(code: .invalidArgument, reason: "a barcode must have 1 to 256 bytes")
+            }
+            let resolved = try Self.inventoryTarget(db, scanned: barcode)
+            if scan.condition != nil, resolved?.target.kind != .equipment {
+                throw StoreError(code: .invalidArgument, reason: "\(barcode): a condition is for equipment units")
+            }
+            seq += 1
+            try insertScan.execute(arguments: [
+                sessionID, seq, barcode, location,
+                resolved?.target.kind == .book ? resolved?.target.id : nil,
+                resolved?.target.kind == .equipment ? resolved?.target.id : nil,
+                scan.condition?.rawValue, nowText, source,
+            ])
+            let key: String
+            if let target = resolved?.target {
+                key = (target.kind == .book ? "b" : "e") + String(target.id)
+            } else {
+                key = "?" + barcode
+            }
+            try markSeen.execute(arguments: [sessionID, key])
+            let first = db.changesCount == 1
+            var view = InventoryScanView(
+                outcome: "unknown", barcode: barcode, location: location, kind: resolved?.target.kind, accession: resolved?.accession,
+                title: resolved?.title)
+            if let resolved {
+                let inScope = scope.contains(
+                    kind: resolved.target.kind, register: resolved.register, location: resolved.location, sortKey: resolved.sortKey,
+                    status: resolved.status)
+                if !inScope {
+                    view.outcome = "outside_scope"
+                    if first { counts.outside += 1 } else { counts.repeats += 1 }
                 } else if first {
-                    counts.unknown += 1
+                    view.outcome = "recorded"
+                    counts.seen += 1
                 } else {
+                    view.outcome = "repeat"
                     counts.repeats += 1
                 }
-                views.append(view)
+            } else if first {
+                counts.unknown += 1
+            } else {
+                counts.repeats += 1
             }
-            try db.execute(
-                sql: """
-                    UPDATE inventory_session SET scans = ?, seen = seen + ?, repeats = repeats + ?, outside_scope = outside_scope + ?,
-                        unknown = unknown + ? WHERE id = ?
-                    """,
-                arguments: [seq, counts.seen, counts.repeats, counts.outside, counts.unknown, sessionID])
-            return views
+            views.append(view)
         }
+        try db.execute(
+            sql: """
+                UPDATE inventory_session SET scans = ?, seen = seen + ?, repeats = repeats + ?, outside_scope = outside_scope + ?,
+                    unknown = unknown + ? WHERE id = ?
+                """,
+            arguments: [seq, counts.seen, counts.repeats, counts.outside, counts.unknown, sessionID])
+        return views
     }
 
     struct ResolvedTarget {
@@ -245,10 +249,10 @@ extension QuayDatabase {
     {
         let location = VietnameseText.nfc(location.trimmingCharacters(in: .whitespaces))
         guard (1...64).contains(location.count) else {
-            throw StoreError(code: "invalid_argument", reason: "location must have 1 to 64 characters")
+            throw StoreError(code: .invalidArgument, reason: "location must have 1 to 64 characters")
         }
         guard quantity >= 0, quantity <= 10_000_000 else {
-            throw StoreError(code: "invalid_argument", reason: "a quantity counted is from 0 to 10000000")
+            throw StoreError(code: .invalidArgument, reason: "a quantity counted is from 0 to 10000000")
         }
         return try await pool.write { db in
             let session = try Self.openSession(db)
@@ -257,12 +261,12 @@ extension QuayDatabase {
             guard
                 let type = try Row.fetchOne(
                     db, sql: "SELECT code, name, tracking, quantity FROM equipment_type WHERE code = ?", arguments: [code])
-            else { throw StoreError(code: "unknown_item", reason: code) }
+            else { throw StoreError(code: .unknownItem, reason: code) }
             guard type["tracking"] == "quantity" else {
-                throw StoreError(code: "invalid_argument", reason: "\(code) is tracked per unit: scan its units instead")
+                throw StoreError(code: .invalidArgument, reason: "\(code) is tracked per unit: scan its units instead")
             }
             guard scope.includesEquipment, scope.contains(location: location) else {
-                throw StoreError(code: "outside_scope", reason: "\(code) at \(location); the session covers \(scope.text)")
+                throw StoreError(code: .outsideScope, reason: "\(code) at \(location); the session covers \(scope.text)")
             }
             try db.execute(
                 sql: """
@@ -293,12 +297,12 @@ extension QuayDatabase {
     static func sessionRow(_ db: Database, id: Int64?) throws -> Row {
         if let id {
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM inventory_session WHERE id = ?", arguments: [id]) else {
-                throw StoreError(code: "not_found", reason: "inventory session \(id)")
+                throw StoreError(code: .notFound, reason: "inventory session \(id)")
             }
             return row
         }
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM inventory_session ORDER BY id DESC LIMIT 1") else {
-            throw StoreError(code: "inventory_not_open", reason: "no inventory session yet")
+            throw StoreError(code: .inventoryNotOpen, reason: "no inventory session yet")
         }
         return row
     }
@@ -445,7 +449,7 @@ extension QuayDatabase {
             let session = try Self.sessionRow(db, id: id)
             guard session["state"] != "open" else {
                 throw StoreError(
-                    code: "inventory_not_closed", reason: "session \(session["id"] as Int64) is open; its counts are in status")
+                    code: .inventoryNotClosed, reason: "session \(session["id"] as Int64) is open; its counts are in status")
             }
             let rows = try Row.fetchAll(
                 db.cachedStatement(
@@ -520,8 +524,8 @@ extension QuayDatabase {
             }
             let sessionID: Int64 = session["id"]
             switch session["state"] as String {
-            case "open": throw StoreError(code: "inventory_not_closed", reason: "session \(sessionID): close it first")
-            case "applied": throw StoreError(code: "inventory_already_applied", reason: "session \(sessionID)")
+            case "open": throw StoreError(code: .inventoryNotClosed, reason: "session \(sessionID): close it first")
+            case "applied": throw StoreError(code: .inventoryAlreadyApplied, reason: "session \(sessionID)")
             default: break
             }
             let arguments: StatementArguments = [sessionID]

@@ -30,19 +30,21 @@ extension QuayDatabase {
 
     /// A copy by its barcode, or by its accession number as printed (`STK.000123`, `STK-123`).
     public func item(scanned text: String) async throws -> ItemView? {
-        try await pool.read { db in
-            if let row = try Row.fetchOne(
-                db, sql: "SELECT \(Self.itemColumns) \(Self.itemJoins) WHERE i.barcode = ?", arguments: [text])
-            {
-                return Self.itemView(row)
-            }
-            guard let accession = AccessionNumber(text) else { return nil }
-            return try Row.fetchOne(
-                db,
-                sql: "SELECT \(Self.itemColumns) \(Self.itemJoins) WHERE g.prefix = ? AND i.number = ?",
-                arguments: [accession.prefix, accession.number]
-            ).map(Self.itemView)
+        try await pool.read { db in try Self.item(db, scanned: text) }
+    }
+
+    static func item(_ db: Database, scanned text: String) throws -> ItemView? {
+        if let row = try Row.fetchOne(
+            db, sql: "SELECT \(Self.itemColumns) \(Self.itemJoins) WHERE i.barcode = ?", arguments: [text])
+        {
+            return Self.itemView(row)
         }
+        guard let accession = AccessionNumber(text) else { return nil }
+        return try Row.fetchOne(
+            db,
+            sql: "SELECT \(Self.itemColumns) \(Self.itemJoins) WHERE g.prefix = ? AND i.number = ?",
+            arguments: [accession.prefix, accession.number]
+        ).map(Self.itemView)
     }
 
     static func recordView(_ row: Row, items: [ItemView]?) -> RecordView {

@@ -44,7 +44,7 @@ extension QuayDatabase {
                     classID, patron.schoolYear, createdAt,
                 ])
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-            throw StoreError(code: "duplicate_card", reason: patron.card)
+            throw StoreError(code: .duplicateCard, reason: patron.card)
         }
         try db.execute(
             sql: "INSERT INTO patron_search (rowid, folded) VALUES (?, ?)",
@@ -89,7 +89,7 @@ extension QuayDatabase {
     public func setPINHash(card: String, hash: String?) async throws {
         try await pool.write { db in
             try db.execute(sql: "UPDATE patron SET pin_hash = ? WHERE card = ?", arguments: [hash, card])
-            guard db.changesCount == 1 else { throw StoreError(code: "unknown_patron", reason: card) }
+            guard db.changesCount == 1 else { throw StoreError(code: .unknownPatron, reason: card) }
         }
     }
 
@@ -107,7 +107,7 @@ extension QuayDatabase {
     public func blockPatron(card: String) async throws -> PatronView {
         try await pool.write { db in
             try db.execute(sql: "UPDATE patron SET status = 'blocked' WHERE card = ? AND status = 'active'", arguments: [card])
-            guard let patron = try Self.patron(db, card: card) else { throw StoreError(code: "unknown_patron", reason: card) }
+            guard let patron = try Self.patron(db, card: card) else { throw StoreError(code: .unknownPatron, reason: card) }
             return patron
         }
     }
@@ -133,7 +133,7 @@ extension QuayDatabase {
     public func addClass(name: String, schoolYear: String, grade: Int?, homeroomTeacher: String?) async throws -> ClassView {
         try await pool.write { db in
             if try Self.classID(db, name: name, year: schoolYear, create: false) != nil {
-                throw StoreError(code: "duplicate_class", reason: "\(name.uppercased()) \(schoolYear)")
+                throw StoreError(code: .duplicateClass, reason: "\(name.uppercased()) \(schoolYear)")
             }
             try db.execute(
                 sql: "INSERT INTO class (name, school_year, grade, homeroom_teacher) VALUES (?, ?, ?, ?)",
@@ -177,7 +177,7 @@ extension QuayDatabase {
                     }
                     imported += 1
                 } catch let error as StoreError {
-                    rejected.append(RejectedRow(line: line, reason: "\(error.code): \(error.reason)"))
+                    rejected.append(RejectedRow(line: line, reason: "\(error.code.rawValue): \(error.reason)"))
                 } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
                     // A rule the checks above missed: the row is refused in our words, not SQLite's.
                     rejected.append(RejectedRow(line: line, reason: "invalid_argument: the row breaks a rule of the patron register"))

@@ -171,7 +171,7 @@ extension QuayDatabase {
         try await pool.write { db in
             let job = try Self.existingPrintJob(db, id)
             guard ["failed", "cancelled", "queued"].contains(job.state) else {
-                throw StoreError(code: "job_state", reason: "job \(id) is \(job.state); " + (job.state == "done" ? "reprint it instead" : "it is being sent"))
+                throw StoreError(code: .jobState, reason: "job \(id) is \(job.state); " + (job.state == "done" ? "reprint it instead" : "it is being sent"))
             }
             try db.execute(
                 sql: "UPDATE print_job SET state = 'queued', updated_at = ? WHERE id = ?", arguments: [Timestamp.format(now), id])
@@ -184,7 +184,7 @@ extension QuayDatabase {
         try await pool.write { db in
             let job = try Self.existingPrintJob(db, id)
             guard ["queued", "failed"].contains(job.state) else {
-                throw StoreError(code: "job_state", reason: "job \(id) is \(job.state) and cannot be cancelled")
+                throw StoreError(code: .jobState, reason: "job \(id) is \(job.state) and cannot be cancelled")
             }
             try db.execute(
                 sql: "UPDATE print_job SET state = 'cancelled', updated_at = ? WHERE id = ?", arguments: [Timestamp.format(now), id])
@@ -212,7 +212,7 @@ extension QuayDatabase {
     }
 
     private static func existingPrintJob(_ db: Database, _ id: Int64) throws -> PrintJobInfo {
-        guard let job = try printJob(db, id) else { throw StoreError(code: "unknown_job", reason: "no print job \(id)") }
+        guard let job = try printJob(db, id) else { throw StoreError(code: .unknownJob, reason: "no print job \(id)") }
         return job
     }
 }

@@ -11,24 +11,62 @@ public enum Synchronous: String, Sendable, CaseIterable {
 
 /// Errors the store reports with a stable code.
 public struct StoreError: Error, CustomStringConvertible {
-    public var code: String
+    /// The codes, spelled as the protocol's `ErrorCode`s, where their meanings are documented;
+    /// the daemon maps each one to its `ErrorCode` in one exhaustive switch.
+    public enum Code: String, Sendable, CaseIterable {
+        case invalidArgument = "invalid_argument", notFound = "not_found"
+        case unknownRegister = "unknown_register", unknownItem = "unknown_item", unknownPatron = "unknown_patron"
+        case unknownClass = "unknown_class", unknownJob = "unknown_job"
+        case duplicateBarcode = "duplicate_barcode", duplicateCard = "duplicate_card", duplicateClass = "duplicate_class"
+        case duplicateEquipment = "duplicate_equipment"
+        case borrowerBlocked = "borrower_blocked", borrowerHasOverdue = "borrower_has_overdue", notLoanable = "not_loanable"
+        case itemUnavailable = "item_unavailable", itemOnLoan = "item_on_loan", limitReached = "limit_reached"
+        case renewalLimit = "renewal_limit", notOnLoan = "not_on_loan"
+        case jobState = "job_state"
+        case inventoryNotOpen = "inventory_not_open", inventoryAlreadyOpen = "inventory_already_open"
+        case inventoryNotClosed = "inventory_not_closed", inventoryAlreadyApplied = "inventory_already_applied"
+        case invalidScope = "invalid_scope", outsideScope = "outside_scope"
+        case diskFull = "disk_full", databaseReadOnly = "database_read_only", storageFailed = "storage_error"
+        /// The database cannot be opened at all (quayd does not start); never a reply's code.
+        case databaseUnavailable = "database_unavailable"
+        /// A file given to `--restore` is no backup of this school's database; never a reply's code.
+        case invalidBackup = "invalid_backup"
+    }
+
+    public var code: Code
     public var reason: String
 
-    public init(code: String, reason: String) {
+    public init(code: Code, reason: String) {
         self.code = code
         self.reason = reason
     }
 
-    public var description: String { "\(code): \(reason)" }
+    /// A refusal of the circulation policy (QuayCore), as the store reports it.
+    public init(_ refusal: CirculationRefusal, reason: String) {
+        let code: Code
+        switch refusal {
+        case .borrowerBlocked: code = .borrowerBlocked
+        case .borrowerHasOverdue: code = .borrowerHasOverdue
+        case .notLoanable: code = .notLoanable
+        case .itemUnavailable: code = .itemUnavailable
+        case .itemOnLoan: code = .itemOnLoan
+        case .limitReached: code = .limitReached
+        case .renewalLimit: code = .renewalLimit
+        case .notOnLoan: code = .notOnLoan
+        }
+        self.init(code: code, reason: reason)
+    }
+
+    public var description: String { "\(code.rawValue): \(reason)" }
 
     /// What SQLite says of the disk, as a code a client can act on: full, read-only, or an
     /// I/O failure; nil for any other error. A transaction that fails so has written nothing.
     public static func storage(_ error: any Error) -> StoreError? {
         guard let error = error as? DatabaseError else { return nil }
         switch error.resultCode {
-        case .SQLITE_FULL: return StoreError(code: "disk_full", reason: error.message ?? "database or disk is full")
-        case .SQLITE_READONLY: return StoreError(code: "database_read_only", reason: error.message ?? "read-only")
-        case .SQLITE_IOERR, .SQLITE_CANTOPEN: return StoreError(code: "storage_error", reason: error.message ?? "disk I/O error")
+        case .SQLITE_FULL: return StoreError(code: .diskFull, reason: error.message ?? "database or disk is full")
+        case .SQLITE_READONLY: return StoreError(code: .databaseReadOnly, reason: error.message ?? "read-only")
+        case .SQLITE_IOERR, .SQLITE_CANTOPEN: return StoreError(code: .storageFailed, reason: error.message ?? "disk I/O error")
         default: return nil
         }
     }
@@ -71,7 +109,7 @@ public final class QuayDatabase: Sendable {
         } catch {
             // A read-only or full disk is named as such: the one who must fix it reads this.
             if let storage = StoreError.storage(error) { throw StoreError(code: storage.code, reason: "\(path): \(error)") }
-            throw StoreError(code: "database_unavailable", reason: "\(path): \(error)")
+            throw StoreError(code: .databaseUnavailable, reason: "\(path): \(error)")
         }
     }
 

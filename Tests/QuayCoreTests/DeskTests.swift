@@ -39,7 +39,7 @@ private func failed(_ reason: String, _ at: TimeInterval, _ expected: [String]) 
     Step(input: .failed(reason), at: at, expected: expected)
 }
 
-private func describe(_ borrower: DeskBorrower) -> String {
+private func describe(_ borrower: Borrower) -> String {
     switch borrower {
     case .card(let card): return card
     case .class(let name, let year): return "class:\(name)/\(year)"

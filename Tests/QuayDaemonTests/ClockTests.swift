@@ -17,9 +17,11 @@ import Testing
         let database = try QuayDatabase(path: directory.appendingPathComponent("quay.sqlite").path)
         var config = DaemonConfig()
         config.language = .en
-        let state = DaemonState(config: config, configPath: nil, database: database, boundSocketPath: nil, activated: false)
         let clock = NIOLockedValueBox(Date(timeIntervalSince1970: 1_795_000_000))  // a school day in 2026
-        let dispatcher = Dispatcher(state: state, logger: Logger(label: "test"), now: { clock.withLockedValue { $0 } })
+        let state = DaemonState(
+            config: config, configPath: nil, database: database, boundSocketPath: nil, activated: false,
+            now: { clock.withLockedValue { $0 } })
+        let dispatcher = Dispatcher(state: state, logger: Logger(label: "test"))
         func call(_ line: String) async throws -> [String: JSONValue] {
             let bytes = try #require(await dispatcher.reply(to: .line(Array(line.utf8)), role: .admin))
             return try #require(try JSONDecoder().decode(JSONValue.self, from: Data(bytes)).objectValue)

@@ -2,6 +2,8 @@ import Foundation
 import Logging
 import QuayCodecs
 import QuayProtocol
+import QuayCore
+import QuayLabels
 import QuayStore
 import Testing
 
@@ -115,6 +117,117 @@ import Testing
         #expect(database?["counts"]?.objectValue?["register"] == 5)
         #expect(database?["counts"]?.objectValue?["item"] == 0)
         #expect(database?["journal_mode"] == "wal")
+    }
+}
+
+/// The op table: each op declared once, and the request path's refusals with their codes.
+@Suite struct OpTableTests {
+    @Test func everyOpIsDeclaredOnceInTheTable() {
+        let names = Dispatcher.operations.map(\.op.rawValue)
+        #expect(names.count == Set(names).count, "an op declared twice")
+        #expect(Set(names) == Set(Op.allCases.map(\.rawValue)), "an op without a handler")
+        #expect(Operation.byName.count == Op.allCases.count)
+    }
+
+    @Test func onlyAdminsImportAndOpenCloseOrApplyAnInventory() {
+        let admin = Set(Dispatcher.operations.filter { $0.role == .admin }.map(\.op))
+        #expect(admin == [.patronImport, .inventoryStart, .inventoryClose, .inventoryApply])
+        #expect(Dispatcher.operations.allSatisfy { $0.role != .none })
+    }
+
+    @Test(arguments: [
+        // unknown op
+        (#"{"v":1,"id":1,"op":"loan.teleport","args":{"item":"STK.000001"}}"#, Role.admin, "unknown_op"),
+        // the wrong role, even with arguments of the wrong shape: the role is answered first
+        (#"{"v":1,"id":2,"op":"patron.import","args":{"csv":5}}"#, .desk, "permission_denied"),
+        (#"{"v":1,"id":3,"op":"ping"}"#, .none, "permission_denied"),
+        // arguments of the wrong type, for ops with and without arguments
+        (#"{"v":1,"id":4,"op":"loan.checkout","args":{"item":5}}"#, .admin, "bad_request"),
+        (#"{"v":1,"id":5,"op":"loan.checkout","args":[1]}"#, .admin, "bad_request"),
+        (#"{"v":1,"id":6,"op":"loan.checkout"}"#, .admin, "bad_request"),
+        (#"{"v":1,"id":7,"op":"ping","args":5}"#, .admin, "bad_request"),
+        (#"{"v":1,"id":8,"op":"shelf.list","args":{"limit":"ten"}}"#, .admin, "bad_request"),
+        // another version is answered before the arguments are looked at
+        (#"{"v":2,"id":9,"op":"loan.checkout","args":{"item":5}}"#, .admin, "unsupported_version"),
+    ] as [(String, Role, String)])
+    func refusalsKeepTheirCodes(line: String, role: Role, code: String) async throws {
+        let dispatcher = try DispatcherTests().dispatcher
+        let bytes = try #require(await dispatcher.reply(to: .line(Array(line.utf8)), role: role))
+        let answer = try #require(try JSONDecoder().decode(JSONValue.self, from: Data(bytes)).objectValue)
+        #expect(answer["ok"] == false)
+        #expect(answer["error"]?.objectValue?["code"]?.stringValue == code, "\(line)")
+        #expect(answer["id"] != .null)
+    }
+
+    @Test func aWrongArgumentIsNamed() async throws {
+        let dispatcher = try DispatcherTests().dispatcher
+        let line = #"{"v":1,"id":1,"op":"loan.checkout","args":{"item":5}}"#
+        let bytes = try #require(await dispatcher.reply(to: .line(Array(line.utf8)), role: .admin))
+        let answer = try #require(try JSONDecoder().decode(JSONValue.self, from: Data(bytes)).objectValue)
+        #expect(answer["error"]?.objectValue?["message"]?.stringValue == "Bad request: \"item\" has the wrong type")
+    }
+}
+
+/// One mapping from any error to a protocol code: every store, label and circulation code maps
+/// to an `ErrorCode` that docs/protocol.md lists, with a message in both languages.
+@Suite struct ErrorMappingTests {
+    static func documentedCodes() throws -> Set<String> {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let text = try String(contentsOf: root.appendingPathComponent("docs/protocol.md"), encoding: .utf8)
+        return Set(ErrorCode.allCases.map(\.rawValue).filter { text.contains("`\($0)`") })
+    }
+
+    func check(_ code: ErrorCode, documented: Set<String>) {
+        #expect(documented.contains(code.rawValue), "\(code.rawValue) is not in docs/protocol.md")
+        let vi = code.message(.vi), en = code.message(.en)
+        #expect(!vi.isEmpty && !en.isEmpty && vi != en, "\(code.rawValue) needs both messages")
+    }
+
+    @Test func everyStoreCodeMapsToADocumentedCode() throws {
+        let documented = try Self.documentedCodes()
+        for code in StoreError.Code.allCases {
+            let mapped = ErrorCode(code)
+            check(mapped, documented: documented)
+            // Spelled the same, but for the two that never reach a reply.
+            if code != .databaseUnavailable && code != .invalidBackup { #expect(mapped.rawValue == code.rawValue) }
+            let refusal = Refusal(StoreError(code: code, reason: "x"))
+            #expect(refusal.code == mapped)
+            #expect(refusal.detail == "x")
+        }
+    }
+
+    @Test func everyLabelCodeMapsToADocumentedCode() throws {
+        let documented = try Self.documentedCodes()
+        for code in LabelError.Code.allCases {
+            #expect(ErrorCode(code).rawValue == code.rawValue)
+            check(ErrorCode(code), documented: documented)
+            #expect(Refusal(LabelError(code, "d")).code == ErrorCode(code))
+        }
+    }
+
+    @Test func everyCirculationRefusalMapsToADocumentedCode() throws {
+        let documented = try Self.documentedCodes()
+        for refusal in [CirculationRefusal.borrowerBlocked, .borrowerHasOverdue, .notLoanable, .itemUnavailable, .itemOnLoan,
+            .limitReached, .renewalLimit, .notOnLoan]
+        {
+            let mapped = Refusal(refusal).code
+            #expect(mapped.rawValue == refusal.rawValue)
+            check(mapped, documented: documented)
+        }
+    }
+
+    @Test func everyProtocolCodeHasBothMessages() throws {
+        let documented = try Self.documentedCodes()
+        for code in ErrorCode.allCases { check(code, documented: documented) }
+    }
+
+    @Test func anythingElseIsInternalAndAFault() {
+        struct Surprise: Error {}
+        let refusal = Refusal(Surprise())
+        #expect(refusal.code == .internalError)
+        #expect(refusal.origin == .fault)
+        #expect(Refusal(StoreError(code: .diskFull, reason: "")).origin == .disk)
+        #expect(Refusal(Refusal(code: .notFound)).origin == .refusal)
     }
 }
 

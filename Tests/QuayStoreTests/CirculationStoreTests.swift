@@ -34,7 +34,7 @@ import Testing
         let outcome = { @Sendable (result: Result<LoanView, any Error>) -> (outcome: String, refusal: String?, message: String) in
             switch result {
             case .success: return ("lent", nil, "ok")
-            case .failure(let error): return ("refused", (error as? StoreError)?.code, "no")
+            case .failure(let error): return ("refused", (error as? StoreError)?.code.rawValue, "no")
             }
         }
         let lent = try await database.loggedScan(
@@ -46,7 +46,7 @@ import Testing
             desk: "kiosk", scanner: "sip2:a", data: "STK.000001", at: now, .checkout(.card("HS2"), settings: settings, desk: "kiosk", noBlock: nil),
             outcome: outcome)
         guard case .failure(let error) = refused.result else { Issue.record("lent twice"); return }
-        #expect((error as? StoreError)?.code == "item_on_loan")
+        #expect((error as? StoreError)?.code == .itemOnLoan)
         let scans = try await database.scans(since: nil, desk: "kiosk", limit: 10)
         #expect(scans.map(\.outcome) == ["lent", "refused"] && scans.map(\.refusal) == [nil, "item_on_loan"])
         #expect(try await counts()["loan"] == 1)
@@ -84,7 +84,7 @@ import Testing
                 _ = try await database.checkout(borrower, scanned: item, settings: settings, at: now)
                 Issue.record("\(item) was lent")
             } catch let error as StoreError {
-                #expect(error.code == code)
+                #expect(error.code.rawValue == code)
             }
         }
         await #expect(throws: StoreError.self) { try await database.checkin(scanned: "STK.000002", at: now) }
@@ -106,7 +106,7 @@ import Testing
             _ = try await database.checkout(.card("HS1"), scanned: "STK.000006", settings: settings, at: later)
             Issue.record("lent while overdue")
         } catch let error as StoreError {
-            #expect(error.code == "borrower_has_overdue")
+            #expect(error.code == .borrowerHasOverdue)
         }
         let overdue = try await database.loans(patronCard: nil, className: "6A", schoolYear: "2026-2027", overdueOnly: true, at: later, limit: 100)
         #expect(overdue.count == 4)

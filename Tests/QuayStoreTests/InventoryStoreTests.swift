@@ -152,7 +152,7 @@ import Testing
             _ = try await scan(["TB.000001", "STK.000001"], at: "KE-A", condition: .broken)
             Issue.record("a condition was taken for a copy")
         } catch let error as StoreError {
-            #expect(error.code == "invalid_argument")
+            #expect(error.code == .invalidArgument)
         }
         for (code, location) in [("KHV6", "Kho"), ("NOPE", "Kho"), ("ONGNGHIEM", "")] {
             await #expect(throws: StoreError.self) {

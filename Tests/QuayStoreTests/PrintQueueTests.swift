@@ -74,7 +74,7 @@ import Testing
             _ = try await database.retryPrintJob(id: 99, at: now)
             Issue.record("retry of an unknown job")
         } catch let error as StoreError {
-            #expect(error.code == "unknown_job")
+            #expect(error.code == .unknownJob)
         }
     }
 }

@@ -56,7 +56,7 @@ public struct DeskMachine: Sendable {
     }
 
     struct BorrowerSession: Sendable, Equatable {
-        var borrower: DeskBorrower
+        var borrower: Borrower
         var summary: BorrowerSummary?
         var loans: [LoanView] = []
         var openedAt: Date
@@ -104,7 +104,7 @@ public struct DeskMachine: Sendable {
     }
 
     /// The borrower of the open checkout session.
-    public var borrower: DeskBorrower? {
+    public var borrower: Borrower? {
         if case .checkout(let session?) = state { return session.borrower }
         return nil
     }
@@ -399,7 +399,7 @@ public struct DeskMachine: Sendable {
         configuration.schoolYear ?? SchoolYear.containing(now)
     }
 
-    private func borrower(_ code: ScannedCode, at now: Date) -> DeskBorrower? {
+    private func borrower(_ code: ScannedCode, at now: Date) -> Borrower? {
         switch code {
         case .patron(let card, _): return .card(card)
         case .classCard(let name): return .class(name: name, schoolYear: schoolYear(at: now))
@@ -444,7 +444,7 @@ public struct DeskMachine: Sendable {
             units: draft.units, startedAt: draft.startedAt)
     }
 
-    private static func loan(_ loan: LoanView, isFor borrower: DeskBorrower) -> Bool {
+    private static func loan(_ loan: LoanView, isFor borrower: Borrower) -> Bool {
         switch borrower {
         case .card(let card): return loan.card == card
         case .class(let name, _): return loan.card == nil && loan.className?.uppercased() == name.uppercased()

@@ -11,14 +11,14 @@ enum DeskMessages {
         return Day.pad(day.day, 2) + "/" + Day.pad(day.month, 2) + "/" + Day.pad(day.year, 4)
     }
 
-    static func borrower(_ borrower: DeskBorrower) -> Bilingual {
+    static func borrower(_ borrower: Borrower) -> Bilingual {
         switch borrower {
         case .card(let card): return Bilingual(vi: "thẻ \(short(card))", en: "card \(short(card))")
         case .class(let name, _): return Bilingual(vi: "lớp \(short(name))", en: "class \(short(name))")
         }
     }
 
-    static func sessionOpening(_ borrower: DeskBorrower) -> Bilingual {
+    static func sessionOpening(_ borrower: Borrower) -> Bilingual {
         let who = self.borrower(borrower)
         return Bilingual(vi: "Mở phiên mượn cho \(who.vi)", en: "Opening a session for \(who.en)")
     }

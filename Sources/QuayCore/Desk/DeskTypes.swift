@@ -17,9 +17,9 @@ public enum DeskMode: String, Sendable, CaseIterable, Codable {
     }
 }
 
-/// Who a desk session lends to: a patron by card, or a whole class (tủ sách lớp) in a school
-/// year. The daemon maps it one to one onto the store's `Borrower`.
-public enum DeskBorrower: Sendable, Equatable {
+/// Who a desk session or a checkout lends to: a patron by card, or a whole class (tủ sách lớp)
+/// in a school year. One type for the desk, the store and the ops.
+public enum Borrower: Sendable, Equatable {
     case card(String)
     case `class`(name: String, schoolYear: String)
 
@@ -35,14 +35,14 @@ public enum DeskBorrower: Sendable, Equatable {
 /// What the store says about a borrower when a session opens (SPEC §5: name, class, current
 /// loans, overdue count, blocks).
 public struct BorrowerSummary: Sendable, Equatable {
-    public var borrower: DeskBorrower
+    public var borrower: Borrower
     public var name: String
     public var className: String?
     public var loans: Int
     public var overdue: Int
     public var blocked: Bool
 
-    public init(borrower: DeskBorrower, name: String, className: String? = nil, loans: Int, overdue: Int, blocked: Bool = false) {
+    public init(borrower: Borrower, name: String, className: String? = nil, loans: Int, overdue: Int, blocked: Bool = false) {
         self.borrower = borrower
         self.name = name
         self.className = className
@@ -77,14 +77,14 @@ public struct DeskLesson: Sendable, Equatable {
 
 /// The loans of one checkout session, for the slip printed when it ends.
 public struct LoanSlip: Sendable, Equatable {
-    public var borrower: DeskBorrower
+    public var borrower: Borrower
     /// The borrower's name, when the store had said it.
     public var name: String?
     public var loans: [LoanView]
     public var openedAt: Date
     public var endedAt: Date
 
-    public init(borrower: DeskBorrower, name: String?, loans: [LoanView], openedAt: Date, endedAt: Date) {
+    public init(borrower: Borrower, name: String?, loans: [LoanView], openedAt: Date, endedAt: Date) {
         self.borrower = borrower
         self.name = name
         self.loans = loans
@@ -185,9 +185,9 @@ public struct DeskNotice: Sendable, Equatable {
 /// as a `DeskResult`.
 public enum DeskAction: Sendable, Equatable {
     /// Look the borrower up; answer `sessionOpened` or `borrowerRefused`.
-    case openSession(DeskBorrower)
+    case openSession(Borrower)
     /// `checkout(borrower, scanned:)`; answer `lent` or `refused`.
-    case checkout(DeskBorrower, item: String)
+    case checkout(Borrower, item: String)
     /// `checkin(scanned:)`; answer `returned` or `refused`.
     case checkin(item: String)
     /// `returnLesson(id: nil, …)` for one unit back in good condition; answer `lessonReturned`
@@ -219,7 +219,7 @@ public struct DeskRefusal: Sendable, Equatable {
 /// What came of a `DeskAction`, fed back to the desk.
 public enum DeskResult: Sendable, Equatable {
     case sessionOpened(BorrowerSummary)
-    case borrowerRefused(DeskBorrower, DeskRefusal)
+    case borrowerRefused(Borrower, DeskRefusal)
     case lent(LoanView)
     case returned(LoanView)
     case lessonReturned(unit: String)
