@@ -10,7 +10,7 @@ import Glibc
 
 extension QuayCommand {
     struct Backup: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "backup", 
             abstract: "Copy the whole database to FILE while the desk goes on (checked with integrity_check).",
             discussion: "The copy is written by quay itself, with your permissions, wherever you may write (a USB stick too).")
 
@@ -78,7 +78,7 @@ extension QuayCommand {
     }
 
     struct Backups: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "backups", 
             abstract: "The automatic backups ([backup] in quayd.toml): each with its time and size, newest first.",
             discussion: "--check reads each file again with integrity_check (slow on a large database).")
 

@@ -86,7 +86,7 @@ extension QuayCommand {
             commandName: "record", abstract: "Titles (đầu sách).", subcommands: [Show.self, Find.self])
 
         struct Show: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "A title and all its copies.")
+            static let configuration = CommandConfiguration(commandName: "show", abstract: "A title and all its copies.")
             @OptionGroup var options: GlobalOptions
             @Argument(help: "The record id.") var id: Int64
 
@@ -98,7 +98,7 @@ extension QuayCommand {
         }
 
         struct Find: ParsableCommand {
-            static let configuration = CommandConfiguration(
+            static let configuration = CommandConfiguration(commandName: "find", 
                 abstract: "Titles whose title, authors or publisher contain every word (diacritics ignored).")
             @OptionGroup var options: GlobalOptions
             @Argument(help: "Words to look for, e.g. \"nguyen nhat anh\".") var query: String
@@ -117,7 +117,7 @@ extension QuayCommand {
             commandName: "item", abstract: "Copies (bản sách).", subcommands: [Show.self])
 
         struct Show: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "A copy by barcode or accession number.")
+            static let configuration = CommandConfiguration(commandName: "show", abstract: "A copy by barcode or accession number.")
             @OptionGroup var options: GlobalOptions
             @Argument(help: "Barcode or accession number (STK.000123).") var barcode: String
 
@@ -149,7 +149,7 @@ extension QuayCommand {
             commandName: "register", abstract: "Registers (sổ đăng ký) and their numbering.", subcommands: [List.self])
 
         struct List: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Every register with its next number.")
+            static let configuration = CommandConfiguration(commandName: "list", abstract: "Every register with its next number.")
             @OptionGroup var options: GlobalOptions
 
             func run() throws {

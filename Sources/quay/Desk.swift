@@ -6,7 +6,7 @@ import QuayProtocol
 
 extension QuayCommand {
     struct Watch: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "watch", 
             abstract: "Live: a line per scan and outcome at the desks, red with a bell on errors.",
             discussion: "Runs until interrupted. --json prints the event lines as quayd sends them.")
         @OptionGroup var options: GlobalOptions
@@ -45,7 +45,7 @@ extension QuayCommand {
     }
 
     struct Scans: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The scan log: every scan and what came of it.")
+        static let configuration = CommandConfiguration(commandName: "scans", abstract: "The scan log: every scan and what came of it.")
         @OptionGroup var options: GlobalOptions
         @Option(help: "From this day (yyyy-mm-dd or dd/mm/yyyy) or time.") var since: String?
         @Option(help: "Only this desk.") var desk: String?
@@ -70,7 +70,7 @@ extension QuayCommand {
             commandName: "desk", abstract: "The desk: switch its mode from the keyboard.", subcommands: [Mode.self])
 
         struct Mode: ParsableCommand {
-            static let configuration = CommandConfiguration(
+            static let configuration = CommandConfiguration(commandName: "mode", 
                 abstract: "Switch to checkout, checkin, lesson, inventory, intake or lookup (as the command sheet does).")
             @OptionGroup var options: GlobalOptions
             @Argument(help: "checkout, checkin, lesson, inventory, intake or lookup.") var mode: String
@@ -85,7 +85,7 @@ extension QuayCommand {
     }
 
     struct Scanners: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Each scanner, its desk and its state; and the desks' modes.")
+        static let configuration = CommandConfiguration(commandName: "scanners", abstract: "Each scanner, its desk and its state; and the desks' modes.")
         @OptionGroup var options: GlobalOptions
 
         func run() throws {

@@ -10,7 +10,7 @@ extension QuayCommand {
             subcommands: [Add.self, Show.self, Find.self, Units.self])
 
         struct Add: ParsableCommand {
-            static let configuration = CommandConfiguration(
+            static let configuration = CommandConfiguration(commandName: "add", 
                 abstract: "Add a kind of equipment: tagged units numbered in register TB, or a quantity.")
             @OptionGroup var options: GlobalOptions
             @Option(help: "Code: the ministry's list code or the school's own.") var code: String
@@ -39,7 +39,7 @@ extension QuayCommand {
         }
 
         struct Show: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "A kind of equipment and its units.")
+            static let configuration = CommandConfiguration(commandName: "show", abstract: "A kind of equipment and its units.")
             @OptionGroup var options: GlobalOptions
             @Argument(help: "Equipment code.") var code: String
 
@@ -51,7 +51,7 @@ extension QuayCommand {
         }
 
         struct Find: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Equipment whose name or code contains every word.")
+            static let configuration = CommandConfiguration(commandName: "find", abstract: "Equipment whose name or code contains every word.")
             @OptionGroup var options: GlobalOptions
             @Argument(help: "Words, e.g. \"kinh hien vi\".") var query: String
 
@@ -66,7 +66,7 @@ extension QuayCommand {
         }
 
         struct Units: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "The tagged units of a kind of equipment.")
+            static let configuration = CommandConfiguration(commandName: "units", abstract: "The tagged units of a kind of equipment.")
             @OptionGroup var options: GlobalOptions
             @Argument(help: "Equipment code.") var code: String
 
@@ -83,7 +83,7 @@ extension QuayCommand {
             commandName: "lesson", abstract: "Lesson loans of equipment (mượn theo tiết).", subcommands: [Lend.self, Return.self])
 
         struct Lend: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Lend units and quantities to a teacher for a lesson period.")
+            static let configuration = CommandConfiguration(commandName: "lend", abstract: "Lend units and quantities to a teacher for a lesson period.")
             @OptionGroup var options: GlobalOptions
             @Option(help: "The teacher's card.") var teacher: String
             @Option(name: .customLong("class"), help: "The class taught, e.g. 8A.") var className: String?
@@ -113,7 +113,7 @@ extension QuayCommand {
         }
 
         struct Return: ParsableCommand {
-            static let configuration = CommandConfiguration(
+            static let configuration = CommandConfiguration(commandName: "return", 
                 abstract: "Take a lesson's equipment back, with the condition of each unit.",
                 discussion: "Units named as arguments come back good, and so do those not named; CODE=N says N of a quantity were consumed.")
             @OptionGroup var options: GlobalOptions

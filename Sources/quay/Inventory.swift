@@ -12,7 +12,7 @@ extension QuayCommand {
             subcommands: [Start.self, Scan.self, Count.self, Status.self, Close.self, Report.self, Apply.self])
 
         struct Start: ParsableCommand {
-            static let configuration = CommandConfiguration(
+            static let configuration = CommandConfiguration(commandName: "start", 
                 abstract: "Open a session over a scope (admin).",
                 discussion: """
                     Scope terms, repeatable and combinable: location=KE-A01 (or KE-A* for every shelf starting so), \
@@ -29,7 +29,7 @@ extension QuayCommand {
         }
 
         struct Scan: ParsableCommand {
-            static let configuration = CommandConfiguration(
+            static let configuration = CommandConfiguration(commandName: "scan", 
                 abstract: "Record barcodes seen at a location in the open session.",
                 discussion:
                     "--file reads one barcode a line (blank lines and lines starting with # are skipped), e.g. a portable scanner's batch.")
@@ -90,7 +90,7 @@ extension QuayCommand {
         }
 
         struct Count: ParsableCommand {
-            static let configuration = CommandConfiguration(
+            static let configuration = CommandConfiguration(commandName: "count", 
                 abstract: "Count a consumable (equipment tracked by quantity) at a location.",
                 discussion:
                     "A recount of the same code at the same location replaces the earlier count; counts at several locations add up.")
@@ -114,7 +114,7 @@ extension QuayCommand {
         }
 
         struct Status: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "The open (or latest) session and its live counts.")
+            static let configuration = CommandConfiguration(commandName: "status", abstract: "The open (or latest) session and its live counts.")
             @OptionGroup var options: GlobalOptions
             @Option(help: "A session by number (default the latest).") var session: Int64?
 
@@ -126,7 +126,7 @@ extension QuayCommand {
         }
 
         struct Close: ParsableCommand {
-            static let configuration = CommandConfiguration(
+            static let configuration = CommandConfiguration(commandName: "close", 
                 abstract: "Close the open session and reconcile it: the inventory report (admin).",
                 discussion: "Prints the totals and every line but the found ones; --csv writes every line, found ones included.")
             @OptionGroup var options: GlobalOptions
@@ -149,7 +149,7 @@ extension QuayCommand {
         }
 
         struct Report: ParsableCommand {
-            static let configuration = CommandConfiguration(
+            static let configuration = CommandConfiguration(commandName: "report", 
                 abstract: "A closed session's report: totals and lines, as a table, JSON or CSV.",
                 discussion:
                     "Categories: found, misplaced, missing, on_loan, outside_scope, unknown, counted, disposal (default all but disposal).")
@@ -185,7 +185,7 @@ extension QuayCommand {
         }
 
         struct Apply: ParsableCommand {
-            static let configuration = CommandConfiguration(
+            static let configuration = CommandConfiguration(commandName: "apply", 
                 abstract: "Apply a closed session: mark missing, record last seen and locations, conditions and counts (admin).",
                 discussion: "Prints what changed and the disposal list (thanh lý): missing copies and units, and broken units.")
             @OptionGroup var options: GlobalOptions

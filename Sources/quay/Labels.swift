@@ -55,7 +55,7 @@ extension QuayCommand {
             subcommands: [List.self, Show.self, Preview.self])
 
         struct List: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "The templates quayd prints with.")
+            static let configuration = CommandConfiguration(commandName: "list", abstract: "The templates quayd prints with.")
             @OptionGroup var options: GlobalOptions
 
             func run() throws {
@@ -74,7 +74,7 @@ extension QuayCommand {
         }
 
         struct Show: ParsableCommand {
-            static let configuration = CommandConfiguration(
+            static let configuration = CommandConfiguration(commandName: "show", 
                 abstract: "A template's file, to copy as the start of a school's own (docs/labels.md).")
             @OptionGroup var options: GlobalOptions
             @Argument(help: "Template name.") var name: String
@@ -87,7 +87,7 @@ extension QuayCommand {
         }
 
         struct Preview: ParsableCommand {
-            static let configuration = CommandConfiguration(
+            static let configuration = CommandConfiguration(commandName: "preview", 
                 abstract: "Render a template file with sample values to a PNG, before installing it.",
                 discussion: """
                     --data is a JSON object of field values, e.g. '{"call_line_1":"895.922","title":"Truyện Kiều"}'; \

@@ -5,7 +5,7 @@ import QuayProtocol
 
 extension QuayCommand {
     struct Checkout: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "checkout", 
             abstract: "Lend items to a patron; an item the patron already holds is renewed.",
             discussion: "Each item is its own transaction: a refused item does not stop the others; the exit status is 1 if any was refused.")
         @OptionGroup var options: GlobalOptions
@@ -41,7 +41,7 @@ extension QuayCommand {
     }
 
     struct Checkin: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Return items; late returns say how many days.")
+        static let configuration = CommandConfiguration(commandName: "checkin", abstract: "Return items; late returns say how many days.")
         @OptionGroup var options: GlobalOptions
         @Argument(help: "Barcodes or accession numbers.") var items: [String]
 
@@ -55,7 +55,7 @@ extension QuayCommand {
     }
 
     struct Renew: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Renew loans from today, where the policy allows.")
+        static let configuration = CommandConfiguration(commandName: "renew", abstract: "Renew loans from today, where the policy allows.")
         @OptionGroup var options: GlobalOptions
         @Argument(help: "Barcodes or accession numbers.") var items: [String]
 
@@ -69,7 +69,7 @@ extension QuayCommand {
     }
 
     struct Loans: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "loans", 
             abstract: "Open loans of a patron, a class or everyone, by class; --overdue for the late ones.")
         @OptionGroup var options: GlobalOptions
         @Option(help: "A patron's card.") var patron: String?

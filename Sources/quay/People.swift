@@ -9,7 +9,7 @@ extension QuayCommand {
             commandName: "patron", abstract: "Borrowers (bạn đọc).", subcommands: [Add.self, Show.self, Find.self, Import.self, Pin.self])
 
         struct Pin: ParsableCommand {
-            static let configuration = CommandConfiguration(
+            static let configuration = CommandConfiguration(commandName: "pin", 
                 abstract: "Set a borrower's PIN for self-check kiosks (4 to 12 digits), or --clear it.",
                 discussion: "Without --pin the PIN is read from standard input (not echoed at a terminal). Only its hash is kept.")
             @OptionGroup var options: GlobalOptions
@@ -35,7 +35,7 @@ extension QuayCommand {
         }
 
         struct Add: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Add a borrower with a card number.")
+            static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a borrower with a card number.")
             @OptionGroup var options: GlobalOptions
             @Option(help: "Card number, e.g. HS000001.") var card: String
             @Option(help: "Full name, e.g. \"Nguyễn Văn An\".") var name: String
@@ -50,7 +50,7 @@ extension QuayCommand {
         }
 
         struct Show: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "A borrower by card number.")
+            static let configuration = CommandConfiguration(commandName: "show", abstract: "A borrower by card number.")
             @OptionGroup var options: GlobalOptions
             @Argument(help: "Card number.") var card: String
 
@@ -62,7 +62,7 @@ extension QuayCommand {
         }
 
         struct Find: ParsableCommand {
-            static let configuration = CommandConfiguration(
+            static let configuration = CommandConfiguration(commandName: "find", 
                 abstract: "Borrowers whose name or card contains every word (diacritics ignored).")
             @OptionGroup var options: GlobalOptions
             @Argument(help: "Words, e.g. \"nguyen van an\".") var query: String
@@ -76,7 +76,7 @@ extension QuayCommand {
         }
 
         struct Import: ParsableCommand {
-            static let configuration = CommandConfiguration(
+            static let configuration = CommandConfiguration(commandName: "import", 
                 abstract: "Import a class list (UTF-8 CSV with a header: card,name[,kind][,class]).",
                 discussion: "Good rows are imported; each bad row is reported with its line and reason, and the exit status is then 1.")
             @OptionGroup var options: GlobalOptions
@@ -114,7 +114,7 @@ extension QuayCommand {
             commandName: "class", abstract: "Classes (lớp).", subcommands: [Add.self, Show.self])
 
         struct Add: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Add a class for a school year.")
+            static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a class for a school year.")
             @OptionGroup var options: GlobalOptions
             @Argument(help: "Class name, e.g. 6A or 10A1.") var name: String
             @Option(help: "Grade 1–12 (default: from the name).") var grade: Int?
@@ -128,7 +128,7 @@ extension QuayCommand {
         }
 
         struct Show: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "A class and its pupils, in Vietnamese name order.")
+            static let configuration = CommandConfiguration(commandName: "show", abstract: "A class and its pupils, in Vietnamese name order.")
             @OptionGroup var options: GlobalOptions
             @Argument(help: "Class name.") var name: String
             @Option(help: "School year (default: the current one).") var year: String?

@@ -5,7 +5,7 @@ import QuayProtocol
 
 extension QuayCommand {
     struct Printers: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "printers", 
             abstract: "Each printer: its language, where it is, how it was last found, and its waiting jobs.")
         @OptionGroup var options: GlobalOptions
 
@@ -28,12 +28,12 @@ extension QuayCommand {
     }
 
     struct Jobs: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "jobs", 
             abstract: "The print queue: jobs waiting, being sent or failed (--all: every job).",
             subcommands: [List.self, Retry.self, Cancel.self, Reprint.self], defaultSubcommand: List.self)
 
         struct List: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Jobs, newest first.")
+            static let configuration = CommandConfiguration(commandName: "list", abstract: "Jobs, newest first.")
             @OptionGroup var options: GlobalOptions
             @Flag(help: "Every job, printed ones too.") var all = false
             @Option(help: "Only jobs in this state: queued, sending, done, failed, cancelled.") var state: String?
@@ -50,7 +50,7 @@ extension QuayCommand {
         }
 
         struct Retry: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Put a failed or cancelled job back in the queue, or try a waiting one now.")
+            static let configuration = CommandConfiguration(commandName: "retry", abstract: "Put a failed or cancelled job back in the queue, or try a waiting one now.")
             @OptionGroup var options: GlobalOptions
             @Argument(help: "Job number.") var id: Int64
 
@@ -60,7 +60,7 @@ extension QuayCommand {
         }
 
         struct Cancel: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Take a job that has not been sent off the queue.")
+            static let configuration = CommandConfiguration(commandName: "cancel", abstract: "Take a job that has not been sent off the queue.")
             @OptionGroup var options: GlobalOptions
             @Argument(help: "Job number.") var id: Int64
 
@@ -70,7 +70,7 @@ extension QuayCommand {
         }
 
         struct Reprint: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Print a job again, with the very same bytes, as a new job.")
+            static let configuration = CommandConfiguration(commandName: "reprint", abstract: "Print a job again, with the very same bytes, as a new job.")
             @OptionGroup var options: GlobalOptions
             @Argument(help: "Job number.") var id: Int64
 

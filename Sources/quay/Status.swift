@@ -5,7 +5,7 @@ import QuayProtocol
 
 extension QuayCommand {
     struct Ping: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Check that quayd answers.")
+        static let configuration = CommandConfiguration(commandName: "ping", abstract: "Check that quayd answers.")
 
         @OptionGroup var options: GlobalOptions
 
@@ -20,7 +20,7 @@ extension QuayCommand {
     }
 
     struct Status: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "status", 
             abstract: "Show what quayd runs on: version, uptime, database, counts, config, socket.")
 
         @OptionGroup var options: GlobalOptions

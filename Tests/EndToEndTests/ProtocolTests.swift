@@ -140,6 +140,21 @@ import Glibc
         #expect(names.contains("watch") && names.contains("inventory"))
     }
 
+    /// The whole `quay --help` and one subcommand's help, pinned: a change to what staff read is
+    /// a change to these files (QUAY_RECORD_HELP=1 writes them anew, for review in the diff).
+    @Test(arguments: [(["--help"], "quay.txt"), (["checkout", "--help"], "quay-checkout.txt")])
+    func theHelpIsPinned(arguments: [String], file: String) throws {
+        let pinned = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Help/\(file)")
+        // Not a terminal, so 80 columns whatever the runner's window.
+        let help = try runProgram(quay, arguments, environment: ["COLUMNS": "80", "LANG": "C"])
+        #expect(help.status == 0)
+        if ProcessInfo.processInfo.environment["QUAY_RECORD_HELP"] == "1" {
+            try help.stdout.write(to: pinned, atomically: true, encoding: .utf8)
+        }
+        let expected = try String(contentsOf: pinned, encoding: .utf8)
+        #expect(help.stdout == expected)
+    }
+
     @Test func theSocketComesFromTheEnvironment() throws {
         let daemon = try DaemonHarness()
         let result = try runProgram(quay, ["ping"], environment: ["QUAY_SOCKET": daemon.socketPath, "LANG": "C"])
