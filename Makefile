@@ -46,10 +46,14 @@ sanitize: bootstrap
 fuzz-build: bootstrap
 	$(SWIFT) build --product quay-fuzz --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
 
-## bench: the SPEC §14 benchmarks, as ratios to floors measured in the same run.
+## bench: the SPEC §14 benchmarks, as ratios to floors measured in the same run — on the
+## binaries the package ships (static Swift runtime, the same flags and build directory as make deb).
+DEB_FLAGS := -c release --static-swift-stdlib --scratch-path .build-deb -Xlinker -z -Xlinker now -Xlinker -z -Xlinker relro -Xcc -D_FORTIFY_SOURCE=2
 bench: bootstrap
-	$(SWIFT) build -c release
-	$(RELEASE_BIN)/quay-bench --bin $(RELEASE_BIN)
+	$(SWIFT) build $(DEB_FLAGS) --product quayd
+	$(SWIFT) build $(DEB_FLAGS) --product quay
+	$(SWIFT) build $(DEB_FLAGS) --product quay-bench
+	.build-deb/release/quay-bench --bin .build-deb/release
 
 ## deb: var/quay_VERSION_amd64.deb — release binaries with the Swift runtime linked statically,
 ## the units, sysusers/tmpfiles snippets, udev rules, the default config (a conffile), man pages;

@@ -45,6 +45,7 @@ let package = Package(
             dependencies: [
                 "QuayCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         .target(
@@ -100,7 +101,12 @@ let package = Package(
         .testTarget(name: "QuayCoreTests", dependencies: ["QuayCore"]),
         .testTarget(name: "QuayCodecsTests", dependencies: ["QuayCodecs", "QuayTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "QuayProtocolTests", dependencies: ["QuayProtocol"]),
-        .testTarget(name: "QuayStoreTests", dependencies: ["QuayStore"]),
+        .testTarget(
+            name: "QuayStoreTests",
+            dependencies: [
+                "QuayStore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]),
         // Spawning helper programs (zbarimg, quayd, quay) for the tests that need them.
         // It must not depend on QuayCodecs: its printer-stream decoders are the independent check.
         .target(

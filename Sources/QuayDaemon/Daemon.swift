@@ -144,7 +144,7 @@ public enum Daemon {
 
         let database: QuayDatabase
         do {
-            database = try QuayDatabase(path: config.databasePath, synchronous: config.synchronous)
+            database = try QuayDatabase(path: config.databasePath, synchronous: config.synchronous, groupCommit: config.groupCommit)
         } catch {
             logger.critical("cannot open the database: \(error)")
             if let store = error as? StoreError, store.code == .databaseUnavailable, QuayDatabase.isDamage(store.reason) {

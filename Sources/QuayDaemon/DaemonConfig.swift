@@ -14,6 +14,8 @@ public struct DaemonConfig: Sendable, Equatable {
     public var language: Language = .vi
     public var databasePath = "/var/lib/quay/quay.sqlite"
     public var synchronous: Synchronous = .full
+    /// Loans and returns that reach the writer together share one commit (docs/config.md).
+    public var groupCommit = true
     public var socketPath = "/run/quay/quay.sock"
     /// Permissions of the socket file when quayd creates it (SPEC §8.4: 0660, group quay).
     public var socketMode: UInt16 = 0o660
@@ -53,6 +55,7 @@ public struct DaemonConfig: Sendable, Equatable {
         var keys: [String] = []
         if databasePath != other.databasePath { keys.append("database.path") }
         if synchronous != other.synchronous { keys.append("database.synchronous") }
+        if groupCommit != other.groupCommit { keys.append("database.group_commit") }
         if socketPath != other.socketPath { keys.append("socket.path") }
         if socketMode != other.socketMode { keys.append("socket.mode") }
         if socketGroup != other.socketGroup { keys.append("socket.group") }
@@ -146,9 +149,10 @@ public enum ConfigLoader {
                     reader.config.language = language
                 }
             }
-            try section("database", ["path", "synchronous"]) { (key, value, reader) throws(ConfigError) in
+            try section("database", ["path", "synchronous", "group_commit"]) { (key, value, reader) throws(ConfigError) in
                 switch key {
                 case "path": reader.config.databasePath = try reader.nonEmpty(value, "database", key)
+                case "group_commit": reader.config.groupCommit = try reader.bool(value, "database", key)
                 default:
                     let name = try reader.string(value, "database", key)
                     guard let level = Synchronous(rawValue: name.uppercased()) else {
@@ -451,6 +455,11 @@ public enum ConfigLoader {
             let text = try string(value, section, key)
             guard !text.isEmpty else { throw fail(section: section, key: key, "\(section).\(key) must not be empty") }
             return text
+        }
+
+        func bool(_ value: TOMLValue, _ section: String, _ key: String) throws(ConfigError) -> Bool {
+            guard let flag = value.bool else { throw fail(section: section, key: key, "\(section).\(key) must be true or false") }
+            return flag
         }
 
         func integer(

@@ -16,8 +16,11 @@ import Glibc
 public struct Dispatcher: Sendable {
     let state: DaemonState
     let logger: Logger
-    /// The clock; tests set it.
+    /// The clock (`DaemonState.now`).
     let now: @Sendable () -> Date
+    /// Told when a pipelined op's write waits in the group commit's queue (`Operation.pipelines`):
+    /// the connection then starts its next request.
+    var queued: (@Sendable () -> Void)? = nil
 
     public init(state: DaemonState, logger: Logger) {
         self.state = state
@@ -49,11 +52,32 @@ public struct Dispatcher: Sendable {
     }
 
     public func respond(to frame: LineFramer.Frame, role: Role) async -> Response {
+        await run(prepare(frame, role: role))
+    }
+
+    /// A frame read and checked, ready to run: its reply already (a blank line, a refusal), or
+    /// the op's call.
+    public struct Prepared: Sendable {
+        enum Body: Sendable {
+            case reply(Response)
+            case call(Operation.Call, id: JSONValue, op: String, language: Language)
+        }
+        let body: Body
+        /// A write through group commit that reads nothing before it: a connection may start
+        /// the next such request before this one is committed (`Operation.pipelines`).
+        public var pipelines: Bool {
+            if case .call(_, _, let op, _) = body { return Operation.byName[op]?.pipelines ?? false }
+            return false
+        }
+    }
+
+    /// Decodes and checks a frame; no I/O, no waiting.
+    public func prepare(_ frame: LineFramer.Frame, role: Role) -> Prepared {
         let language = state.config.language
         guard case .line(let bytes) = frame else {
-            return Response(line: encodeFailure(id: nil, Refusal(code: .frameTooLarge), language: language))
+            return Prepared(body: .reply(Response(line: encodeFailure(id: nil, Refusal(code: .frameTooLarge), language: language))))
         }
-        if bytes.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { return Response(line: nil) }
+        if bytes.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { return Prepared(body: .reply(Response(line: nil))) }
         // Every text that enters is NFC (SPEC §12); ASCII already is.
         let data = bytes.allSatisfy({ $0 < 0x80 }) ? Data(bytes) : Data(VietnameseText.nfc(String(decoding: bytes, as: UTF8.self)).utf8)
         // One pass: the envelope, and the op's own `args` once the op is known.
@@ -63,9 +87,12 @@ public struct Dispatcher: Sendable {
         } catch {
             // The id is still read when something else in the line is at fault (nesting too deep,
             // a broken value elsewhere), so that the client can match the refusal.
-            return Response(
-                line: encodeFailure(
-                    id: JSONText.topLevelID(in: bytes), Refusal(code: .badRequest, detail: Self.describe(error)), language: language))
+            return Prepared(
+                body: .reply(
+                    Response(
+                        line: encodeFailure(
+                            id: JSONText.topLevelID(in: bytes), Refusal(code: .badRequest, detail: Self.describe(error)),
+                            language: language))))
         }
         let requestLanguage = request.lang.flatMap(Language.init(tag:)) ?? language
         do {
@@ -77,10 +104,12 @@ public struct Dispatcher: Sendable {
             switch id {
             case .string, .int: break
             default:
-                return Response(
-                    line: encodeFailure(
-                        id: nil, Refusal(code: .badRequest, detail: "\"id\" must be a string or a whole number from -2^63 to 2^63-1"),
-                        language: requestLanguage))
+                return Prepared(
+                    body: .reply(
+                        Response(
+                            line: encodeFailure(
+                                id: nil, Refusal(code: .badRequest, detail: "\"id\" must be a string or a whole number from -2^63 to 2^63-1"),
+                                language: requestLanguage))))
             }
             guard let version = request.v else { throw Refusal(code: .badRequest, detail: "\"v\" is missing") }
             guard version == protocolVersion else {
@@ -99,16 +128,35 @@ public struct Dispatcher: Sendable {
             if let control = JSONText.firstControl(in: bytes) {
                 throw Refusal(code: .invalidArgument, detail: "text must not contain control characters (\(control))")
             }
-            return try await call.get()(self, id)
+            return Prepared(body: .call(try call.get(), id: id, op: name, language: requestLanguage))
         } catch {
-            let refusal = Refusal(error)
-            switch refusal.origin {
-            case .refusal: break
-            case .disk: logger.error("op refused by the disk", metadata: ["op": "\(request.op ?? "?")", "error": "\(error)"])
-            case .fault: logger.error("op failed", metadata: ["op": "\(request.op ?? "?")", "error": "\(error)"])
-            }
-            return Response(line: encodeFailure(id: request.id, refusal, language: requestLanguage))
+            return Prepared(body: .reply(Response(line: failure(error, op: request.op, id: request.id, language: requestLanguage))))
         }
+    }
+
+    /// Runs a prepared request: its reply, never a throw.
+    public func run(_ prepared: Prepared) async -> Response {
+        switch prepared.body {
+        case .reply(let response):
+            return response
+        case .call(let call, let id, let op, let language):
+            do {
+                return try await call(self, id)
+            } catch {
+                return Response(line: failure(error, op: op, id: id, language: language))
+            }
+        }
+    }
+
+    /// The refusal line for any error, logged by where it came from.
+    private func failure(_ error: any Error, op: String?, id: JSONValue?, language: Language) -> [UInt8] {
+        let refusal = Refusal(error)
+        switch refusal.origin {
+        case .refusal: break
+        case .disk: logger.error("op refused by the disk", metadata: ["op": "\(op ?? "?")", "error": "\(error)"])
+        case .fault: logger.error("op failed", metadata: ["op": "\(op ?? "?")", "error": "\(error)"])
+        }
+        return encodeFailure(id: id, refusal, language: language)
     }
 
     /// `permission_denied`, naming the groups ([access]) that would allow it.

@@ -6,6 +6,9 @@ import QuayProtocol
 struct Operation: Sendable {
     let op: Op
     let role: Role
+    /// A write through group commit that reads nothing before it (a checkout, a return): a
+    /// connection may hand the writer the next such request before this one is committed.
+    var pipelines = false
     /// Reads `args` from the request's own container, in the one pass that decodes the
     /// envelope, and returns the call ready to run; throws when `args` has the wrong shape.
     let prepare: @Sendable (KeyedDecodingContainer<RequestKey>) throws -> Call
@@ -57,6 +60,12 @@ struct Operation: Sendable {
         }
         guard let arguments = decoded ?? fallback else { throw Refusal(code: .badRequest, detail: "\"args\" is missing") }
         return arguments
+    }
+
+    func pipelined() -> Operation {
+        var operation = self
+        operation.pipelines = true
+        return operation
     }
 
     /// The table by wire name.
@@ -111,8 +120,8 @@ extension Dispatcher {
         Operation(.patronPin, Dispatcher.patronPin),
         Operation(.classAdd, Dispatcher.classAdd),
         Operation(.classShow, Dispatcher.classShow),
-        Operation(.loanCheckout, Dispatcher.checkout),
-        Operation(.loanCheckin, Dispatcher.checkin),
+        Operation(.loanCheckout, Dispatcher.checkout).pipelined(),
+        Operation(.loanCheckin, Dispatcher.checkin).pipelined(),
         Operation(.loanRenew, Dispatcher.renew),
         Operation(.loanList, default: LoanListArgs(), Dispatcher.loanList),
         Operation(.equipmentAdd, Dispatcher.equipmentAdd),

@@ -109,24 +109,55 @@ final class SocketServer: Service {
             return
         }
         defer { registry.remove(ticket) }
+        // With group commit, checkouts and returns pipelined on this connection reach the
+        // writer together: the next starts once this one's write is queued, in order.
+        let pipelining = state.database.groupCommit
         do {
             try await connection.executeThenClose { inbound, outbound in
                 var frames = inbound.makeAsyncIterator()
-                while let frame = try await frames.next() {
-                    guard registry.beginRequest(ticket) else { break }
-                    let response = await dispatcher.respond(to: frame, role: role)
-                    if var reply = response.line {
-                        reply.append(UInt8(ascii: "\n"))
-                        try await outbound.write(ByteBuffer(bytes: reply))
+                let replies = ReplyPipeline()
+                try await withThrowingDiscardingTaskGroup { group in
+                    group.addTask {
+                        try await replies.write(to: outbound) {
+                            if !registry.endRequest(ticket) { connection.channel.close(promise: nil) }
+                        }
                     }
-                    if let topics = response.subscription {
-                        // The connection is a watcher's from now on: busy (never evicted as idle),
-                        // without the idle timeout, until the peer closes or the daemon stops.
-                        try? await connection.channel.triggerUserOutboundEvent(FrameDecoderHandler.StopIdleTimer()).get()
-                        try await stream(topics, to: outbound, channel: connection.channel, until: &frames)
-                        break
+                    defer { replies.close() }
+                    while let frame = try await frames.next() {
+                        guard registry.beginRequest(ticket) else { break }
+                        let prepared = dispatcher.prepare(frame, role: role)
+                        if pipelining && prepared.pipelines {
+                            let slot = await replies.reserve()
+                            let queued = OneShot()
+                            var dispatcher = self.dispatcher
+                            dispatcher.queued = { queued.fire() }
+                            group.addTask { [dispatcher] in
+                                let response = await dispatcher.run(prepared)
+                                replies.fill(slot, response.line)
+                                queued.fire()
+                            }
+                            await queued.wait()
+                            continue
+                        }
+                        // Anything else waits until every reply before it is written: it may read
+                        // what they wrote, and its reply keeps its place.
+                        await replies.waitUntilWritten()
+                        let response = await dispatcher.run(prepared)
+                        if var reply = response.line {
+                            reply.append(UInt8(ascii: "\n"))
+                            try await outbound.write(ByteBuffer(bytes: reply))
+                        }
+                        if let topics = response.subscription {
+                            // The connection is a watcher's from now on: busy (never evicted as idle),
+                            // without the idle timeout, until the peer closes or the daemon stops.
+                            try? await connection.channel.triggerUserOutboundEvent(FrameDecoderHandler.StopIdleTimer()).get()
+                            try await stream(topics, to: outbound, channel: connection.channel, until: &frames)
+                            break
+                        }
+                        guard registry.endRequest(ticket) else { break }
                     }
-                    guard registry.endRequest(ticket) else { break }
+                    // The peer has finished sending: the replies in flight are still written.
+                    await replies.waitUntilWritten()
                 }
             }
         } catch {

@@ -90,9 +90,9 @@ extension QuayDatabase {
     /// limits and blocks, as long as the copy is not on loan already.
     public func checkout(
         _ borrower: Borrower, scanned: String, settings: CirculationSettings, at now: Date, desk: String? = nil,
-        noBlock: Day? = nil
+        noBlock: Day? = nil, queued: (@Sendable () -> Void)? = nil
     ) async throws -> LoanView {
-        try await pool.write { db in
+        try await requestWrite(queued: queued) { db in
             try Self.checkout(db, borrower, scanned: scanned, settings: settings, at: now, desk: desk, noBlock: noBlock)
         }
     }
@@ -191,8 +191,8 @@ extension QuayDatabase {
 
     /// Returns a copy: closes its open loan, makes it available, and says how many days late.
     /// A copy that is not on loan is refused (`not_on_loan`) and nothing changes.
-    public func checkin(scanned: String, at now: Date) async throws -> LoanView {
-        try await pool.write { db in try Self.checkin(db, scanned: scanned, at: now) }
+    public func checkin(scanned: String, at now: Date, queued: (@Sendable () -> Void)? = nil) async throws -> LoanView {
+        try await requestWrite(queued: queued) { db in try Self.checkin(db, scanned: scanned, at: now) }
     }
 
     /// `checkin` inside a transaction the caller holds.

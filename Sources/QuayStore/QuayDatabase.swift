@@ -82,9 +82,13 @@ public final class QuayDatabase: Sendable {
     /// A connection of its own for WAL checkpoints, so they never run inside a commit on the
     /// request path and never wait for the writer (SPEC §14).
     let checkpointer: DatabaseQueue
+    /// Group commit for the request path's writes, when it is on.
+    let committer: GroupCommitter?
+    public var groupCommit: Bool { committer != nil }
 
-    /// Opens (creating if needed) the database at `path` and migrates it.
-    public init(path: String, synchronous: Synchronous = .full) throws {
+    /// Opens (creating if needed) the database at `path` and migrates it. With `groupCommit`,
+    /// loans, returns, renewals and desk scans that reach the writer together share a commit.
+    public init(path: String, synchronous: Synchronous = .full, groupCommit: Bool = false) throws {
         self.path = path
         self.synchronous = synchronous
         let directory = (path as NSString).deletingLastPathComponent
@@ -106,11 +110,22 @@ public final class QuayDatabase: Sendable {
             var checkpointConfiguration = Configuration()
             checkpointConfiguration.busyMode = .timeout(5)
             checkpointer = try DatabaseQueue(path: path, configuration: checkpointConfiguration)
+            committer = groupCommit ? GroupCommitter(writer: pool) : nil
         } catch {
             // A read-only or full disk is named as such: the one who must fix it reads this.
             if let storage = StoreError.storage(error) { throw StoreError(code: storage.code, reason: "\(path): \(error)") }
             throw StoreError(code: .databaseUnavailable, reason: "\(path): \(error)")
         }
+    }
+
+    /// A write of the request path: in the next group commit when it is on, else a
+    /// transaction of its own. Either way it has returned only once committed.
+    /// `queued` hears when the write waits in the group commit's queue (never without group
+    /// commit): a connection then hands the writer its next pipelined request, so that the
+    /// order of the writes stays the order of the requests.
+    func requestWrite<T: Sendable>(queued: (@Sendable () -> Void)? = nil, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        if let committer { return try await committer.write(queued: queued, body) }
+        return try await pool.write(body)
     }
 
     /// Records whose records these are (the config's school name), at start and on reload.

@@ -37,7 +37,7 @@ extension QuayDatabase {
     /// acted on without its log line: when the disk refuses (full, read-only, I/O), the whole
     /// transaction goes, log line and all, and this throws.
     public func deskTransaction<T: Sendable>(scan: LoggedScan?, _ body: @escaping @Sendable (DeskTransaction) throws -> T) async throws -> T {
-        try await pool.write { db in
+        try await requestWrite { db in
             var scanID: Int64? = nil
             if let scan {
                 try db.cachedStatement(sql: "INSERT INTO scan (at, desk, scanner, data, symbology) VALUES (?, ?, ?, ?, ?)")

@@ -49,9 +49,10 @@ func reportOperationsBenchmarks(bin: String, directory: String, path: String) as
         usleep(10_000)
     }
     let rss = (try? String(contentsOfFile: "/proc/\(daemon.processIdentifier)/status", encoding: .utf8))?
-        .split(separator: "\n").first { $0.hasPrefix("VmRSS:") }.map { String($0.dropFirst(6)).trimmingCharacters(in: .whitespaces) } ?? "?"
+        .split(separator: "\n").first { $0.hasPrefix("VmRSS:") }
+        .flatMap { Int($0.dropFirst(6).trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? "") } ?? -1
     daemon.terminate()
     daemon.waitUntilExit()
-    print(String(format: "quayd start → first reply on the data set: %.0f ms (target ≤ 300: %@); background quick_check ok after %.0f ms; resident %@",
-        ready, verdict(ready <= 300), checked, rss))
+    print(String(format: "quayd start → first reply on the data set: %.0f ms (target ≤ 300: %@); background quick_check ok after %.0f ms; resident %.0f MiB (target ≤ 64: %@)",
+        ready, verdict(ready <= 300), checked, Double(rss) / 1024, verdict(rss >= 0 && rss <= 64 * 1024)))
 }

@@ -70,6 +70,46 @@ import Glibc
         #expect(loans.stdout.contains("\"loan\":5"))
     }
 
+    /// Group commit (issue 14): pipelined loans and returns of the same copy, in one write,
+    /// are acted on in the order they were sent, and a read behind them sees them all.
+    @Test func pipelinedLoansAndReturnsOfOneCopyKeepTheirOrder() throws {
+        let daemon = try DaemonHarness()
+        try prepare(daemon)
+        let connection = try QuayConnection(path: daemon.socketPath)
+        var batch: [UInt8] = []
+        for index in 0..<60 {
+            let line =
+                index % 2 == 0
+                ? #"{"v":1,"id":\#(index),"op":"loan.checkout","args":{"patron":"HS000001","item":"STK.000004"}}"#
+                // every third return is of a copy not on loan: refused, and nothing else moves
+                : index % 3 == 0
+                    ? #"{"v":1,"id":\#(index),"op":"loan.checkin","args":{"item":"STK.000005"}}"#
+                    : #"{"v":1,"id":\#(index),"op":"loan.checkin","args":{"item":"STK.000004"}}"#
+            batch += Array(line.utf8) + [0x0A]
+        }
+        batch += Array(#"{"v":1,"id":"last","op":"item.show","args":{"barcode":"STK.000004"}}"#.utf8) + [0x0A]
+        try connection.send(batch)
+        var held = false
+        for index in 0..<60 {
+            let reply = try object(try #require(try connection.readLine()))
+            #expect(reply["id"] == .int(Int64(index)), "replies in the order of the requests")
+            let ok = reply["ok"] == .bool(true)
+            if index % 2 == 0 {
+                // lent, or renewed when the return before it was refused
+                #expect(ok, "\(index): \(reply)")
+                held = true
+            } else if index % 3 == 0 {
+                #expect(reply["error"]?.objectValue?["code"] == .string("not_on_loan"), "\(index): \(reply)")
+            } else {
+                #expect(ok, "\(index): \(reply)")
+                held = false
+            }
+        }
+        let last = try object(try #require(try connection.readLine()))
+        #expect(last["id"] == .string("last"))
+        #expect(last["result"]?.objectValue?["status"] == .string(held ? "on_loan" : "available"), "\(last)")
+    }
+
     @Test func overdueLoansAreListedByClass() throws {
         let daemon = try DaemonHarness()
         try prepare(daemon)
