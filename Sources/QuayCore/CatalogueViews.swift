@@ -6,7 +6,7 @@ public struct ItemView: Sendable, Codable, Equatable {
     public var barcode: String
     public var register: String
     public var number: Int64
-    public var status: String
+    public var status: ItemStatus
     public var location: String?
     public var recordID: Int64
     public var title: String
@@ -19,7 +19,7 @@ public struct ItemView: Sendable, Codable, Equatable {
     public var lastSeenAt: String?
 
     public init(
-        accession: String, barcode: String, register: String, number: Int64, status: String, location: String?,
+        accession: String, barcode: String, register: String, number: Int64, status: ItemStatus, location: String?,
         recordID: Int64, title: String, authors: String, callNumber: String?, batchID: Int64, receivedOn: String,
         source: String, lastSeenAt: String? = nil
     ) {
@@ -242,7 +242,7 @@ public struct LoanView: Sendable, Codable, Equatable {
     /// The patron's name, or the class's name for a class loan.
     public var borrower: String
     public var className: String?
-    public var kind: String
+    public var kind: LoanKind
     public var loanedAt: String
     /// The due day, `yyyy-mm-dd`.
     public var due: String
@@ -255,7 +255,7 @@ public struct LoanView: Sendable, Codable, Equatable {
 
     public init(
         id: Int64, accession: String, barcode: String, title: String, card: String?, borrower: String, className: String?,
-        kind: String, loanedAt: String, due: String, renewals: Int, returnedAt: String?, overdueDays: Int, renewed: Bool
+        kind: LoanKind, loanedAt: String, due: String, renewals: Int, returnedAt: String?, overdueDays: Int, renewed: Bool
     ) {
         self.id = id
         self.accession = accession

@@ -277,12 +277,12 @@ public struct CheckoutFacts: Sendable, Equatable {
 
     public var borrowerActive: Bool
     public var borrowerHasOverdue: Bool
-    public var itemStatus: String
+    public var itemStatus: ItemStatus
     public var openLoan: OpenLoan
     /// Open loans the borrower holds that count against this rule's limit.
     public var openUnderLimit: Int
 
-    public init(borrowerActive: Bool, borrowerHasOverdue: Bool, itemStatus: String, openLoan: OpenLoan, openUnderLimit: Int) {
+    public init(borrowerActive: Bool, borrowerHasOverdue: Bool, itemStatus: ItemStatus, openLoan: OpenLoan, openUnderLimit: Int) {
         self.borrowerActive = borrowerActive
         self.borrowerHasOverdue = borrowerHasOverdue
         self.itemStatus = itemStatus
@@ -314,7 +314,7 @@ public enum CirculationRules {
             break
         }
         guard rule.loanable else { return .failure(.notLoanable) }
-        guard facts.itemStatus == "available" else { return .failure(.itemUnavailable) }
+        guard facts.itemStatus == .available else { return .failure(.itemUnavailable) }
         if rule.blockWhenOverdue && facts.borrowerHasOverdue { return .failure(.borrowerHasOverdue) }
         guard facts.openUnderLimit < rule.limit else { return .failure(.limitReached) }
         return .success(.lend(due: calendar.dueDay(loanedOn: today, period: rule.period)))

@@ -63,9 +63,7 @@ public struct InventorySessionView: Sendable, Codable, Equatable {
 
 /// What one inventory scan was taken as.
 public struct InventoryScanView: Sendable, Codable, Equatable {
-    /// `recorded` (first sight in scope), `repeat` (seen before in this session),
-    /// `outside_scope` (a copy or unit the session does not cover) or `unknown`.
-    public var outcome: String
+    public var outcome: InventoryScanOutcome
     public var barcode: String
     public var location: String
     public var kind: InventoryKind?
@@ -73,7 +71,7 @@ public struct InventoryScanView: Sendable, Codable, Equatable {
     /// The title of a copy, the name of a unit's equipment.
     public var title: String?
 
-    public init(outcome: String, barcode: String, location: String, kind: InventoryKind?, accession: String?, title: String?) {
+    public init(outcome: InventoryScanOutcome, barcode: String, location: String, kind: InventoryKind?, accession: String?, title: String?) {
         self.outcome = outcome
         self.barcode = barcode
         self.location = location

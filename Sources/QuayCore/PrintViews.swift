@@ -7,8 +7,7 @@ public struct PrintJobInfo: Sendable, Codable, Equatable {
     public var key: String?
     /// `cli`, `intake`, `desk:NAME`, `reprint`.
     public var source: String
-    /// queued, sending, done, failed or cancelled.
-    public var state: String
+    public var state: PrintJobState
     public var attempts: Int
     /// How often quayd stopped while the job was being sent: above 0, the label may have
     /// come out twice.
@@ -22,7 +21,7 @@ public struct PrintJobInfo: Sendable, Codable, Equatable {
     public var doneAt: String?
 
     public init(
-        id: Int64, printer: String, template: String, key: String?, source: String, state: String, attempts: Int, interrupted: Int,
+        id: Int64, printer: String, template: String, key: String?, source: String, state: PrintJobState, attempts: Int, interrupted: Int,
         lastError: String?, reprintOf: Int64?, bytes: Int, createdAt: String, updatedAt: String, doneAt: String?
     ) {
         self.id = id

@@ -247,9 +247,9 @@ final class DeskRunner: Sendable {
             do {
                 let scan = try desk.recordInventoryScans([InventoryScanInput(item)], location: location, source: settings.name, at: now)[0]
                 switch scan.outcome {
-                case "outside_scope":
+                case .outsideScope:
                     return .refused(scan: item, refusal(Refusal(code: .outsideScope, detail: scan.title.map { "\(item) (\($0))" } ?? item)))
-                case "unknown":
+                case .unknown:
                     return .refused(scan: item, refusal(Refusal(code: .unknownItem, detail: item)))
                 default:
                     return .inventoryRecorded(item: item, location: location)
@@ -314,7 +314,9 @@ final class DeskRunner: Sendable {
             return Bilingual(vi: "Thẻ \(code): \(patron.name)", en: "Card \(code): \(patron.name)")
         }
         if let item = try? desk.item(scanned: code) {
-            return Bilingual(vi: "\(item.accession): \(item.title) — \(item.status)", en: "\(item.accession): \(item.title) — \(item.status)")
+            // The copy's state in the desk's words (a lookup scan at the desk).
+            return Bilingual(
+                vi: "\(item.accession): \(item.title) — \(item.status.words.vi)", en: "\(item.accession): \(item.title) — \(item.status.words.en)")
         }
         if let unit = try? desk.unit(scanned: code) {
             return Bilingual(vi: "\(unit.accession): \(unit.name) — \(unit.status)", en: "\(unit.accession): \(unit.name) — \(unit.status)")

@@ -511,13 +511,13 @@ final class SIP2Session {
         let item = (try? await state.database.item(scanned: code)) ?? nil
         let status: String
         switch item?.status {
-        case "available": status = "03"
-        case "on_loan": status = "04"
-        case "missing": status = "13"
+        case .available: status = "03"
+        case .onLoan: status = "04"
+        case .missing: status = "13"
         default: status = "01"
         }
         var due = ""
-        if item?.status == "on_loan", let open = try? await state.database.openLoan(scanned: code) {
+        if item?.status == .onLoan, let open = try? await state.database.openLoan(scanned: code) {
             due = SIP2Date.format(Timestamp.parse(open.due) ?? now(), timeZone: Self.zone)
         }
         let screen = item == nil ? words("Không tìm thấy sách \(code)", "Unknown item \(code)", language) : ""

@@ -82,7 +82,10 @@ final class SocketServer: Service {
             try await withThrowingDiscardingTaskGroup { group in
                 try await server.executeThenClose { inbound in
                     for try await (connection, peer) in inbound {
-                        group.addTask { await self.serve(connection, peer: peer) }
+                        // On the connection's own event loop: a request is read, answered and its
+                        // reply written on one thread, with no hop to the cooperative pool and back.
+                        let executor = EventLoopTaskExecutor(connection.channel.eventLoop)
+                        group.addTask(executorPreference: executor) { await self.serve(connection, peer: peer) }
                     }
                 }
             }
@@ -206,6 +209,21 @@ final class SocketServer: Service {
         if chmod(path, mode_t(mode)) != 0 {
             logger.warning("cannot set the socket's mode", metadata: ["errno": "\(errno)"])
         }
+    }
+}
+
+/// Runs a task's jobs on a NIO event loop (SE-0417): the connection's task then runs where its
+/// channel's I/O does.
+final class EventLoopTaskExecutor: TaskExecutor, @unchecked Sendable {
+    let loop: any EventLoop
+
+    init(_ loop: any EventLoop) {
+        self.loop = loop
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        loop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }
 

@@ -58,7 +58,7 @@ extension QuayDatabase {
     /// The copy as circulation needs it; by barcode, then by printed accession number.
     struct ItemRow {
         var id: Int64
-        var status: String
+        var status: ItemStatus
         var material: MaterialKind
         var title: String
         var barcode: String
@@ -137,7 +137,7 @@ extension QuayDatabase {
                 openUnderLimit: held)
             let today = Day(now)
             var decision = CirculationRules.checkout(facts, rule: rule, today: today, calendar: settings.calendar)
-            if let noBlock, case .none = openLoan, item.status == "available" || item.status == "missing" {
+            if let noBlock, case .none = openLoan, item.status == .available || item.status == .missing {
                 decision = .success(.lend(due: noBlock))
             }
             switch decision {
@@ -184,9 +184,9 @@ extension QuayDatabase {
         }
     }
 
-    static func loanKind(_ borrower: BorrowerRow, _ rule: LoanRule) -> String {
-        if borrower.classID != nil { return "class_library" }
-        return rule.period == .endOfSchoolYear ? "school_year" : "normal"
+    static func loanKind(_ borrower: BorrowerRow, _ rule: LoanRule) -> LoanKind {
+        if borrower.classID != nil { return .classLibrary }
+        return rule.period == .endOfSchoolYear ? .schoolYear : .normal
     }
 
     /// Returns a copy: closes its open loan, makes it available, and says how many days late.
@@ -221,12 +221,7 @@ extension QuayDatabase {
             let key = (open["patron_id"] as Int64?).map { "p\($0)" } ?? "c\(open["class_id"] as Int64)"
             try db.cachedStatement(sql: "UPDATE open_loans SET count = count - 1 WHERE borrower = ? AND material = ?")
                 .execute(arguments: [key, item.material.rawValue])
-            let due = Day(Timestamp.parse(open["due_at"]) ?? now)
-            return LoanView(
-                id: loanID, accession: item.accession, barcode: item.barcode, title: item.title, card: open["card"],
-                borrower: open["full_name"] ?? open["class_name"] ?? "", className: open["class_name"], kind: open["kind"],
-                loanedAt: open["loaned_at"], due: due.description, renewals: open["renewals"], returnedAt: nowText,
-                overdueDays: CirculationRules.overdueDays(due: due, returned: Day(now)), renewed: false)
+            return LoanView(row: open, accession: item.accession, barcode: item.barcode, title: item.title, returnedAt: nowText, now: now)
         }
     }
 
@@ -299,14 +294,8 @@ extension QuayDatabase {
                     LIMIT ?
                     """,
                 arguments: arguments)
-            let today = Day(now)
             return rows.map { row in
-                let due = Day(Timestamp.parse(row["due_at"]) ?? now)
-                return LoanView(
-                    id: row["id"], accession: Self.accession(row), barcode: row["barcode"], title: row["title"],
-                    card: row["card"], borrower: row["full_name"] ?? row["class_name"] ?? "", className: row["class_name"],
-                    kind: row["kind"], loanedAt: row["loaned_at"], due: due.description, renewals: row["renewals"],
-                    returnedAt: nil, overdueDays: CirculationRules.overdueDays(due: due, returned: today), renewed: false)
+                LoanView(row: row, accession: Self.accession(row), barcode: row["barcode"], title: row["title"], returnedAt: nil, now: now)
             }
         }
     }
@@ -329,5 +318,18 @@ extension QuayDatabase {
             db.cachedStatement(sql: "SELECT COUNT(*) FROM loan WHERE \(column) = ? AND returned_at IS NULL AND due_at < ?"),
             arguments: [who.patronID ?? who.classID, Timestamp.format(now)]) ?? 0
         return (loans, overdue)
+    }
+}
+
+extension LoanView {
+    /// A loan from a row of `loan` (`id`, `kind`, `loaned_at`, `due_at`, `renewals`) with its
+    /// borrower's `card`, `full_name` and `class_name`; days late now, or at `returnedAt`.
+    init(row: Row, accession: String, barcode: String, title: String, returnedAt: String?, now: Date) {
+        let due = Day(Timestamp.parse(row["due_at"]) ?? now)
+        self.init(
+            id: row["id"], accession: accession, barcode: barcode, title: title, card: row["card"],
+            borrower: row["full_name"] ?? row["class_name"] ?? "", className: row["class_name"], kind: row["kind"],
+            loanedAt: row["loaned_at"], due: due.description, renewals: row["renewals"], returnedAt: returnedAt,
+            overdueDays: CirculationRules.overdueDays(due: due, returned: Day(now)), renewed: false)
     }
 }

@@ -165,20 +165,20 @@ extension QuayDatabase {
             try markSeen.execute(arguments: [sessionID, key])
             let first = db.changesCount == 1
             var view = InventoryScanView(
-                outcome: "unknown", barcode: barcode, location: location, kind: resolved?.target.kind, accession: resolved?.accession,
+                outcome: .unknown, barcode: barcode, location: location, kind: resolved?.target.kind, accession: resolved?.accession,
                 title: resolved?.title)
             if let resolved {
                 let inScope = scope.contains(
                     kind: resolved.target.kind, register: resolved.register, location: resolved.location, sortKey: resolved.sortKey,
                     status: resolved.status)
                 if !inScope {
-                    view.outcome = "outside_scope"
+                    view.outcome = .outsideScope
                     if first { counts.outside += 1 } else { counts.repeats += 1 }
                 } else if first {
-                    view.outcome = "recorded"
+                    view.outcome = .recorded
                     counts.seen += 1
                 } else {
-                    view.outcome = "repeat"
+                    view.outcome = .repeat
                     counts.repeats += 1
                 }
             } else if first {

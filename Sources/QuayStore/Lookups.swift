@@ -34,15 +34,15 @@ extension QuayDatabase {
     }
 
     static func item(_ db: Database, scanned text: String) throws -> ItemView? {
+        // Cached statements: a look-up at the desk is one indexed row, not a parse of the join.
         if let row = try Row.fetchOne(
-            db, sql: "SELECT \(Self.itemColumns) \(Self.itemJoins) WHERE i.barcode = ?", arguments: [text])
+            db.cachedStatement(sql: "SELECT \(Self.itemColumns) \(Self.itemJoins) WHERE i.barcode = ?"), arguments: [text])
         {
             return Self.itemView(row)
         }
         guard let accession = AccessionNumber(text) else { return nil }
         return try Row.fetchOne(
-            db,
-            sql: "SELECT \(Self.itemColumns) \(Self.itemJoins) WHERE g.prefix = ? AND i.number = ?",
+            db.cachedStatement(sql: "SELECT \(Self.itemColumns) \(Self.itemJoins) WHERE g.prefix = ? AND i.number = ?"),
             arguments: [accession.prefix, accession.number]
         ).map(Self.itemView)
     }

@@ -78,7 +78,7 @@ extension QuayDatabase {
     }
 
     static func patron(_ db: Database, card: String) throws -> PatronView? {
-        try Row.fetchOne(db, sql: "SELECT \(patronColumns) WHERE p.card = ?", arguments: [card]).map(patronView)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(patronColumns) WHERE p.card = ?"), arguments: [card]).map(patronView)
     }
 
     public func patron(card: String) async throws -> PatronView? {

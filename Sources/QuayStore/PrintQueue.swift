@@ -170,8 +170,9 @@ extension QuayDatabase {
     public func retryPrintJob(id: Int64, at now: Date) async throws -> PrintJobInfo {
         try await pool.write { db in
             let job = try Self.existingPrintJob(db, id)
-            guard ["failed", "cancelled", "queued"].contains(job.state) else {
-                throw StoreError(code: .jobState, reason: "job \(id) is \(job.state); " + (job.state == "done" ? "reprint it instead" : "it is being sent"))
+            guard [.failed, .cancelled, .queued].contains(job.state) else {
+                throw StoreError(
+                    code: .jobState, reason: "job \(id) is \(job.state.rawValue); " + (job.state == .done ? "reprint it instead" : "it is being sent"))
             }
             try db.execute(
                 sql: "UPDATE print_job SET state = 'queued', updated_at = ? WHERE id = ?", arguments: [Timestamp.format(now), id])
@@ -183,8 +184,8 @@ extension QuayDatabase {
     public func cancelPrintJob(id: Int64, at now: Date) async throws -> PrintJobInfo {
         try await pool.write { db in
             let job = try Self.existingPrintJob(db, id)
-            guard ["queued", "failed"].contains(job.state) else {
-                throw StoreError(code: .jobState, reason: "job \(id) is \(job.state) and cannot be cancelled")
+            guard [.queued, .failed].contains(job.state) else {
+                throw StoreError(code: .jobState, reason: "job \(id) is \(job.state.rawValue) and cannot be cancelled")
             }
             try db.execute(
                 sql: "UPDATE print_job SET state = 'cancelled', updated_at = ? WHERE id = ?", arguments: [Timestamp.format(now), id])

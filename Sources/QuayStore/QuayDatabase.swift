@@ -78,10 +78,12 @@ public struct StoreError: Error, CustomStringConvertible {
 public final class QuayDatabase: Sendable {
     public let path: String
     public let synchronous: Synchronous
-    let pool: DatabasePool
+    /// The database: a `DatabasePool` on a file for the daemon, any `DatabaseWriter` (an
+    /// in-memory `DatabaseQueue`) for tests of the store.
+    let pool: any DatabaseWriter
     /// A connection of its own for WAL checkpoints, so they never run inside a commit on the
-    /// request path and never wait for the writer (SPEC §14).
-    let checkpointer: DatabaseQueue
+    /// request path and never wait for the writer (SPEC §14); nil in memory.
+    let checkpointer: DatabaseQueue?
     /// Group commit for the request path's writes, when it is on.
     let committer: GroupCommitter?
     public var groupCommit: Bool { committer != nil }
@@ -95,15 +97,7 @@ public final class QuayDatabase: Sendable {
         if !directory.isEmpty {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
-        var configuration = Configuration()
-        configuration.foreignKeysEnabled = true
-        configuration.busyMode = .timeout(5)
-        let pragma = "PRAGMA synchronous = \(synchronous.rawValue)"  // a fixed enum value, not input
-        configuration.prepareDatabase { db in
-            try db.execute(sql: pragma)
-            // No checkpoint at commit time: `checkpoint()` does it from its own connection.
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
-        }
+        let configuration = Self.configuration(synchronous)
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try Schema.migrator.migrate(pool)
@@ -116,6 +110,34 @@ public final class QuayDatabase: Sendable {
             if let storage = StoreError.storage(error) { throw StoreError(code: storage.code, reason: "\(path): \(error)") }
             throw StoreError(code: .databaseUnavailable, reason: "\(path): \(error)")
         }
+    }
+
+    /// The same database in memory, for tests of the store: the schema, the foreign keys, the
+    /// transactions and group commit as on a file; no WAL, no checkpoints, no backups.
+    public static func inMemory(groupCommit: Bool = false) throws -> QuayDatabase { try QuayDatabase(memory: groupCommit) }
+
+    private init(memory groupCommit: Bool) throws {
+        path = ":memory:"
+        synchronous = .full
+        let queue = try DatabaseQueue(configuration: Self.configuration(.full))
+        try Schema.migrator.migrate(queue)
+        pool = queue
+        checkpointer = nil
+        committer = groupCommit ? GroupCommitter(writer: queue) : nil
+    }
+
+    /// Every connection's set-up: foreign keys, the busy timeout, `synchronous`, and no
+    /// checkpoint at commit time (`checkpoint()` does it from its own connection).
+    static func configuration(_ synchronous: Synchronous) -> Configuration {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(5)
+        let pragma = "PRAGMA synchronous = \(synchronous.rawValue)"  // a fixed enum value, not input
+        configuration.prepareDatabase { db in
+            try db.execute(sql: pragma)
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+        }
+        return configuration
     }
 
     /// A write of the request path: in the next group commit when it is on, else a
@@ -180,7 +202,8 @@ public final class QuayDatabase: Sendable {
     /// pages and the pages checkpointed.
     @discardableResult
     public func checkpoint() async throws -> (walPages: Int, checkpointed: Int) {
-        try await checkpointer.writeWithoutTransaction { db in
+        guard let checkpointer else { return (0, 0) }
+        return try await checkpointer.writeWithoutTransaction { db in
             let row = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)")
             return (row?[1] ?? 0, row?[2] ?? 0)
         }
@@ -188,6 +211,7 @@ public final class QuayDatabase: Sendable {
 
     /// Checkpoints the WAL and closes every connection; the file is consistent afterwards.
     public func close() throws {
+        guard let checkpointer else { return try pool.close() }
         try checkpointer.close()
         try pool.writeWithoutTransaction { db in
             _ = try db.checkpoint(.truncate)

@@ -1,4 +1,5 @@
 import GRDB
+import QuayCore
 
 /// The schema as named, append-only migrations (STYLE §6). A migration, once released, is
 /// never edited: changes come as new migrations after it.
@@ -398,3 +399,8 @@ enum Schema {
         "inventory_session",
     ]
 }
+
+// The states as the schema stores them: their raw values, which the CHECKs list.
+extension ItemStatus: DatabaseValueConvertible {}
+extension LoanKind: DatabaseValueConvertible {}
+extension PrintJobState: DatabaseValueConvertible {}

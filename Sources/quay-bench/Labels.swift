@@ -16,7 +16,7 @@ func labelBenchmarks(count: Int) throws -> (render: Samples, png: Samples, zint:
     func data(_ number: Int) -> LabelData {
         let accession = String(format: "STK.%06d", number)
         let item = ItemView(
-            accession: accession, barcode: accession, register: "STK", number: Int64(number), status: "available", location: nil,
+            accession: accession, barcode: accession, register: "STK", number: Int64(number), status: .available, location: nil,
             recordID: 1, title: "Truyện Kiều", authors: "Nguyễn Du", callNumber: "895.9221 NG-D T.\(number % 9 + 1)", batchID: 1,
             receivedOn: "2026-09-05", source: "purchase")
         return .item(item, school: school, today: today)

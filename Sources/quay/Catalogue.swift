@@ -173,16 +173,7 @@ struct CatalogueText {
 
     func t(_ vi: String, _ en: String) -> String { options.text(vi, en) }
 
-    func status(_ value: String) -> String {
-        switch value {
-        case "available": return t("sẵn sàng", "available")
-        case "on_loan": return t("đang mượn", "on loan")
-        case "missing": return t("mất", "missing")
-        case "damaged": return t("hỏng", "damaged")
-        case "withdrawn": return t("đã thanh lý", "withdrawn")
-        default: return value
-        }
-    }
+    func status(_ value: ItemStatus) -> String { value.words.text(options.language) }
 
     func item(_ item: ItemView) -> String {
         TextTable(rows: [

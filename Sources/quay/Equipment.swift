@@ -191,7 +191,7 @@ struct EquipmentText {
     func units(_ units: [EquipmentUnitView]) -> String {
         if units.isEmpty { return t("Không có đơn vị nào.", "No units.") }
         return TextTable(rows: [[t("Số", "Number"), t("Tình trạng", "Condition"), t("Trạng thái", "Status"), t("Phòng", "Room")]]
-            + units.map { [$0.accession, condition($0.condition), CatalogueText(options: options).status($0.status), $0.room ?? "—"] }).render()
+            + units.map { [$0.accession, condition($0.condition), ItemStatus(rawValue: $0.status).map(CatalogueText(options: options).status) ?? $0.status, $0.room ?? "—"] }).render()
     }
 
     func lesson(_ lesson: LessonView) -> String {

@@ -350,15 +350,7 @@ struct InventoryText {
     }
 
     func scans(_ scans: [InventoryScanView]) -> String {
-        func outcome(_ value: String) -> String {
-            switch value {
-            case "recorded": return t("đã ghi", "recorded")
-            case "repeat": return t("quét lặp", "repeat")
-            case "outside_scope": return t("ngoài phạm vi", "outside scope")
-            case "unknown": return t("mã lạ", "unknown")
-            default: return value
-            }
-        }
+        func outcome(_ value: InventoryScanOutcome) -> String { value.words.text(options.language) }
         var out = ""
         if scans.count <= 50 {
             out =
@@ -372,7 +364,7 @@ struct InventoryText {
                         + scans.map { [$0.barcode, $0.accession ?? "—", $0.title ?? "—", $0.location, outcome($0.outcome)] }
                 ).render() + "\n"
         }
-        let tally = ["recorded", "repeat", "outside_scope", "unknown"].map { key in
+        let tally = InventoryScanOutcome.allCases.map { key in
             "\(outcome(key)) \(scans.filter { $0.outcome == key }.count)"
         }
         return out + t("\(scans.count) lượt quét: ", "\(scans.count) scans: ") + tally.joined(separator: ", ")

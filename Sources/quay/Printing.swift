@@ -84,11 +84,6 @@ extension QuayCommand {
 /// Print jobs as an aligned table.
 enum JobTable {
     static func render(_ jobs: [PrintJobInfo], _ options: GlobalOptions) -> String {
-        let states: [String: Bilingual] = [
-            "queued": Bilingual(vi: "chờ in", en: "queued"), "sending": Bilingual(vi: "đang gửi", en: "sending"),
-            "done": Bilingual(vi: "đã in", en: "done"), "failed": Bilingual(vi: "lỗi", en: "failed"),
-            "cancelled": Bilingual(vi: "đã huỷ", en: "cancelled"),
-        ]
         let header = [
             options.text("Số", "Job"), options.text("Máy in", "Printer"), options.text("Mẫu", "Template"), options.text("Mã", "Key"),
             options.text("Trạng thái", "State"), options.text("Lần thử", "Tries"), options.text("Ghi chú", "Note"),
@@ -99,8 +94,8 @@ enum JobTable {
                 notes.append(options.text("bị ngắt khi đang gửi, có thể in lặp", "interrupted while sending; may have printed twice"))
             }
             if let original = job.reprintOf { notes.append(options.text("in lại lệnh \(original)", "reprint of \(original)")) }
-            if let error = job.lastError, job.state != "done" { notes.append(error) }
-            return [String(job.id), job.printer, job.template, job.key ?? "", states[job.state]?.text(options.language) ?? job.state,
+            if let error = job.lastError, job.state != .done { notes.append(error) }
+            return [String(job.id), job.printer, job.template, job.key ?? "", job.state.words.text(options.language),
                     String(job.attempts), notes.joined(separator: "; ")]
         }
         return TextTable(rows: [header] + rows).render()

@@ -73,7 +73,7 @@ import Glibc
         for (label, number) in zip(labels, expected) {
             #expect(try zbarSymbols(image: label) == ["CODE-128:\(number)"])
         }
-        #expect(try eventually { try jobs(daemon).allSatisfy { $0.state == "done" } })
+        #expect(try eventually { try jobs(daemon).allSatisfy { $0.state == .done } })
         #expect(try jobs(daemon).map(\.template) == ["barcode", "spine", "barcode", "spine", "barcode", "spine"])  // newest first
 
         // The same label through the uncompressed and the ASCII-compressed ^GF.
@@ -120,11 +120,11 @@ import Glibc
         #expect(waiting.stdout.contains("cannot be reached"), "\(waiting.stdout)")
         #expect(try eventually { (try jobs(daemon).first?.lastError ?? "").contains("refused") })
         #expect(try jobs(daemon).first?.attempts == 0, "nothing was sent")
-        #expect(try jobs(daemon).first?.state == "queued")
+        #expect(try jobs(daemon).first?.state == .queued)
 
         let printer = try TestPrinter(port: port)
         defer { printer.close() }
-        #expect(try eventually { try jobs(daemon).first?.state == "done" })
+        #expect(try eventually { try jobs(daemon).first?.state == .done })
         usleep(500_000)  // no second copy follows
         #expect(labelCount(printer.received) == 1)
         #expect(try zbarSymbols(image: try #require(try CapturedZPL.labels(in: printer.received).first)) == ["CODE-128:STK.000001"])
@@ -147,13 +147,13 @@ import Glibc
         #expect(try eventually { try printers(daemon).first?.faults == ["paper_out"] })
         let shown = try daemon.quay(["printers", "--lang", "vi"])
         #expect(shown.stdout.contains("hết giấy"), "\(shown.stdout)")
-        #expect(try jobs(daemon).first?.state == "queued")
+        #expect(try jobs(daemon).first?.state == .queued)
         #expect(try jobs(daemon).first?.lastError == "paper_out")
         #expect(printer.received.isEmpty)
         #expect(eventually { printer.statusQueries >= 2 })  // asked again after the wait
 
         printer.hostStatus = .ready
-        #expect(try eventually { try jobs(daemon).first?.state == "done" })
+        #expect(try eventually { try jobs(daemon).first?.state == .done })
         #expect(labelCount(printer.received) == 1)
         // quay watch said so, as it happened.
         #expect(eventually {
@@ -255,7 +255,7 @@ import Glibc
         #expect(try daemon.quay(["intake", "--register", "STK", "--copies", "1", "--title", "Làng"]).status == 0)
         #expect(try daemon.quay(["print", "barcode", "STK.000001"]).status == 0)
         #expect(try eventually { try printers(daemon).first?.faults == ["unreachable"] })
-        #expect(try jobs(daemon).first?.state == "queued")
+        #expect(try jobs(daemon).first?.state == .queued)
         #expect(try printers(daemon).first?.transport == "usb")
     }
 }

@@ -65,18 +65,18 @@ import Testing
     let calendar = SchoolCalendar()
 
     func facts(
-        active: Bool = true, overdue: Bool = false, status: String = "available", open: CheckoutFacts.OpenLoan = .none, held: Int = 0
+        active: Bool = true, overdue: Bool = false, status: ItemStatus = .available, open: CheckoutFacts.OpenLoan = .none, held: Int = 0
     ) -> CheckoutFacts {
         CheckoutFacts(borrowerActive: active, borrowerHasOverdue: overdue, itemStatus: status, openLoan: open, openUnderLimit: held)
     }
 
     @Test(arguments: [
-        (CheckoutFacts(borrowerActive: false, borrowerHasOverdue: false, itemStatus: "available", openLoan: .none, openUnderLimit: 0), CirculationRefusal.borrowerBlocked),
-        (CheckoutFacts(borrowerActive: true, borrowerHasOverdue: true, itemStatus: "available", openLoan: .none, openUnderLimit: 0), .borrowerHasOverdue),
-        (CheckoutFacts(borrowerActive: true, borrowerHasOverdue: false, itemStatus: "on_loan", openLoan: .otherBorrower, openUnderLimit: 0), .itemOnLoan),
-        (CheckoutFacts(borrowerActive: true, borrowerHasOverdue: false, itemStatus: "available", openLoan: .none, openUnderLimit: 3), .limitReached),
-        (CheckoutFacts(borrowerActive: true, borrowerHasOverdue: false, itemStatus: "missing", openLoan: .none, openUnderLimit: 0), .itemUnavailable),
-        (CheckoutFacts(borrowerActive: true, borrowerHasOverdue: false, itemStatus: "on_loan", openLoan: .sameBorrower(renewals: 1), openUnderLimit: 1), .renewalLimit),
+        (CheckoutFacts(borrowerActive: false, borrowerHasOverdue: false, itemStatus: .available, openLoan: .none, openUnderLimit: 0), CirculationRefusal.borrowerBlocked),
+        (CheckoutFacts(borrowerActive: true, borrowerHasOverdue: true, itemStatus: .available, openLoan: .none, openUnderLimit: 0), .borrowerHasOverdue),
+        (CheckoutFacts(borrowerActive: true, borrowerHasOverdue: false, itemStatus: .onLoan, openLoan: .otherBorrower, openUnderLimit: 0), .itemOnLoan),
+        (CheckoutFacts(borrowerActive: true, borrowerHasOverdue: false, itemStatus: .available, openLoan: .none, openUnderLimit: 3), .limitReached),
+        (CheckoutFacts(borrowerActive: true, borrowerHasOverdue: false, itemStatus: .missing, openLoan: .none, openUnderLimit: 0), .itemUnavailable),
+        (CheckoutFacts(borrowerActive: true, borrowerHasOverdue: false, itemStatus: .onLoan, openLoan: .sameBorrower(renewals: 1), openUnderLimit: 1), .renewalLimit),
     ])
     func refusals(facts: CheckoutFacts, refusal: CirculationRefusal) {
         #expect(CirculationRules.checkout(facts, rule: rule, today: today, calendar: calendar) == .failure(refusal))
@@ -85,11 +85,11 @@ import Testing
     @Test func lendsAndRenews() {
         #expect(CirculationRules.checkout(facts(held: 2), rule: rule, today: today, calendar: calendar) == .success(.lend(due: Day("2026-12-05")!)))
         #expect(
-            CirculationRules.checkout(facts(status: "on_loan", open: .sameBorrower(renewals: 0)), rule: rule, today: today, calendar: calendar)
+            CirculationRules.checkout(facts(status: .onLoan, open: .sameBorrower(renewals: 0)), rule: rule, today: today, calendar: calendar)
                 == .success(.renew(due: Day("2026-12-05")!)))
         // A renewal is allowed even while overdue or at the limit: the book stays where it is.
         #expect(
-            CirculationRules.checkout(facts(overdue: true, status: "on_loan", open: .sameBorrower(renewals: 0), held: 3), rule: rule, today: today, calendar: calendar)
+            CirculationRules.checkout(facts(overdue: true, status: .onLoan, open: .sameBorrower(renewals: 0), held: 3), rule: rule, today: today, calendar: calendar)
                 == .success(.renew(due: Day("2026-12-05")!)))
     }
 

@@ -80,7 +80,7 @@ private func loan(_ barcode: String, card: String? = "HS000123", className: Stri
 {
     LoanView(
         id: 1, accession: barcode, barcode: barcode, title: "Dế Mèn phiêu lưu ký", card: card, borrower: "Nguyễn Văn An",
-        className: className, kind: "normal", loanedAt: "2026-11-21T02:00:00Z", due: "2026-12-05", renewals: renewed ? 1 : 0,
+        className: className, kind: .normal, loanedAt: "2026-11-21T02:00:00Z", due: "2026-12-05", renewals: renewed ? 1 : 0,
         returnedAt: nil, overdueDays: overdue, renewed: renewed)
 }
 

@@ -11,7 +11,7 @@ let today = Day(year: 2026, month: 11, day: 21)
 /// Sample data for each built-in template, with the text each of its barcodes must decode to.
 func sample(_ name: String) -> (data: LabelData, barcodes: [String]) {
     let item = ItemView(
-        accession: "STK.000123", barcode: "STK.000123", register: "STK", number: 123, status: "available", location: nil,
+        accession: "STK.000123", barcode: "STK.000123", register: "STK", number: 123, status: .available, location: nil,
         recordID: 1, title: "Truyện Kiều", authors: "Nguyễn Du", callNumber: "895.9221 NG-D T.2", batchID: 1,
         receivedOn: "2026-09-05", source: "purchase")
     switch name {
@@ -30,7 +30,7 @@ func sample(_ name: String) -> (data: LabelData, barcodes: [String]) {
         let loans = ["Truyện Kiều", "Dế Mèn phiêu lưu ký", "Tắt đèn"].enumerated().map { index, title in
             LoanView(
                 id: Int64(index), accession: "TN.00010\(index)", barcode: "TN.00010\(index)", title: title, card: "HS000123",
-                borrower: "Nguyễn Thị Ánh", className: "6A", kind: "normal", loanedAt: "2026-11-21T08:00:00+07:00",
+                borrower: "Nguyễn Thị Ánh", className: "6A", kind: .normal, loanedAt: "2026-11-21T08:00:00+07:00",
                 due: "2026-12-05", renewals: 0, returnedAt: nil, overdueDays: 0, renewed: false)
         }
         return (.loanSlip(loans, borrower: "Nguyễn Thị Ánh", card: "HS000123", className: "6A", school: school, today: today), [])

@@ -9,8 +9,8 @@ import Testing
     let now = Day("2026-11-20")!.date.addingTimeInterval(9 * 3600)  // a Friday morning
 
     init() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("quay-loans-\(UUID().uuidString)/q.sqlite").path
-        database = try QuayDatabase(path: path, synchronous: .normal)
+        // In memory: the store the GRDB way, on any DatabaseWriter.
+        database = try QuayDatabase.inMemory()
         _ = try await database.intake(
             Intake(registerCode: "STK", copies: 10, record: NewRecord(title: "Mắt biếc", kind: .children), receivedOn: "2026-11-01"),
             at: now)
@@ -61,13 +61,13 @@ import Testing
 
     @Test func lendReturnRenew() async throws {
         let loan = try await database.checkout(.card("HS1"), scanned: "STK.000001", settings: settings, at: now)
-        #expect(loan.due == "2026-12-04" && !loan.renewed && loan.kind == "normal")
+        #expect(loan.due == "2026-12-04" && !loan.renewed && loan.kind == .normal)
         let renewed = try await database.renew(scanned: "STK-1", settings: settings, at: now.addingTimeInterval(86_400 * 3))
         #expect(renewed.renewed && renewed.renewals == 1 && renewed.due == "2026-12-07")
         let back = try await database.checkin(scanned: "STK.000001", at: now.addingTimeInterval(86_400 * 20))
         #expect(back.overdueDays == 3)
         let item = try #require(try await database.item(scanned: "STK.000001"))
-        #expect(item.status == "available")
+        #expect(item.status == .available)
     }
 
     @Test func everyRefusalWritesNothing() async throws {
@@ -133,7 +133,7 @@ import Testing
         for number in 1...300 {
             let loan = try await database.checkout(
                 .class(name: "6a", schoolYear: "2026-2027"), scanned: String(format: "TN.%06d", number), settings: settings, at: now)
-            #expect(loan.kind == "class_library" && loan.due == "2027-05-31")
+            #expect(loan.kind == .classLibrary && loan.due == "2027-05-31")
         }
         let classLoans = try await database.loans(patronCard: nil, className: "6A", schoolYear: "2026-2027", overdueOnly: false, at: now, limit: 1000)
         #expect(classLoans.count == 300)

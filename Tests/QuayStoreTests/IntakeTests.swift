@@ -7,8 +7,8 @@ import Testing
     let database: QuayDatabase
 
     init() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("quay-intake-\(UUID().uuidString)/q.sqlite").path
-        database = try QuayDatabase(path: path, synchronous: .normal)
+        // In memory: the store the GRDB way, on any DatabaseWriter.
+        database = try QuayDatabase.inMemory()
     }
 
     func intake(_ copies: Int, register: String = "STK", title: String = "Mắt biếc") -> Intake {

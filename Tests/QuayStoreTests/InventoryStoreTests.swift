@@ -10,8 +10,8 @@ import Testing
     let now = Day("2026-11-20")!.date.addingTimeInterval(9 * 3600)
 
     init() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("quay-inventory-\(UUID().uuidString)/q.sqlite").path
-        database = try QuayDatabase(path: path, synchronous: .normal)
+        // In memory: the store the GRDB way, on any DatabaseWriter.
+        database = try QuayDatabase.inMemory()
         // STK.000001–3 on KE-A (510), STK.000004–6 on KE-B (895.922), SGK.000001–2 on KE-C.
         for (register, copies, call, shelf) in [("STK", 3, "510", "KE-A"), ("STK", 3, "895.922", "KE-B"), ("SGK", 2, "372.6", "KE-C")] {
             _ = try await database.intake(
@@ -34,7 +34,7 @@ import Testing
         try await database.recordInventoryScans(
             codes.map { InventoryScanInput($0, condition: condition) }, location: location, source: "test", at: now
         )
-        .map(\.outcome)
+        .map(\.outcome.rawValue)
     }
 
     func item(_ code: String) async throws -> ItemView { try #require(try await database.item(scanned: code)) }
@@ -90,10 +90,10 @@ import Testing
         let applied = try await database.applyInventory(session: nil, at: now.addingTimeInterval(60))
         #expect(applied.markedMissing == 4 && applied.seen == 6 && applied.moved == 2 && applied.conditions == 2 && applied.quantities == 1)
         #expect(applied.session.state == "applied" && applied.session.disposal == 5)
-        #expect(try await item("STK.000005").status == "missing")
-        #expect(try await item("STK.000006").status == "on_loan")
+        #expect(try await item("STK.000005").status == .missing)
+        #expect(try await item("STK.000006").status == .onLoan)
         let moved = try await item("STK.000003")
-        #expect(moved.location == "KE-B" && moved.lastSeenAt == Timestamp.format(now) && moved.status == "available")
+        #expect(moved.location == "KE-B" && moved.lastSeenAt == Timestamp.format(now) && moved.status == .available)
         #expect(try await item("STK.000001").lastSeenAt == Timestamp.format(now))
         #expect(try await unit("TB.000001").condition == "broken")
         let repaired = try await unit("TB.000002")
@@ -109,7 +109,7 @@ import Testing
         #expect(try await scan(["STK.000005"], at: "KE-B") == ["recorded"])
         _ = try await database.closeInventory(at: now)
         _ = try await database.applyInventory(session: nil, at: now)
-        #expect(try await item("STK.000005").status == "available")
+        #expect(try await item("STK.000005").status == .available)
     }
 
     @Test func aPartialSessionLeavesEverythingOutsideItUntouched() async throws {
@@ -138,7 +138,7 @@ import Testing
             #expect(old == new, "\(old.accession) changed")
         }
         #expect(before.1 == after.1 && before.2 == after.2)
-        #expect(try await item("STK.000002").status == "missing")
+        #expect(try await item("STK.000002").status == .missing)
         #expect(try await item("STK.000001").lastSeenAt != nil)
     }
 
