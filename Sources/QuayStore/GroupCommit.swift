@@ -23,6 +23,7 @@ final class GroupCommitter: Sendable {
     }
 
     private let writer: any DatabaseWriter
+    private let drainer = DispatchQueue(label: "quay.group-commit")
     private let state = NIOLockedValueBox(State())
     /// At most this many writes in one transaction, so that one batch never holds the writer long.
     static let maxBatch = 256
@@ -66,13 +67,15 @@ final class GroupCommitter: Sendable {
             }
             // Queued: the caller may let the next write of its connection go on.
             queued?()
-            if start { Task { await self.drain() } }
+            if start { drainer.async { self.drain() } }
         }
     }
 
     /// Takes everything waiting, runs it as one transaction, resumes its callers; again until
-    /// nothing waits. Writes that arrive meanwhile wait for the next batch.
-    private func drain() async {
+    /// nothing waits. Writes that arrive meanwhile wait for the next batch. It runs on a queue of
+    /// its own and writes synchronously: an idle writer's transaction then runs right on this
+    /// thread (one hop from the caller, one back), and no cooperative thread waits for a disk.
+    private func drain() {
         while true {
             let jobs = state.withLockedValue { state -> [Job] in
                 let taken = Array(state.pending.prefix(Self.maxBatch))
@@ -82,7 +85,7 @@ final class GroupCommitter: Sendable {
             }
             if jobs.isEmpty { return }
             do {
-                try await writer.write { db in
+                try writer.write { db in
                     for job in jobs { try job.run(db) }
                 }
                 for job in jobs { job.finish(nil) }

@@ -81,8 +81,9 @@ extension QuayDatabase {
         try Row.fetchOne(db.cachedStatement(sql: "SELECT \(patronColumns) WHERE p.card = ?"), arguments: [card]).map(patronView)
     }
 
+    /// On the caller's thread, like `item(scanned:)`: one indexed row.
     public func patron(card: String) async throws -> PatronView? {
-        try await pool.read { db in try Self.patron(db, card: card) }
+        try readHere { db in try Self.patron(db, card: card) }
     }
 
     /// Sets (or, with nil, clears) a patron's PIN hash; `unknown_patron` when there is none.

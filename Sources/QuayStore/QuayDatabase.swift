@@ -140,6 +140,13 @@ public final class QuayDatabase: Sendable {
         return configuration
     }
 
+    /// GRDB's synchronous read, on the caller's thread: an idle reader runs it right here, with
+    /// no hop to the reader's queue and back. For point look-ups only (one indexed row), never
+    /// for a scan of many rows, which would hold the caller's thread (an event loop) that long.
+    func readHere<T>(_ body: (Database) throws -> T) throws -> T {
+        try pool.read(body)
+    }
+
     /// A write of the request path: in the next group commit when it is on, else a
     /// transaction of its own. Either way it has returned only once committed.
     /// `queued` hears when the write waits in the group commit's queue (never without group
