@@ -143,8 +143,10 @@ public final class QuayDatabase: Sendable {
     /// GRDB's synchronous read, on the caller's thread: an idle reader runs it right here, with
     /// no hop to the reader's queue and back. For point look-ups only (one indexed row), never
     /// for a scan of many rows, which would hold the caller's thread (an event loop) that long.
+    /// No explicit transaction around it: each SELECT is its own consistent snapshot in SQLite's
+    /// autocommit mode, which is all a look-up of one row needs, and it saves a BEGIN and a COMMIT.
     func readHere<T>(_ body: (Database) throws -> T) throws -> T {
-        try pool.read(body)
+        try pool.unsafeRead(body)
     }
 
     /// A write of the request path: in the next group commit when it is on, else a
