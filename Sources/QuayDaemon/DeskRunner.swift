@@ -7,7 +7,6 @@ import QuayProtocol
 import QuayStore
 import NIOConcurrencyHelpers
 
-
 /// One desk at work (SPEC §5): its scanners' scans, the clock's ticks and mode switches go
 /// into one queue and are taken one at a time, so scans are acted on in the order they came
 /// however fast they come. A scan, what the pure `DeskMachine` makes of it, the store actions
@@ -319,7 +318,8 @@ final class DeskRunner: Sendable {
                 vi: "\(item.accession): \(item.title) — \(item.status.words.vi)", en: "\(item.accession): \(item.title) — \(item.status.words.en)")
         }
         if let unit = try? desk.unit(scanned: code) {
-            return Bilingual(vi: "\(unit.accession): \(unit.name) — \(unit.status)", en: "\(unit.accession): \(unit.name) — \(unit.status)")
+            let status = ItemStatus(rawValue: unit.status)?.words ?? Bilingual(vi: unit.status, en: unit.status)
+            return Bilingual(vi: "\(unit.accession): \(unit.name) — \(status.vi)", en: "\(unit.accession): \(unit.name) — \(status.en)")
         }
         return Bilingual(vi: "\(code): không có trong thư viện", en: "\(code): not in the library")
     }

@@ -65,10 +65,7 @@ public struct Dispatcher: Sendable {
         let body: Body
         /// A write through group commit that reads nothing before it: a connection may start
         /// the next such request before this one is committed (`Operation.pipelines`).
-        public var pipelines: Bool {
-            if case .call(_, _, let op, _) = body { return Operation.byName[op]?.pipelines ?? false }
-            return false
-        }
+        public var pipelines = false
     }
 
     /// Decodes and checks a frame; no I/O, no waiting.
@@ -128,7 +125,7 @@ public struct Dispatcher: Sendable {
             if let control = JSONText.firstControl(in: bytes) {
                 throw Refusal(code: .invalidArgument, detail: "text must not contain control characters (\(control))")
             }
-            return Prepared(body: .call(try call.get(), id: id, op: name, language: requestLanguage))
+            return Prepared(body: .call(try call.get(), id: id, op: name, language: requestLanguage), pipelines: operation.pipelines)
         } catch {
             return Prepared(body: .reply(Response(line: failure(error, op: request.op, id: request.id, language: requestLanguage))))
         }
@@ -145,6 +142,21 @@ public struct Dispatcher: Sendable {
             } catch {
                 return Response(line: failure(error, op: op, id: id, language: language))
             }
+        }
+    }
+
+    /// For the fuzzer (`quay-fuzz json`): `data` decoded as a request line, and its `args` as
+    /// the arguments of every op of the table — the decoding the request path does, without
+    /// running anything.
+    public static func decodeAsEveryOp(_ data: Data) {
+        _ = try? decoder.decode(DecodedRequest.self, from: data)
+        _ = try? decoder.decode(EveryOp.self, from: data)
+    }
+
+    private struct EveryOp: Decodable {
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: RequestKey.self)
+            for operation in Dispatcher.operations { _ = try? operation.prepare(container) }
         }
     }
 

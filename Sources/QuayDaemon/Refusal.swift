@@ -31,8 +31,6 @@ struct Refusal: Error, Sendable {
             if error.code == .diskFull || error.code == .databaseReadOnly || error.code == .storageFailed { origin = .disk }
         case let error as LabelError:
             self.init(code: ErrorCode(error.code), detail: error.detail)
-        case let refusal as CirculationRefusal:
-            self.init(code: ErrorCode(StoreError(refusal, reason: "").code))
         default:
             if let storage = StoreError.storage(error) {
                 // What SQLite said is for the log; the client learns the code.

@@ -7,20 +7,6 @@ public let protocolVersion = 1
 /// The longest frame (one JSON line) either side accepts: 1 MiB (SPEC §8.1).
 public let maxFrameLength = 1 << 20
 
-/// A request: `{"v":1,"id":…,"op":"…","args":{…},"lang":"vi"}`. Only the envelope is decoded
-/// here; each op decodes its own `args`.
-public struct RequestEnvelope: Sendable, Decodable {
-    public var v: Int?
-    public var id: JSONValue?
-    public var op: String?
-    public var lang: String?
-}
-
-/// The `args` of a request, decoded as the op's own type.
-public struct RequestArguments<Arguments: Decodable>: Decodable {
-    public var args: Arguments?
-}
-
 /// A request as a client builds it.
 public struct Request<Arguments: Encodable & Sendable>: Sendable, Encodable {
     public var v: Int = protocolVersion

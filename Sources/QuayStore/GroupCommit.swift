@@ -71,21 +71,27 @@ final class GroupCommitter: Sendable {
         }
     }
 
-    /// Takes everything waiting, runs it as one transaction, resumes its callers; again until
-    /// nothing waits. Writes that arrive meanwhile wait for the next batch. It runs on a queue of
-    /// its own and writes synchronously: an idle writer's transaction then runs right on this
-    /// thread (one hop from the caller, one back), and no cooperative thread waits for a disk.
+    /// Runs what is waiting as one transaction, resumes its callers; again until nothing waits.
+    /// The batch is taken once the writer is ours, so that writes which arrive while it is busy
+    /// (another commit, an intake) join it. It runs on a queue of its own and writes
+    /// synchronously: an idle writer's transaction then runs right on this thread (one hop from
+    /// the caller, one back), and no cooperative thread waits for a disk.
     private func drain() {
         while true {
-            let jobs = state.withLockedValue { state -> [Job] in
-                let taken = Array(state.pending.prefix(Self.maxBatch))
-                state.pending.removeFirst(taken.count)
-                if taken.isEmpty { state.draining = false }
-                return taken
+            let idle = state.withLockedValue { state -> Bool in
+                if state.pending.isEmpty { state.draining = false }
+                return state.pending.isEmpty
             }
-            if jobs.isEmpty { return }
+            if idle { return }
+            // Only this queue takes from `pending`: once seen, it still holds at least that much.
+            var jobs: [Job] = []
             do {
                 try writer.write { db in
+                    jobs = state.withLockedValue { state in
+                        let taken = Array(state.pending.prefix(Self.maxBatch))
+                        state.pending.removeFirst(taken.count)
+                        return taken
+                    }
                     for job in jobs { try job.run(db) }
                 }
                 for job in jobs { job.finish(nil) }
@@ -94,4 +100,7 @@ final class GroupCommitter: Sendable {
             }
         }
     }
+
+    /// How many writes wait for the next batch (for tests).
+    var waiting: Int { state.withLockedValue { $0.pending.count } }
 }

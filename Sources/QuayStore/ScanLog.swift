@@ -50,6 +50,7 @@ extension QuayDatabase {
             return value
         }
     }
+
     /// The log, oldest first, from `since` (a timestamp) and for one desk when asked.
     public func scans(since: Date?, desk: String?, limit: Int) async throws -> [ScanRecord] {
         try await pool.read { db in

@@ -118,24 +118,10 @@ enum FuzzTarget: String, CaseIterable {
         if case .line(let line)? = framer.finish() { precondition(line.count <= 64) }
     }
 
-    /// Every op's arguments type, for decoding a request's `args` as each of them.
-    static let argumentTypes: [any Decodable.Type] = [
-        IntakeArgs.self, IDArgs.self, QueryArgs.self, BarcodeArgs.self, ShelfListArgs.self, PatronAddArgs.self, CardArgs.self,
-        PatronImportArgs.self, ClassArgs.self, CheckoutArgs.self, ItemArgs.self, LoanListArgs.self, EquipmentAddArgs.self,
-        CodeArgs.self, LessonLendArgs.self, LessonReturnArgs.self, EventsSubscribeArgs.self, ScanListArgs.self, DeskModeArgs.self,
-        InventoryStartArgs.self, InventoryScanArgs.self, InventoryCountArgs.self, InventorySessionArgs.self,
-        InventoryReportArgs.self, LabelTemplatesArgs.self, LabelRenderArgs.self, LabelPreviewArgs.self, PrintSubmitArgs.self,
-        PrintJobsArgs.self, PrintJobArgs.self, BackupReadArgs.self, BackupListArgs.self, PatronPinArgs.self, NoArguments.self,
-    ]
-
-    static func decodeArguments<Arguments: Decodable>(_ type: Arguments.Type, _ data: Data) {
-        _ = try? WireFormat.decoder().decode(RequestArguments<Arguments>.self, from: data)
-    }
-
     static func json(_ bytes: [UInt8]) {
         let data = Data(bytes)
-        _ = try? WireFormat.decoder().decode(RequestEnvelope.self, from: data)
-        for type in argumentTypes { decodeArguments(type, data) }
+        // The request path's own decoding: the envelope, and `args` as every op's arguments.
+        Dispatcher.decodeAsEveryOp(data)
         _ = JSONText.firstControl(in: bytes)
         _ = JSONText.topLevelID(in: bytes)
         // Pictured controls keep a JSON text JSON, and leave no control but LF and tab.

@@ -210,7 +210,7 @@ import Testing
         for refusal in [CirculationRefusal.borrowerBlocked, .borrowerHasOverdue, .notLoanable, .itemUnavailable, .itemOnLoan,
             .limitReached, .renewalLimit, .notOnLoan]
         {
-            let mapped = Refusal(refusal).code
+            let mapped = Refusal(StoreError(refusal, reason: "")).code
             #expect(mapped.rawValue == refusal.rawValue)
             check(mapped, documented: documented)
         }

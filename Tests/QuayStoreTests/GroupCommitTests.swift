@@ -55,8 +55,10 @@ private final class Commits: TransactionObserver, @unchecked Sendable {
         async let first = lend("HS1", "STK.000001")
         async let refused = lend("HS2", "STK.000001")
         async let third = lend("HS3", "STK.000003")
-        // Let all three reach the queue before the writer is free.
-        try await Task.sleep(for: .milliseconds(200))
+        // All three wait in the queue before the writer is free.
+        let committer = try #require(database.committer)
+        for _ in 0..<1000 where committer.waiting < 3 { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(committer.waiting == 3)
         let before = commits.count.withLockedValue { $0 }
         release.open()
         try await blocker.value
