@@ -24,12 +24,13 @@ extension Raster {
         return png
     }
 
-    private static func deflate(_ input: [UInt8]) -> [UInt8] {
+    /// zlib's compress2 (the zlib format, which PNG's IDAT and PDF's /FlateDecode both read).
+    static func deflate(_ input: [UInt8], level: Int32 = Z_DEFAULT_COMPRESSION) -> [UInt8] {
         var length = compressBound(uLong(input.count))
         var output = [UInt8](repeating: 0, count: Int(length))
         let status = output.withUnsafeMutableBufferPointer { out in
             input.withUnsafeBufferPointer { source in
-                compress2(out.baseAddress, &length, source.baseAddress, uLong(input.count), Z_DEFAULT_COMPRESSION)
+                compress2(out.baseAddress, &length, source.baseAddress, uLong(input.count), level)
             }
         }
         // compress2 only fails for lack of memory or a too-small buffer; compressBound rules out the second.
