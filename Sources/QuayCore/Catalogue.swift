@@ -9,6 +9,18 @@ public enum Money {
 
     /// Whether `amount` is a price we take: from 0 to `maxAmount`.
     public static func isValid(_ amount: Int64) -> Bool { (0...maxAmount).contains(amount) }
+
+    /// `85.000 đ`: thousands separated by dots, as Vietnamese prices are written.
+    public static func text(_ amount: Int64) -> String {
+        var digits = String(amount.magnitude)
+        var groups: [Substring] = []
+        while digits.count > 3 {
+            groups.insert(Substring(digits.suffix(3)), at: 0)
+            digits.removeLast(3)
+        }
+        groups.insert(Substring(digits), at: 0)
+        return (amount < 0 ? "-" : "") + groups.joined(separator: ".") + " đ"
+    }
 }
 
 /// A register (sổ): a numbering sequence with its display format (SPEC §4, §6.1).

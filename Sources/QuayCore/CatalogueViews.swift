@@ -17,12 +17,22 @@ public struct ItemView: Sendable, Codable, Equatable {
     public var source: String
     /// When an inventory last saw it on the shelf.
     public var lastSeenAt: String?
+    /// A damaged copy away for repair (absent otherwise).
+    public var inRepair: Bool?
+    public var price: Int64?
+    public var condition: String?
+    public var note: String?
 
     public init(
         accession: String, barcode: String, register: String, number: Int64, status: ItemStatus, location: String?,
         recordID: Int64, title: String, authors: String, callNumber: String?, batchID: Int64, receivedOn: String,
-        source: String, lastSeenAt: String? = nil
+        source: String, lastSeenAt: String? = nil, inRepair: Bool? = nil, price: Int64? = nil, condition: String? = nil,
+        note: String? = nil
     ) {
+        self.inRepair = inRepair
+        self.price = price
+        self.condition = condition
+        self.note = note
         self.accession = accession
         self.barcode = barcode
         self.register = register
@@ -48,6 +58,8 @@ public struct ItemView: Sendable, Codable, Equatable {
         case receivedOn = "received_on"
         case source
         case lastSeenAt = "last_seen_at"
+        case inRepair = "in_repair"
+        case price, condition, note
     }
 }
 
@@ -100,14 +112,23 @@ public struct PatronView: Sendable, Codable, Equatable {
     public var className: String?
     public var schoolYear: String?
     public var status: String
+    /// Why the card is blocked, or when its holder left (absent for an active card).
+    public var statusReason: String?
+    /// What the borrower owes for copies they lost (only in `patron.show`, when there is any).
+    public var charges: [ChargeView]?
 
-    public init(card: String, name: String, kind: String, className: String?, schoolYear: String?, status: String) {
+    public init(
+        card: String, name: String, kind: String, className: String?, schoolYear: String?, status: String, statusReason: String? = nil,
+        charges: [ChargeView]? = nil
+    ) {
         self.card = card
         self.name = name
         self.kind = kind
         self.className = className
         self.schoolYear = schoolYear
         self.status = status
+        self.statusReason = statusReason
+        self.charges = charges
     }
 
     enum CodingKeys: String, CodingKey {
@@ -115,6 +136,8 @@ public struct PatronView: Sendable, Codable, Equatable {
         case className = "class"
         case schoolYear = "school_year"
         case status
+        case statusReason = "status_reason"
+        case charges
     }
 }
 
@@ -252,11 +275,16 @@ public struct LoanView: Sendable, Codable, Equatable {
     public var overdueDays: Int
     /// True when this scan renewed a loan the borrower already held.
     public var renewed: Bool
+    /// The copy had been missing or lost and this scan found it: it is back in circulation.
+    /// A return of a found copy that was on no loan has `id` 0.
+    public var found: ItemStatus?
 
     public init(
         id: Int64, accession: String, barcode: String, title: String, card: String?, borrower: String, className: String?,
-        kind: LoanKind, loanedAt: String, due: String, renewals: Int, returnedAt: String?, overdueDays: Int, renewed: Bool
+        kind: LoanKind, loanedAt: String, due: String, renewals: Int, returnedAt: String?, overdueDays: Int, renewed: Bool,
+        found: ItemStatus? = nil
     ) {
+        self.found = found
         self.id = id
         self.accession = accession
         self.barcode = barcode
@@ -281,7 +309,7 @@ public struct LoanView: Sendable, Codable, Equatable {
         case due, renewals
         case returnedAt = "returned_at"
         case overdueDays = "overdue_days"
-        case renewed
+        case renewed, found
     }
 }
 

@@ -219,12 +219,21 @@ public struct SchoolCalendar: Sendable, Equatable {
     /// Month and day the school year's loans are due (default 31 May).
     public var yearEndMonth: Int
     public var yearEndDay: Int
+    /// Month and day a new school year starts (default 5 September, the national opening day).
+    public var yearStartMonth = 9
+    public var yearStartDay = 5
 
     public init(closedWeekdays: Set<Int> = [1], closedDays: [ClosedRange<Day>] = [], yearEndMonth: Int = 5, yearEndDay: Int = 31) {
         self.closedWeekdays = closedWeekdays
         self.closedDays = closedDays
         self.yearEndMonth = yearEndMonth
         self.yearEndDay = yearEndDay
+    }
+
+    /// The first and last days of the school year `2027-2028`.
+    public func dates(ofSchoolYear year: String) -> (starts: Day, ends: Day)? {
+        guard SchoolYear.isValid(year), let first = Int(year.prefix(4)) else { return nil }
+        return (Day(year: first, month: yearStartMonth, day: yearStartDay), Day(year: first + 1, month: yearEndMonth, day: yearEndDay))
     }
 
     public func isOpen(_ day: Day) -> Bool {
@@ -314,7 +323,8 @@ public enum CirculationRules {
             break
         }
         guard rule.loanable else { return .failure(.notLoanable) }
-        guard facts.itemStatus == .available else { return .failure(.itemUnavailable) }
+        // A missing or lost copy in someone's hands at the desk is found again, and lent.
+        guard facts.itemStatus == .available || facts.itemStatus.comesBackWhenSeen else { return .failure(.itemUnavailable) }
         if rule.blockWhenOverdue && facts.borrowerHasOverdue { return .failure(.borrowerHasOverdue) }
         guard facts.openUnderLimit < rule.limit else { return .failure(.limitReached) }
         return .success(.lend(due: calendar.dueDay(loanedOn: today, period: rule.period)))

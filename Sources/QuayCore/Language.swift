@@ -39,6 +39,11 @@ public struct Bilingual: Sendable, Equatable {
         self.en = en
     }
 
+    /// The two texts, each followed by the other's counterpart.
+    public static func + (lhs: Bilingual, rhs: Bilingual) -> Bilingual {
+        Bilingual(vi: lhs.vi + rhs.vi, en: lhs.en + rhs.en)
+    }
+
     public func text(_ language: Language) -> String {
         switch language {
         case .vi: return vi

@@ -6,7 +6,11 @@
 public enum ItemStatus: String, Sendable, Codable, CaseIterable {
     case available
     case onLoan = "on_loan"
-    case missing, damaged, withdrawn
+    case missing, damaged, lost, withdrawn
+
+    /// Missing (not found by an inventory) or lost by its borrower: a scan of it at the desk
+    /// or in an inventory finds it again, and it comes back to available.
+    public var comesBackWhenSeen: Bool { self == .missing || self == .lost }
 
     /// As staff say it.
     public var words: Bilingual {
@@ -15,6 +19,7 @@ public enum ItemStatus: String, Sendable, Codable, CaseIterable {
         case .onLoan: Bilingual(vi: "đang mượn", en: "on loan")
         case .missing: Bilingual(vi: "mất", en: "missing")
         case .damaged: Bilingual(vi: "hỏng", en: "damaged")
+        case .lost: Bilingual(vi: "bạn đọc làm mất", en: "lost by its borrower")
         case .withdrawn: Bilingual(vi: "đã thanh lý", en: "withdrawn")
         }
     }

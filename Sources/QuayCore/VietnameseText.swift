@@ -75,6 +75,11 @@ public struct TextTable: Sendable {
         self.rows = rows
     }
 
+    /// A header row, then the rows.
+    public init(header: [String], rows: [[String]]) {
+        self.rows = [header] + rows
+    }
+
     /// The rows with every column padded to its widest cell, separated by two spaces; lines
     /// carry no trailing blanks.
     public func render() -> String {

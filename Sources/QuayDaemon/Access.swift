@@ -32,6 +32,14 @@ public struct Peer: Sendable, Equatable {
         self.groups = groups
     }
 
+    /// The peer's user name, as the audit log names who made a change (`uid 1001` when the
+    /// user database has no name for it).
+    public var userName: String {
+        guard uid != UInt32.max else { return "unknown" }
+        guard let entry = getpwuid(uid), let name = entry.pointee.pw_name else { return "uid \(uid)" }
+        return String(cString: name)
+    }
+
     /// Fills in the supplementary groups of the peer process.
     static func withGroups(pid: Int32, uid: UInt32, gid: UInt32) -> Peer {
         Peer(pid: pid, uid: uid, gid: gid, groups: processGroups(pid: pid) ?? databaseGroups(uid: uid, gid: gid))

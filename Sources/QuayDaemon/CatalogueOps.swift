@@ -220,7 +220,7 @@ extension Dispatcher {
     }
 
     func patronShow(_ args: CardArgs) async throws -> PatronView {
-        guard let patron = try await state.database.patron(card: try required(args.card, "card")) else {
+        guard let patron = try await state.database.patronDetail(card: try required(args.card, "card")) else {
             throw Refusal(code: .notFound, detail: args.card)
         }
         return patron

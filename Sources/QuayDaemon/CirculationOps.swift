@@ -17,11 +17,11 @@ extension Dispatcher {
             throw Refusal(code: .noBorrower)
         }
         return try await state.database.checkout(
-            borrower, scanned: item, settings: state.config.circulation, at: now(), desk: text(args.desk), queued: queued)
+            borrower, scanned: item, settings: state.config.circulation, at: now(), desk: text(args.desk), actor: actor, queued: queued)
     }
 
     func checkin(_ args: ItemArgs) async throws -> LoanView {
-        try await state.database.checkin(scanned: try required(args.item, "item"), at: now(), queued: queued)
+        try await state.database.checkin(scanned: try required(args.item, "item"), at: now(), actor: actor, queued: queued)
     }
 
     func renew(_ args: ItemArgs) async throws -> LoanView {

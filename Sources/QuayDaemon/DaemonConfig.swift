@@ -9,6 +9,8 @@ import QuayStore
 /// so an empty file, or none, runs out of the box.
 public struct DaemonConfig: Sendable, Equatable {
     public var schoolName = "Trường học"
+    /// The grade that leaves at the school-year rollover; nil: the highest grade of the year's classes.
+    public var lastGrade: Int?
     /// The name narrow labels print; by default the name without its leading "Trường".
     public var schoolShortName: String?
     public var language: Language = .vi
@@ -137,8 +139,13 @@ public enum ConfigLoader {
             for key in table.keys where !sections.contains(key) {
                 throw fail(section: nil, key: key, "unknown section or key '\(key)'")
             }
-            try section("school", ["name", "short_name", "language"]) { (key, value, reader) throws(ConfigError) in
+            try section("school", ["name", "short_name", "language", "last_grade"]) { (key, value, reader) throws(ConfigError) in
                 switch key {
+                case "last_grade":
+                    guard let grade = value.int, (1...12).contains(grade) else {
+                        throw reader.fail(section: "school", key: key, "last_grade must be a grade from 1 to 12")
+                    }
+                    reader.config.lastGrade = grade
                 case "name": reader.config.schoolName = VietnameseText.nfc(try reader.string(value, "school", key))
                 case "short_name": reader.config.schoolShortName = VietnameseText.nfc(try reader.string(value, "school", key))
                 default:
@@ -190,7 +197,7 @@ public enum ConfigLoader {
                 }
                 reader.config.logLevel = level
             }
-            try section("calendar", ["closed_weekdays", "closed", "school_year_end"]) { (key, value, reader) throws(ConfigError) in
+            try section("calendar", ["closed_weekdays", "closed", "school_year_end", "school_year_start"]) { (key, value, reader) throws(ConfigError) in
                 try reader.calendar(key, value)
             }
             try section("labels", ["font", "bold_font", "fallback_fonts", "templates", "dpi"]) { (key, value, reader) throws(ConfigError) in
@@ -338,10 +345,15 @@ public enum ConfigLoader {
                 guard parts.count == 2, let month = Int(parts[0]), let day = Int(parts[1]), (1...12).contains(month),
                     (1...31).contains(day)
                 else {
-                    throw fail(section: "calendar", key: key, "school_year_end must be month-day such as \"05-31\", not \"\(text)\"")
+                    throw fail(section: "calendar", key: key, "\(key) must be month-day such as \"05-31\", not \"\(text)\"")
                 }
-                config.circulation.calendar.yearEndMonth = month
-                config.circulation.calendar.yearEndDay = day
+                if key == "school_year_start" {
+                    config.circulation.calendar.yearStartMonth = month
+                    config.circulation.calendar.yearStartDay = day
+                } else {
+                    config.circulation.calendar.yearEndMonth = month
+                    config.circulation.calendar.yearEndDay = day
+                }
             }
         }
 

@@ -217,9 +217,18 @@ final class DeskRunner: Sendable {
             }
         case .checkin(let item):
             do {
-                return .returned(try desk.checkin(scanned: item, at: now))
+                return .returned(try desk.checkin(scanned: item, at: now, desk: settings.name))
             } catch {
                 return .refused(scan: item, refusal(error))
+            }
+        case .undo(let undo):
+            do {
+                switch undo {
+                case .loan(let id, _): return .undone(undo, try desk.undoLoan(id: id, desk: settings.name, at: now))
+                case .return(let id, _): return .undone(undo, try desk.undoReturn(id: id, desk: settings.name, at: now))
+                }
+            } catch {
+                return .refused(scan: undo.item, refusal(error))
             }
         case .returnLessonUnit(let unit):
             do {

@@ -21,6 +21,8 @@ public struct Dispatcher: Sendable {
     /// Told when a pipelined op's write waits in the group commit's queue (`Operation.pipelines`):
     /// the connection then starts its next request.
     var queued: (@Sendable () -> Void)? = nil
+    /// Who the requests come from, for the audit log: the peer's user name (SO_PEERCRED).
+    public var actor = "quayd"
 
     public init(state: DaemonState, logger: Logger) {
         self.state = state
@@ -222,7 +224,7 @@ public struct Dispatcher: Sendable {
     }
 
     private func encodeFailure(id: JSONValue?, _ refusal: Refusal, language: Language) -> [UInt8] {
-        let body = refusal.code.body(language, detail: refusal.detail, details: refusal.details)
+        let body = refusal.code.body(language, detail: refusal.detail(language), details: refusal.details)
         let reply = Reply<NoArguments>(id: id, error: body)
         return (try? encode(reply)) ?? Array(#"{"id":null,"ok":false,"error":{"code":"internal","message":"encoding failed"}}"#.utf8)
     }

@@ -87,6 +87,12 @@ extension DaemonState {
         case .patron:
             guard let patron = try await database.patron(card: key) else { throw Refusal(code: .unknownPatron, detail: key) }
             return .patron(patron, school: config.school, today: today)
+        case .command:
+            guard let command = DeskCommand.all.first(where: { $0.barcode == key.uppercased() }) else {
+                throw Refusal(
+                    code: .invalidArgument, detail: "\(key) is no desk command (\(DeskCommand.all.map(\.barcode).joined(separator: ", ")))")
+            }
+            return .command(command, school: config.school, today: today)
         case .loanSlip:
             guard let patron = try await database.patron(card: key) else { throw Refusal(code: .unknownPatron, detail: key) }
             let loans = try await database.loans(
@@ -94,5 +100,30 @@ extension DaemonState {
             return .loanSlip(
                 loans, borrower: patron.name, card: patron.card, className: patron.className, school: config.school, today: today)
         }
+    }
+}
+
+/// The desk's command sheet (SPEC §5): every mode, QUAY:END and QUAY:UNDO, with captions in
+/// Vietnamese, as an A4 page — a PNG to look at, a PDF for the office printer. The same
+/// commands print as labels on the label printer through `print.submit` (template `command`).
+extension Dispatcher {
+    func commandsSheet(_ args: CommandSheetArgs) async throws -> CommandSheetResult {
+        let dpi = args.dpi ?? CommandSheet.defaultResolution.dpi
+        guard CommandSheet.resolutions.contains(dpi) else {
+            throw Refusal(code: .invalidArgument, detail: "dpi must be from \(CommandSheet.resolutions.lowerBound) to \(CommandSheet.resolutions.upperBound)")
+        }
+        let config = state.config
+        let sheet = CommandSheet(
+            title: "Bảng mã lệnh quầy mượn trả — \(config.schoolName)",
+            subtitle: "Quét một mã để chuyển chế độ của quầy. Desk commands: scan one to switch the desk's mode.",
+            entries: DeskCommand.all.map { CommandSheet.Entry(code: $0.barcode, caption: $0.caption.vi, detail: $0.caption.en) },
+            fonts: config.labels.fonts)
+        let resolution = Resolution(dpi: dpi)
+        let raster = try sheet.render(at: resolution, with: state.labelRenderer(config.labels.fonts))
+        let pdf = try sheet.pdf(at: resolution)
+        return CommandSheetResult(
+            commands: DeskCommand.all.map { CommandSheetResult.Command(code: $0.barcode, caption: $0.caption.text(config.language)) },
+            widthDots: raster.width, heightDots: raster.height, dpi: dpi,
+            png: Data(raster.pngData()).base64EncodedString(), pdf: Data(pdf).base64EncodedString())
     }
 }

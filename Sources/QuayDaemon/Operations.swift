@@ -101,8 +101,8 @@ struct DecodedRequest: Decodable {
 }
 
 /// The op table (SPEC §8.3, docs/protocol.md). Desk work (SPEC §8.4: loans, printing, inventory
-/// scans) and reading is for group quay; bulk imports and opening, closing and applying an
-/// inventory for admins.
+/// scans), corrections, and reading is for group quay; bulk imports, opening, closing and
+/// applying an inventory, confirming a disposal and the school-year rollover for admins.
 extension Dispatcher {
     static let operations: [Operation] = [
         Operation(.ping, Dispatcher.ping),
@@ -152,6 +152,28 @@ extension Dispatcher {
         Operation(.backupCreate, Dispatcher.backupCreate),
         Operation(.backupRead, Dispatcher.backupRead),
         Operation(.backupList, default: BackupListArgs(), Dispatcher.backupList),
+        Operation(.recordUpdate, Dispatcher.recordUpdate),
+        Operation(.itemUpdate, Dispatcher.itemUpdate),
+        Operation(.itemState, Dispatcher.itemState),
+        Operation(.patronUpdate, Dispatcher.patronUpdate),
+        Operation(.patronBlock, Dispatcher.patronBlock),
+        Operation(.patronUnblock, Dispatcher.patronUnblock),
+        Operation(.patronLeave, Dispatcher.patronLeave),
+        Operation(.classUpdate, Dispatcher.classUpdate),
+        Operation(.equipmentUpdate, Dispatcher.equipmentUpdate),
+        Operation(.equipmentExpiring, default: ExpiringArgs(), Dispatcher.equipmentExpiring),
+        Operation(.unitUpdate, Dispatcher.unitUpdate),
+        Operation(.loanLost, Dispatcher.loanLost),
+        Operation(.history, Dispatcher.history),
+        Operation(.disposalOpen, Dispatcher.disposalOpen),
+        Operation(.disposalAdd, Dispatcher.disposalAdd),
+        Operation(.disposalRemove, Dispatcher.disposalRemove),
+        Operation(.disposalShow, Dispatcher.disposalShow),
+        Operation(.disposalList, default: DisposalListArgs(), Dispatcher.disposalList),
+        Operation(.disposalConfirm, role: .admin, Dispatcher.disposalConfirm),
+        Operation(.disposalCancel, Dispatcher.disposalCancel),
+        Operation(.yearRollover, role: .admin, default: RolloverArgs(), Dispatcher.yearRollover),
+        Operation(.commandsSheet, default: CommandSheetArgs(), Dispatcher.commandsSheet),
     ]
 
     func ping() -> PingResult { PingResult() }

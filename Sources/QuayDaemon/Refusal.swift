@@ -10,6 +10,8 @@ struct Refusal: Error, Sendable {
     var code: ErrorCode
     var detail: String? = nil
     var details: [String: JSONValue]? = nil
+    /// The detail in both languages, when it is for people (a blocked card's reason).
+    var words: Bilingual? = nil
 
     /// What kind of failure it was, for the log: a refusal is the answer; the disk and a fault
     /// are logged with the error itself, and a fault is never shown to the client beyond `internal`.
@@ -28,6 +30,7 @@ struct Refusal: Error, Sendable {
             self = refusal
         case let error as StoreError:
             self.init(code: ErrorCode(error.code), detail: error.reason)
+            words = error.words
             if error.code == .diskFull || error.code == .databaseReadOnly || error.code == .storageFailed { origin = .disk }
         case let error as LabelError:
             self.init(code: ErrorCode(error.code), detail: error.detail)
@@ -45,8 +48,10 @@ struct Refusal: Error, Sendable {
 
     /// The message in both languages, as a desk and a kiosk say it.
     var bilingual: Bilingual {
-        Bilingual(vi: code.body(.vi, detail: detail).message, en: code.body(.en, detail: detail).message)
+        Bilingual(vi: code.body(.vi, detail: detail(.vi)).message, en: code.body(.en, detail: detail(.en)).message)
     }
+
+    func detail(_ language: Language) -> String? { words?.text(language) ?? detail }
 }
 
 extension ErrorCode {
@@ -79,6 +84,13 @@ extension ErrorCode {
         case .inventoryAlreadyApplied: self = .inventoryAlreadyApplied
         case .invalidScope: self = .invalidScope
         case .outsideScope: self = .outsideScope
+        case .invalidCallNumber: self = .invalidCallNumber
+        case .cardReplaced: self = .cardReplaced
+        case .disposalState: self = .disposalState
+        case .disposalHasLoans: self = .disposalHasLoans
+        case .rolloverDone: self = .rolloverDone
+        case .equipmentExpired: self = .equipmentExpired
+        case .nothingToUndo: self = .nothingToUndo
         case .diskFull: self = .diskFull
         case .databaseReadOnly: self = .databaseReadOnly
         case .storageFailed, .databaseUnavailable: self = .storageFailed

@@ -112,6 +112,8 @@ final class SocketServer: Service {
             return
         }
         defer { registry.remove(ticket) }
+        var dispatcher = self.dispatcher
+        dispatcher.actor = peer.userName
         // With group commit, checkouts and returns pipelined on this connection reach the
         // writer together: the next starts once this one's write is queued, in order.
         let pipelining = state.database.groupCommit
@@ -132,7 +134,7 @@ final class SocketServer: Service {
                         if pipelining && prepared.pipelines {
                             let slot = await replies.reserve()
                             let queued = OneShot()
-                            var dispatcher = self.dispatcher
+                            var dispatcher = dispatcher
                             dispatcher.queued = { queued.fire() }
                             group.addTask { [dispatcher] in
                                 let response = await dispatcher.run(prepared)

@@ -180,6 +180,43 @@ extension LabelTemplates {
             min_size_pt = 5
             align = "center"
             """#),
+        ("command", #"""
+            # Mã lệnh — a desk command barcode (the command sheet as labels): barcode, caption, code.
+            name = "command"
+            description = "Desk command label, 50 × 25 mm"
+            data = "command"
+            width_mm = 50
+            height_mm = 25
+
+            [[barcode]]
+            x_mm = 0
+            y_mm = 1
+            width_mm = 50
+            height_mm = 12
+            symbology = "code128"
+            value = "{code}"
+
+            [[text]]
+            x_mm = 1
+            y_mm = 13.6
+            width_mm = 48
+            height_mm = 6.5
+            value = "{caption}"
+            size_pt = 11
+            min_size_pt = 7
+            bold = true
+            align = "center"
+
+            [[text]]
+            x_mm = 1
+            y_mm = 20.4
+            width_mm = 48
+            height_mm = 3.8
+            value = "{code}"
+            size_pt = 7
+            min_size_pt = 5
+            align = "center"
+            """#),
         ("tag", #"""
             # Tem thiết bị — the equipment asset tag: QR and Code 128 of the unit's code, name, room, school.
             name = "tag"

@@ -120,6 +120,15 @@ extension LabelData {
         return LabelData(fields: fields)
     }
 
+    /// A desk command, for its label: the code and its caption in both languages.
+    public static func command(_ command: DeskCommand, school: SchoolNames, today: Day) -> LabelData {
+        var fields = common(school, today: today)
+        fields["code"] = command.barcode
+        fields["caption"] = command.caption.vi
+        fields["caption_en"] = command.caption.en
+        return LabelData(fields: fields)
+    }
+
     /// A pupil or teacher: the library card.
     public static func patron(_ patron: PatronView, school: SchoolNames, today: Day) -> LabelData {
         var fields = common(school, today: today)

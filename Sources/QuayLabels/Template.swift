@@ -11,6 +11,8 @@ public enum LabelDataKind: String, Sendable, CaseIterable {
     case patron
     /// A borrower's loans: the receipt printed at the end of a session.
     case loanSlip = "loan_slip"
+    /// A desk command (QUAY:MODE:CHECKIN, QUAY:UNDO…): the command sheet's labels.
+    case command
 
     /// Fields every label may use.
     public static let commonFields = ["school", "school_short", "today"]
@@ -26,6 +28,7 @@ public enum LabelDataKind: String, Sendable, CaseIterable {
         case .equipment: own = ["code", "barcode", "name", "type_code", "room", "condition"]
         case .patron: own = ["name", "card", "class", "school_year", "kind"]
         case .loanSlip: own = ["borrower", "card", "class", "date", "count"]
+        case .command: own = ["code", "caption", "caption_en"]
         }
         return Self.commonFields + own
     }

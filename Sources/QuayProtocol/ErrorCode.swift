@@ -102,6 +102,18 @@ public enum ErrorCode: String, Sendable, Codable, CaseIterable {
     case databaseReadOnly = "database_read_only"
     /// Reading or writing the database failed at the disk: nothing was written.
     case storageFailed = "storage_error"
+    /// The card was replaced by a new one (a lost card): it is refused from then on.
+    case cardReplaced = "card_replaced"
+    /// The disposal is not open (it was confirmed or cancelled): it cannot change any more.
+    case disposalState = "disposal_state"
+    /// A copy or unit of the disposal is still on loan: settle the loan (return, or lost) first.
+    case disposalHasLoans = "disposal_has_loans"
+    /// The school-year rollover to that year has been applied already.
+    case rolloverDone = "rollover_done"
+    /// The equipment (a chemical) is past its expiry date: not lent, but disposed of.
+    case equipmentExpired = "equipment_expired"
+    /// Nothing of this desk session can be undone (QUAY:UNDO), or it changed since.
+    case nothingToUndo = "nothing_to_undo"
 
     /// The message for people, in the request's language.
     public func message(_ language: Language) -> String {
@@ -157,7 +169,7 @@ public enum ErrorCode: String, Sendable, Codable, CaseIterable {
         case .notLoanable:
             text = Bilingual(vi: "Tài liệu này không cho mượn về", en: "This item is not for loan")
         case .itemUnavailable:
-            text = Bilingual(vi: "Bản này đang mất, hỏng hoặc đã thanh lý", en: "This copy is missing, damaged or withdrawn")
+            text = Bilingual(vi: "Bản này không trong lưu thông", en: "This copy is out of circulation")
         case .itemOnLoan:
             text = Bilingual(vi: "Sách đang được người khác mượn", en: "The item is on loan to someone else")
         case .limitReached:
@@ -200,6 +212,20 @@ public enum ErrorCode: String, Sendable, Codable, CaseIterable {
             text = Bilingual(vi: "Phạm vi kiểm kê không hợp lệ", en: "Invalid inventory scope")
         case .outsideScope:
             text = Bilingual(vi: "Không thuộc phạm vi đợt kiểm kê này", en: "Not in this inventory's scope")
+        case .cardReplaced:
+            text = Bilingual(vi: "Thẻ này đã được thay bằng thẻ mới", en: "This card has been replaced by a new one")
+        case .disposalState:
+            text = Bilingual(vi: "Biên bản thanh lý đã duyệt hoặc đã huỷ, không sửa được nữa", en: "The disposal is confirmed or cancelled and cannot change")
+        case .disposalHasLoans:
+            text = Bilingual(
+                vi: "Còn bản đang cho mượn: hãy trả hoặc báo mất trước khi thanh lý",
+                en: "A copy is still on loan: return it or mark it lost before the disposal")
+        case .rolloverDone:
+            text = Bilingual(vi: "Đã chuyển sang năm học này rồi", en: "The rollover to this school year has been applied already")
+        case .equipmentExpired:
+            text = Bilingual(vi: "Thiết bị/hoá chất đã hết hạn sử dụng", en: "The equipment (chemical) is past its expiry date")
+        case .nothingToUndo:
+            text = Bilingual(vi: "Không có lượt mượn/trả nào để hoàn tác", en: "Nothing to undo")
         case .diskFull:
             text = Bilingual(
                 vi: "Ổ đĩa đã đầy: chưa ghi gì; hãy giải phóng chỗ trống rồi thử lại",

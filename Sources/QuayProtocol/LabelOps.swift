@@ -112,3 +112,44 @@ public struct LabelPreviewArgs: Sendable, Codable, Equatable {
         self.dpi = dpi
     }
 }
+
+/// `commands.sheet`: the desk's command sheet on A4, at `dpi` (default 150).
+public struct CommandSheetArgs: Sendable, Codable, Equatable {
+    public var dpi: Int?
+    public init(dpi: Int? = nil) { self.dpi = dpi }
+}
+
+public struct CommandSheetResult: Sendable, Codable, Equatable {
+    public struct Command: Sendable, Codable, Equatable {
+        public var code: String
+        public var caption: String
+        public init(code: String, caption: String) {
+            self.code = code
+            self.caption = caption
+        }
+    }
+
+    public var commands: [Command]
+    public var widthDots: Int
+    public var heightDots: Int
+    public var dpi: Int
+    /// Base64 of the page as a 1-bit PNG (the preview), and as a one-page PDF for an office printer.
+    public var png: String
+    public var pdf: String
+
+    public init(commands: [Command], widthDots: Int, heightDots: Int, dpi: Int, png: String, pdf: String) {
+        self.commands = commands
+        self.widthDots = widthDots
+        self.heightDots = heightDots
+        self.dpi = dpi
+        self.png = png
+        self.pdf = pdf
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case commands
+        case widthDots = "width_dots"
+        case heightDots = "height_dots"
+        case dpi, png, pdf
+    }
+}

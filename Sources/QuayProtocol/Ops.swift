@@ -50,6 +50,28 @@ public enum Op: String, Sendable, CaseIterable {
     case backupCreate = "backup.create"
     case backupRead = "backup.read"
     case backupList = "backup.list"
+    case recordUpdate = "record.update"
+    case itemUpdate = "item.update"
+    case itemState = "item.state"
+    case patronUpdate = "patron.update"
+    case patronBlock = "patron.block"
+    case patronUnblock = "patron.unblock"
+    case patronLeave = "patron.leave"
+    case classUpdate = "class.update"
+    case equipmentUpdate = "equipment.update"
+    case equipmentExpiring = "equipment.expiring"
+    case unitUpdate = "unit.update"
+    case loanLost = "loan.lost"
+    case history
+    case disposalOpen = "disposal.open"
+    case disposalAdd = "disposal.add"
+    case disposalRemove = "disposal.remove"
+    case disposalShow = "disposal.show"
+    case disposalList = "disposal.list"
+    case disposalConfirm = "disposal.confirm"
+    case disposalCancel = "disposal.cancel"
+    case yearRollover = "year.rollover"
+    case commandsSheet = "commands.sheet"
 }
 
 /// The reply to `ping`.

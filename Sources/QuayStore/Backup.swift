@@ -113,12 +113,23 @@ extension QuayDatabase {
                 attempt += 1
                 keep = databasePath + ".before-restore-" + formatter.string(from: now) + "-\(attempt)"
             }
-            let old = try DatabaseQueue(path: databasePath)
-            let copy = try DatabaseQueue(path: keep)
-            try old.backup(to: copy)
-            try copy.writeWithoutTransaction { db in _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE") }
-            try copy.close()
-            try old.close()
+            do {
+                let old = try DatabaseQueue(path: databasePath)
+                let copy = try DatabaseQueue(path: keep)
+                try old.backup(to: copy)
+                try copy.writeWithoutTransaction { db in _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE") }
+                try copy.close()
+                try old.close()
+            } catch {
+                // A database too damaged for SQLite to open (its schema pages hit) is kept as the
+                // bytes it is — with its WAL — for whoever wants to rescue rows from it.
+                try? manager.removeItem(atPath: keep)
+                try manager.copyItem(atPath: databasePath, toPath: keep)
+                if manager.fileExists(atPath: databasePath + "-wal") {
+                    try? manager.removeItem(atPath: keep + "-wal")
+                    try manager.copyItem(atPath: databasePath + "-wal", toPath: keep + "-wal")
+                }
+            }
             kept = keep
         }
         let staging = databasePath + ".restore-tmp"

@@ -21,6 +21,8 @@ extension QuayDatabase {
         var classID: Int64?
         var kind: BorrowerKind
         var active: Bool
+        /// Why a card is refused: blocked (with its reason) or left.
+        var refusal: Bilingual?
         var card: String?
         var name: String
         var className: String?
@@ -31,16 +33,23 @@ extension QuayDatabase {
         case .card(let card):
             let statement = try db.cachedStatement(
                 sql: """
-                    SELECT p.id, p.kind, p.status, p.full_name, c.name AS class_name
+                    SELECT p.id, p.kind, p.status, p.status_reason, p.full_name, c.name AS class_name
                     FROM patron p LEFT JOIN class c ON c.id = p.class_id WHERE p.card = ?
                     """)
             guard let row = try Row.fetchOne(statement, arguments: [card]) else {
+                if let holder = try String.fetchOne(
+                    db.cachedStatement(sql: "SELECT p.full_name FROM retired_card r JOIN patron p ON p.id = r.patron_id WHERE r.card = ?"),
+                    arguments: [card])
+                {
+                    throw StoreError(code: .cardReplaced, reason: "\(card) (\(holder))")
+                }
                 throw StoreError(code: .unknownPatron, reason: card)
             }
             let id: Int64 = row["id"]
             let kind = PatronKind(rawValue: row["kind"]).map(BorrowerKind.init) ?? .pupil
             return BorrowerRow(
-                key: "p\(id)", patronID: id, classID: nil, kind: kind, active: row["status"] == "active", card: card,
+                key: "p\(id)", patronID: id, classID: nil, kind: kind, active: row["status"] == "active",
+                refusal: Self.cardRefusal(status: row["status"], reason: row["status_reason"]), card: card,
                 name: row["full_name"], className: row["class_name"])
         case .class(let name, let year):
             guard let id = try Int64.fetchOne(
@@ -50,7 +59,7 @@ extension QuayDatabase {
                 throw StoreError(code: .unknownClass, reason: "\(name.uppercased()) \(year)")
             }
             return BorrowerRow(
-                key: "c\(id)", patronID: nil, classID: id, kind: .class, active: true, card: nil, name: name.uppercased(),
+                key: "c\(id)", patronID: nil, classID: id, kind: .class, active: true, refusal: nil, card: nil, name: name.uppercased(),
                 className: name.uppercased())
         }
     }
@@ -65,11 +74,26 @@ extension QuayDatabase {
         var accession: String
     }
 
+    static let circulationColumns = """
+        SELECT i.id, i.status, i.barcode, i.number, r.kind, r.title, g.prefix, g.separator, g.width
+        FROM item i JOIN record r ON r.id = i.record_id JOIN register g ON g.code = i.register_code
+        """
+
+    static func circulationItem(_ db: Database, itemID: Int64) throws -> ItemRow {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: circulationColumns + " WHERE i.id = ?"), arguments: [itemID]) else {
+            throw StoreError(code: .unknownItem, reason: "item \(itemID)")
+        }
+        return itemRow(row)
+    }
+
+    static func itemRow(_ row: Row) -> ItemRow {
+        ItemRow(
+            id: row["id"], status: row["status"], material: MaterialKind(rawValue: row["kind"]) ?? .other,
+            title: row["title"], barcode: row["barcode"], accession: Self.accession(row))
+    }
+
     static func circulationItem(_ db: Database, scanned: String) throws -> ItemRow {
-        let columns = """
-            SELECT i.id, i.status, i.barcode, i.number, r.kind, r.title, g.prefix, g.separator, g.width
-            FROM item i JOIN record r ON r.id = i.record_id JOIN register g ON g.code = i.register_code
-            """
+        let columns = circulationColumns
         var row = try Row.fetchOne(db.cachedStatement(sql: columns + " WHERE i.barcode = ?"), arguments: [scanned])
         if row == nil, let accession = AccessionNumber(scanned) {
             row = try Row.fetchOne(
@@ -77,9 +101,7 @@ extension QuayDatabase {
                 arguments: [accession.prefix, accession.number])
         }
         guard let row else { throw StoreError(code: .unknownItem, reason: scanned) }
-        return ItemRow(
-            id: row["id"], status: row["status"], material: MaterialKind(rawValue: row["kind"]) ?? .other,
-            title: row["title"], barcode: row["barcode"], accession: Self.accession(row))
+        return itemRow(row)
     }
 
     /// Lends a copy to a borrower, or renews it when the borrower already holds it — one
@@ -90,17 +112,17 @@ extension QuayDatabase {
     /// limits and blocks, as long as the copy is not on loan already.
     public func checkout(
         _ borrower: Borrower, scanned: String, settings: CirculationSettings, at now: Date, desk: String? = nil,
-        noBlock: Day? = nil, queued: (@Sendable () -> Void)? = nil
+        noBlock: Day? = nil, actor: String = "quayd", queued: (@Sendable () -> Void)? = nil
     ) async throws -> LoanView {
         try await requestWrite(queued: queued) { db in
-            try Self.checkout(db, borrower, scanned: scanned, settings: settings, at: now, desk: desk, noBlock: noBlock)
+            try Self.checkout(db, borrower, scanned: scanned, settings: settings, at: now, desk: desk, noBlock: noBlock, actor: actor)
         }
     }
 
     /// `checkout` inside a transaction the caller holds.
     static func checkout(
         _ db: Database, _ borrower: Borrower, scanned: String, settings: CirculationSettings, at now: Date, desk: String? = nil,
-        noBlock: Day? = nil
+        noBlock: Day? = nil, actor: String = "quayd"
     ) throws -> LoanView {
         do {
             let who = try Self.borrower(db, borrower)
@@ -137,10 +159,16 @@ extension QuayDatabase {
                 openUnderLimit: held)
             let today = Day(now)
             var decision = CirculationRules.checkout(facts, rule: rule, today: today, calendar: settings.calendar)
-            if let noBlock, case .none = openLoan, item.status == .available || item.status == .missing {
+            if let noBlock, case .none = openLoan, item.status == .available || item.status.comesBackWhenSeen {
                 decision = .success(.lend(due: noBlock))
             }
             switch decision {
+            case .failure(.borrowerBlocked):
+                throw StoreError(.borrowerBlocked, reason: who.refusal?.en ?? item.accession, words: who.refusal)
+            case .failure(.itemUnavailable):
+                throw StoreError(
+                    .itemUnavailable, reason: "\(item.accession): \(item.status.rawValue)",
+                    words: Bilingual(vi: "\(item.accession): \(item.status.words.vi)", en: "\(item.accession): \(item.status.words.en)"))
             case .failure(let refusal):
                 throw StoreError(refusal, reason: item.accession)
             case .success(.renew(let due)):
@@ -157,6 +185,7 @@ extension QuayDatabase {
                     sql: "INSERT INTO loan (item_id, patron_id, class_id, kind, loaned_at, due_at, desk) VALUES (?, ?, ?, ?, ?, ?, ?)"
                 ).execute(arguments: [item.id, who.patronID, who.classID, kind, nowText, Timestamp.format(due.endOfDay), desk])
                 let loanID = db.lastInsertedRowID
+                let found = try Self.foundAgain(db, item, actor: desk.map { "desk:\($0)" } ?? actor, at: now)
                 try db.cachedStatement(sql: "UPDATE item SET status = 'on_loan' WHERE id = ?").execute(arguments: [item.id])
                 try db.cachedStatement(
                     sql: """
@@ -167,7 +196,7 @@ extension QuayDatabase {
                 return LoanView(
                     id: loanID, accession: item.accession, barcode: item.barcode, title: item.title, card: who.card,
                     borrower: who.name, className: who.className, kind: kind, loanedAt: nowText, due: due.description,
-                    renewals: 0, returnedAt: nil, overdueDays: 0, renewed: false)
+                    renewals: 0, returnedAt: nil, overdueDays: 0, renewed: false, found: found)
             }
         }
     }
@@ -191,25 +220,25 @@ extension QuayDatabase {
 
     /// Returns a copy: closes its open loan, makes it available, and says how many days late.
     /// A copy that is not on loan is refused (`not_on_loan`) and nothing changes.
-    public func checkin(scanned: String, at now: Date, queued: (@Sendable () -> Void)? = nil) async throws -> LoanView {
-        try await requestWrite(queued: queued) { db in try Self.checkin(db, scanned: scanned, at: now) }
+    /// A missing or lost copy that is on no loan comes back to available (`found`, loan id 0).
+    public func checkin(scanned: String, at now: Date, actor: String = "quayd", queued: (@Sendable () -> Void)? = nil) async throws -> LoanView {
+        try await requestWrite(queued: queued) { db in try Self.checkin(db, scanned: scanned, at: now, actor: actor) }
     }
 
     /// `checkin` inside a transaction the caller holds.
-    static func checkin(_ db: Database, scanned: String, at now: Date) throws -> LoanView {
+    static func checkin(_ db: Database, scanned: String, at now: Date, actor: String = "quayd") throws -> LoanView {
         do {
             let item = try Self.circulationItem(db, scanned: scanned)
             guard let open = try Row.fetchOne(
-                db.cachedStatement(
-                    sql: """
-                        SELECT l.id, l.patron_id, l.class_id, l.kind, l.loaned_at, l.due_at, l.renewals,
-                            p.card, p.full_name, COALESCE(pc.name, c.name) AS class_name
-                        FROM loan l LEFT JOIN patron p ON p.id = l.patron_id LEFT JOIN class pc ON pc.id = p.class_id
-                        LEFT JOIN class c ON c.id = l.class_id
-                        WHERE l.item_id = ? AND l.returned_at IS NULL
-                        """),
-                arguments: [item.id])
+                db.cachedStatement(sql: Self.loanWithBorrower + " WHERE l.item_id = ? AND l.returned_at IS NULL"), arguments: [item.id])
             else {
+                if let found = try Self.foundAgain(db, item, actor: actor, at: now) {
+                    try db.cachedStatement(sql: "UPDATE item SET status = 'available' WHERE id = ?").execute(arguments: [item.id])
+                    return LoanView(
+                        id: 0, accession: item.accession, barcode: item.barcode, title: item.title, card: nil, borrower: "", className: nil,
+                        kind: .normal, loanedAt: "", due: "", renewals: 0, returnedAt: Timestamp.format(now), overdueDays: 0, renewed: false,
+                        found: found)
+                }
                 throw StoreError(code: .notOnLoan, reason: item.accession)
             }
             // The clock may have stepped back (NTP after a power cut, a wrong BIOS clock): a
@@ -218,11 +247,28 @@ extension QuayDatabase {
             let loanID: Int64 = open["id"]
             try db.cachedStatement(sql: "UPDATE loan SET returned_at = ? WHERE id = ?").execute(arguments: [nowText, loanID])
             try db.cachedStatement(sql: "UPDATE item SET status = 'available' WHERE id = ?").execute(arguments: [item.id])
-            let key = (open["patron_id"] as Int64?).map { "p\($0)" } ?? "c\(open["class_id"] as Int64)"
-            try db.cachedStatement(sql: "UPDATE open_loans SET count = count - 1 WHERE borrower = ? AND material = ?")
-                .execute(arguments: [key, item.material.rawValue])
+            try Self.countOpenLoan(db, open, item.material, by: -1)
             return LoanView(row: open, accession: item.accession, barcode: item.barcode, title: item.title, returnedAt: nowText, now: now)
         }
+    }
+
+    /// A loan with its borrower's card, name and class, for `LoanView(row:)`.
+    static let loanWithBorrower = """
+        SELECT l.id, l.item_id, l.patron_id, l.class_id, l.kind, l.loaned_at, l.due_at, l.renewals, l.returned_at,
+            p.card, p.full_name, COALESCE(pc.name, c.name) AS class_name
+        FROM loan l LEFT JOIN patron p ON p.id = l.patron_id LEFT JOIN class pc ON pc.id = p.class_id
+        LEFT JOIN class c ON c.id = l.class_id
+        """
+
+    /// Keeps `open_loans` true when a loan of `row` (its `patron_id`, `class_id`) opens (+1) or ends (-1).
+    static func countOpenLoan(_ db: Database, _ row: Row, _ material: MaterialKind, by change: Int) throws {
+        let key = (row["patron_id"] as Int64?).map { "p\($0)" } ?? "c\(row["class_id"] as Int64)"
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO open_loans (borrower, material, count) VALUES (?, ?, MAX(?, 0))
+                ON CONFLICT (borrower, material) DO UPDATE SET count = count + ?
+                """
+        ).execute(arguments: [key, material.rawValue, change, change])
     }
 
     /// Renews an open loan from today, where the policy allows.

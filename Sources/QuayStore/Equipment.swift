@@ -205,8 +205,17 @@ extension QuayDatabase {
             sql: "INSERT INTO lesson (teacher_id, class_id, subject, lesson_date, period, title, loaned_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             arguments: [teacher["id"] as Int64, classID, lesson.subject, lesson.date, lesson.period, lesson.title, Timestamp.format(now)])
         let lessonID = db.lastInsertedRowID
+        let today = Day(now).description
+        func refuseExpired(_ code: String) throws {
+            if let expiry = try String.fetchOne(db, sql: "SELECT expires_on FROM equipment_type WHERE code = ?", arguments: [code]), expiry < today {
+                throw StoreError(
+                    code: .equipmentExpired, reason: "\(code): \(expiry)",
+                    words: Bilingual(vi: "\(code): hết hạn ngày \(expiry)", en: "\(code): expired on \(expiry)"))
+            }
+        }
         for scanned in lesson.units {
             guard let unit = try Self.unitRow(db, scanned: scanned) else { throw StoreError(code: .unknownItem, reason: scanned) }
+            try refuseExpired(unit["type_code"])
             switch unit["status"] as String {
             case "available": break
             case "on_loan": throw StoreError(code: .itemOnLoan, reason: unit["barcode"])
@@ -217,6 +226,7 @@ extension QuayDatabase {
         }
         for (code, quantity) in lesson.quantities {
             guard quantity > 0 else { throw StoreError(code: .invalidArgument, reason: "\(code)=\(quantity): a quantity must be positive") }
+            try refuseExpired(code)
             guard let onHand = try Int.fetchOne(
                 db, sql: "SELECT quantity FROM equipment_type WHERE code = ? AND tracking = 'quantity'", arguments: [code])
             else { throw StoreError(code: .unknownItem, reason: code) }
@@ -330,5 +340,17 @@ extension QuayDatabase {
             quantities: quantities.map {
                 LessonQuantityView(code: $0["type_code"], name: $0["name"], quantity: $0["quantity"], returned: $0["returned"], consumed: $0["consumed"], lost: $0["lost"])
             })
+    }
+
+    /// Equipment with an expiry date (chemicals) that has passed or passes within `days`,
+    /// soonest first.
+    public func expiringEquipment(withinDays days: Int, at now: Date) async throws -> [EquipmentView] {
+        let limit = Day(now).adding(days: days).description
+        return try await pool.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT code FROM equipment_type WHERE expires_on IS NOT NULL AND expires_on <= ? ORDER BY expires_on, code",
+                arguments: [limit]
+            ).compactMap { try Self.equipment(db, code: $0) }
+        }
     }
 }

@@ -552,7 +552,7 @@ extension QuayDatabase {
             try db.execute(
                 sql: """
                     UPDATE item SET last_seen_at = l.seen_at, location = l.location,
-                        status = CASE item.status WHEN 'missing' THEN 'available' ELSE item.status END
+                        status = CASE item.status WHEN 'missing' THEN 'available' WHEN 'lost' THEN 'available' ELSE item.status END
                     FROM inventory_line l WHERE \(seenLines) AND l.item_id = item.id
                     """,
                 arguments: arguments)

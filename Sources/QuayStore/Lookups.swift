@@ -4,7 +4,7 @@ import QuayCore
 
 extension QuayDatabase {
     static let itemColumns = """
-        i.register_code, i.number, i.barcode, i.status, i.location, i.record_id, i.batch_id, i.last_seen_at,
+        i.register_code, i.number, i.barcode, i.status, i.location, i.record_id, i.batch_id, i.last_seen_at, i.in_repair, i.price, i.condition, i.note,
         r.title, r.authors, r.call_number, b.received_on, b.source, g.prefix, g.separator, g.width
         """
 
@@ -25,7 +25,8 @@ extension QuayDatabase {
             accession: accession(row), barcode: row["barcode"], register: row["register_code"], number: row["number"],
             status: row["status"], location: row["location"], recordID: row["record_id"], title: row["title"],
             authors: row["authors"], callNumber: row["call_number"], batchID: row["batch_id"],
-            receivedOn: row["received_on"], source: row["source"], lastSeenAt: row["last_seen_at"])
+            receivedOn: row["received_on"], source: row["source"], lastSeenAt: row["last_seen_at"],
+            inRepair: row["in_repair"] == 1 ? true : nil, price: row["price"], condition: row["condition"], note: row["note"])
     }
 
     /// A copy by its barcode, or by its accession number as printed (`STK.000123`, `STK-123`).

@@ -67,14 +67,14 @@ extension QuayDatabase {
     }
 
     static let patronColumns = """
-        p.card, p.full_name, p.kind, c.name AS class_name, p.school_year, p.status
+        p.card, p.full_name, p.kind, c.name AS class_name, p.school_year, p.status, p.status_reason
         FROM patron p LEFT JOIN class c ON c.id = p.class_id
         """
 
     static func patronView(_ row: Row) -> PatronView {
         PatronView(
             card: row["card"], name: row["full_name"], kind: row["kind"], className: row["class_name"],
-            schoolYear: row["school_year"], status: row["status"])
+            schoolYear: row["school_year"], status: row["status"], statusReason: row["status_reason"])
     }
 
     static func patron(_ db: Database, card: String) throws -> PatronView? {

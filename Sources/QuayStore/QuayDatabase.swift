@@ -26,6 +26,9 @@ public struct StoreError: Error, CustomStringConvertible {
         case inventoryNotOpen = "inventory_not_open", inventoryAlreadyOpen = "inventory_already_open"
         case inventoryNotClosed = "inventory_not_closed", inventoryAlreadyApplied = "inventory_already_applied"
         case invalidScope = "invalid_scope", outsideScope = "outside_scope"
+        case invalidCallNumber = "invalid_call_number", cardReplaced = "card_replaced"
+        case disposalState = "disposal_state", disposalHasLoans = "disposal_has_loans", rolloverDone = "rollover_done"
+        case equipmentExpired = "equipment_expired", nothingToUndo = "nothing_to_undo"
         case diskFull = "disk_full", databaseReadOnly = "database_read_only", storageFailed = "storage_error"
         /// The database cannot be opened at all (quayd does not start); never a reply's code.
         case databaseUnavailable = "database_unavailable"
@@ -35,14 +38,17 @@ public struct StoreError: Error, CustomStringConvertible {
 
     public var code: Code
     public var reason: String
+    /// The reason in both languages, for what staff read (a blocked card's reason, a copy's state).
+    public var words: Bilingual?
 
-    public init(code: Code, reason: String) {
+    public init(code: Code, reason: String, words: Bilingual? = nil) {
         self.code = code
         self.reason = reason
+        self.words = words
     }
 
     /// A refusal of the circulation policy (QuayCore), as the store reports it.
-    public init(_ refusal: CirculationRefusal, reason: String) {
+    public init(_ refusal: CirculationRefusal, reason: String, words: Bilingual? = nil) {
         let code: Code
         switch refusal {
         case .borrowerBlocked: code = .borrowerBlocked
@@ -54,7 +60,7 @@ public struct StoreError: Error, CustomStringConvertible {
         case .renewalLimit: code = .renewalLimit
         case .notOnLoan: code = .notOnLoan
         }
-        self.init(code: code, reason: reason)
+        self.init(code: code, reason: reason, words: words)
     }
 
     public var description: String { "\(code.rawValue): \(reason)" }

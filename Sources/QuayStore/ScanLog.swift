@@ -130,8 +130,17 @@ public final class DeskTransaction {
         try action { try QuayDatabase.checkout($0, borrower, scanned: scanned, settings: settings, at: now, desk: desk, noBlock: noBlock) }
     }
 
-    public func checkin(scanned: String, at now: Date) throws -> LoanView {
-        try action { try QuayDatabase.checkin($0, scanned: scanned, at: now) }
+    public func checkin(scanned: String, at now: Date, desk: String? = nil) throws -> LoanView {
+        try action { try QuayDatabase.checkin($0, scanned: scanned, at: now, actor: desk.map { "desk:\($0)" } ?? "quayd") }
+    }
+
+    /// QUAY:UNDO: the desk session's last loan or return, reversed (and audited as the desk's).
+    public func undoLoan(id: Int64, desk: String, at now: Date) throws -> LoanView {
+        try action { try QuayDatabase.undoLoan($0, id: id, ChangeContext(actor: "desk:\(desk)", at: now)) }
+    }
+
+    public func undoReturn(id: Int64, desk: String, at now: Date) throws -> LoanView {
+        try action { try QuayDatabase.undoReturn($0, id: id, ChangeContext(actor: "desk:\(desk)", at: now)) }
     }
 
     public func lendLesson(_ lesson: NewLesson, at now: Date) throws -> LessonView {

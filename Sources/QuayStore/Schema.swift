@@ -390,13 +390,149 @@ enum Schema {
                     ) STRICT;
                     """)
         }
+        migrator.registerMigration("v10-lifecycle") { db in
+            // SQLite cannot change a CHECK in place: `item` is rebuilt (SQLite's twelve steps;
+            // the migrator runs with foreign keys off and checks them afterwards) so that a copy
+            // can be lost by its borrower and sent for repair.
+            try db.execute(
+                sql: """
+                    CREATE TABLE item_new (
+                        id INTEGER PRIMARY KEY,
+                        register_code TEXT NOT NULL REFERENCES register(code),
+                        number INTEGER NOT NULL CHECK (number >= 1),
+                        barcode TEXT NOT NULL UNIQUE CHECK (length(barcode) BETWEEN 1 AND 64),
+                        record_id INTEGER NOT NULL REFERENCES record(id),
+                        batch_id INTEGER NOT NULL REFERENCES batch(id),
+                        call_sort_key TEXT,
+                        location TEXT,
+                        status TEXT NOT NULL DEFAULT 'available'
+                            CHECK (status IN ('available', 'on_loan', 'missing', 'damaged', 'lost', 'withdrawn')),
+                        price INTEGER CHECK (price IS NULL OR price >= 0),
+                        condition TEXT,
+                        last_seen_at TEXT,
+                        -- A damaged copy is on the shelf (0) or away for repair (1).
+                        in_repair INTEGER NOT NULL DEFAULT 0 CHECK (in_repair IN (0, 1) AND (in_repair = 0 OR status = 'damaged')),
+                        note TEXT,
+                        UNIQUE (register_code, number)
+                    ) STRICT;
+                    INSERT INTO item_new (id, register_code, number, barcode, record_id, batch_id, call_sort_key, location, status,
+                        price, condition, last_seen_at)
+                    SELECT id, register_code, number, barcode, record_id, batch_id, call_sort_key, location, status,
+                        price, condition, last_seen_at FROM item;
+                    DROP TABLE item;
+                    ALTER TABLE item_new RENAME TO item;
+                    CREATE INDEX item_record ON item(record_id);
+                    CREATE INDEX item_shelf ON item(call_sort_key, register_code, number);
+
+                    -- How a loan ended when not by a return: lost by its borrower, or undone at the
+                    -- desk (a wrong scan). Open and returned loans have NULL.
+                    ALTER TABLE loan ADD COLUMN ended_as TEXT CHECK (ended_as IS NULL OR ended_as IN ('lost', 'undone'));
+
+                    -- Why a card is blocked, or when its holder left.
+                    ALTER TABLE patron ADD COLUMN status_reason TEXT;
+                    ALTER TABLE patron ADD COLUMN status_since TEXT;
+
+                    -- A card replaced by a new one: refused from then on, never given to anyone else.
+                    CREATE TABLE retired_card (
+                        card TEXT PRIMARY KEY NOT NULL,
+                        patron_id INTEGER NOT NULL REFERENCES patron(id),
+                        retired_at TEXT NOT NULL
+                    ) STRICT;
+
+                    -- What a borrower owes: the replacement price of a copy they lost.
+                    CREATE TABLE charge (
+                        id INTEGER PRIMARY KEY,
+                        patron_id INTEGER REFERENCES patron(id),
+                        class_id INTEGER REFERENCES class(id),
+                        item_id INTEGER NOT NULL REFERENCES item(id),
+                        loan_id INTEGER NOT NULL REFERENCES loan(id),
+                        amount INTEGER NOT NULL CHECK (amount >= 0),
+                        reason TEXT NOT NULL CHECK (reason IN ('lost')),
+                        at TEXT NOT NULL,
+                        settled_at TEXT,
+                        settlement TEXT CHECK (settlement IS NULL OR settlement IN ('paid', 'replaced', 'found', 'waived')),
+                        CHECK ((settled_at IS NULL) = (settlement IS NULL)),
+                        CHECK ((patron_id IS NULL) <> (class_id IS NULL))
+                    ) STRICT;
+                    CREATE INDEX charge_patron ON charge(patron_id) WHERE patron_id IS NOT NULL;
+                    CREATE INDEX charge_item ON charge(item_id);
+
+                    -- The audit log (SPEC §16): every correction and change of state, who made it
+                    -- (the peer's user name, or the desk), when, and each field before and after
+                    -- (`changes`: a JSON object of field → [before, after]). `target` names what
+                    -- changed the way inventory_seen does: 'b' copy, 'r' record, 'p' patron,
+                    -- 'c' class, 't' equipment type, 'e' unit, 'd' disposal, 'y' school year,
+                    -- then its id (or code). Append-only: the triggers refuse any change to a row.
+                    CREATE TABLE audit (
+                        id INTEGER PRIMARY KEY,
+                        at TEXT NOT NULL,
+                        actor TEXT NOT NULL CHECK (length(actor) > 0),
+                        op TEXT NOT NULL,
+                        target TEXT NOT NULL CHECK (length(target) >= 2),
+                        changes TEXT NOT NULL CHECK (json_valid(changes))
+                    ) STRICT;
+                    CREATE INDEX audit_target ON audit(target, id);
+                    CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit
+                        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                    CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit
+                        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+                    -- A disposal (thanh lý, SPEC §16), a destruction of expired chemicals (tiêu hủy)
+                    -- or a transfer to another school (điều chuyển): opened with its decision, filled,
+                    -- reviewed, then confirmed at once. Confirmed ones are the general register's
+                    -- Phần II — xuất.
+                    CREATE TABLE disposal (
+                        id INTEGER PRIMARY KEY,
+                        kind TEXT NOT NULL CHECK (kind IN ('disposal', 'destruction', 'transfer')),
+                        decision_ref TEXT NOT NULL CHECK (length(decision_ref) BETWEEN 1 AND 128),
+                        decided_on TEXT NOT NULL CHECK (decided_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+                        reason TEXT NOT NULL CHECK (reason IN ('worn', 'lost', 'outdated', 'old_curriculum', 'insects', 'surplus', 'expired')),
+                        receiving_school TEXT,
+                        note TEXT,
+                        state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'confirmed', 'cancelled')),
+                        created_at TEXT NOT NULL,
+                        confirmed_at TEXT,
+                        CHECK ((kind = 'transfer') = (receiving_school IS NOT NULL)),
+                        CHECK ((state = 'confirmed') = (confirmed_at IS NOT NULL))
+                    ) STRICT;
+
+                    -- A line of a disposal: a copy, a unit, or a quantity of equipment tracked by
+                    -- quantity, each with its own reason and value.
+                    CREATE TABLE disposal_line (
+                        disposal_id INTEGER NOT NULL REFERENCES disposal(id),
+                        line INTEGER NOT NULL CHECK (line >= 1),
+                        item_id INTEGER REFERENCES item(id),
+                        unit_id INTEGER REFERENCES equipment_unit(id),
+                        type_code TEXT REFERENCES equipment_type(code),
+                        quantity INTEGER CHECK (quantity IS NULL OR quantity > 0),
+                        reason TEXT NOT NULL CHECK (reason IN ('worn', 'lost', 'outdated', 'old_curriculum', 'insects', 'surplus', 'expired')),
+                        value INTEGER NOT NULL DEFAULT 0 CHECK (value >= 0),
+                        PRIMARY KEY (disposal_id, line),
+                        CHECK ((item_id IS NOT NULL) + (unit_id IS NOT NULL) + (type_code IS NOT NULL) = 1),
+                        CHECK ((type_code IS NOT NULL) = (quantity IS NOT NULL))
+                    ) STRICT, WITHOUT ROWID;
+                    CREATE INDEX disposal_line_item ON disposal_line(item_id) WHERE item_id IS NOT NULL;
+                    CREATE INDEX disposal_line_unit ON disposal_line(unit_id) WHERE unit_id IS NOT NULL;
+
+                    -- A school-year rollover, applied once per new school year.
+                    CREATE TABLE rollover (
+                        school_year TEXT PRIMARY KEY NOT NULL CHECK (school_year GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9][0-9][0-9]'),
+                        from_year TEXT NOT NULL,
+                        applied_at TEXT NOT NULL,
+                        actor TEXT NOT NULL,
+                        classes_moved INTEGER NOT NULL,
+                        pupils_moved INTEGER NOT NULL,
+                        pupils_left INTEGER NOT NULL
+                    ) STRICT;
+                    """)
+        }
         return migrator
     }
 
     /// Tables whose row counts `quay status` shows.
     static let countedTables = [
         "register", "batch", "record", "item", "class", "patron", "loan", "equipment_type", "equipment_unit", "lesson", "scan", "print_job",
-        "inventory_session",
+        "inventory_session", "audit", "disposal",
     ]
 }
 

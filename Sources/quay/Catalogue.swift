@@ -83,7 +83,7 @@ extension QuayCommand {
 
     struct RecordCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "record", abstract: "Titles (đầu sách).", subcommands: [Show.self, Find.self])
+            commandName: "record", abstract: "Titles (đầu sách).", subcommands: [Show.self, Find.self, RecordEdit.self])
 
         struct Show: ParsableCommand {
             static let configuration = CommandConfiguration(commandName: "show", abstract: "A title and all its copies.")
@@ -114,7 +114,7 @@ extension QuayCommand {
 
     struct ItemCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "item", abstract: "Copies (bản sách).", subcommands: [Show.self])
+            commandName: "item", abstract: "Copies (bản sách).", subcommands: [Show.self, ItemEdit.self, ItemState.self, ItemLost.self])
 
         struct Show: ParsableCommand {
             static let configuration = CommandConfiguration(commandName: "show", abstract: "A copy by barcode or accession number.")

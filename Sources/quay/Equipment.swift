@@ -7,7 +7,7 @@ extension QuayCommand {
     struct EquipmentCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "equipment", abstract: "Teaching equipment (thiết bị dạy học).",
-            subcommands: [Add.self, Show.self, Find.self, Units.self])
+            subcommands: [Add.self, Show.self, Find.self, Units.self, EquipmentEdit.self, UnitEdit.self, EquipmentExpiring.self])
 
         struct Add: ParsableCommand {
             static let configuration = CommandConfiguration(commandName: "add", 

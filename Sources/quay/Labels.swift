@@ -15,21 +15,31 @@ extension QuayCommand {
                 The labels are queued for the printer that lists the template in its `templates` (or the only \
                 printer, or --printer); `quay jobs` follows them. With --preview DIR each label is written as \
                 DIR/TEMPLATE-KEY.png instead, dot for dot what the printer would get; no printer is needed.
+                `quay print commands` prints the desk's command sheet — every mode, QUAY:END and QUAY:UNDO — as                 labels (template command) on the label printer; --sheet FILE writes it as an A4 page (FILE.pdf                 for an office printer, FILE.png to look at), and --preview DIR writes the page and every label.
                 """)
         @OptionGroup var options: GlobalOptions
         @Argument(help: "Template: spine, spine-plain, barcode, tag, card, slip58, slip80 or a school's own.") var template: String
-        @Argument(help: "Accession numbers, barcodes or cards.") var keys: [String]
+        @Argument(help: "Accession numbers, barcodes or cards (none for commands).") var keys: [String] = []
         @Option(help: "The printer (`quay printers` lists them).") var printer: String?
         @Option(help: "Write PNG previews into this directory instead of printing.") var preview: String?
         @Option(help: "Resolution of previews: 203 or 300 dpi (default: labels.dpi of quayd's config).") var dpi: Int?
+        @Option(help: "commands only: write the A4 command sheet to this file (.pdf or .png).") var sheet: String?
 
         func validate() throws {
+            if template == "commands" {
+                guard keys.isEmpty else { throw ValidationError("commands takes no keys: it prints every desk command") }
+                if let sheet, !sheet.hasSuffix(".pdf"), !sheet.hasSuffix(".png") { throw ValidationError("--sheet must name a .pdf or .png file") }
+                return
+            }
+            if sheet != nil { throw ValidationError("--sheet goes with `quay print commands`") }
+            if keys.isEmpty { throw ValidationError("give at least one key (accession number, barcode or card)") }
             if let dpi, dpi != 203, dpi != 300 { throw ValidationError("--dpi must be 203 or 300") }
             if dpi != nil, preview == nil { throw ValidationError("--dpi goes with --preview; a printer prints at its own dpi") }
             if printer != nil, preview != nil { throw ValidationError("--printer and --preview: one or the other") }
         }
 
         func run() throws {
+            if template == "commands" { return try commands() }
             guard let preview else {
                 try options.run(.printSubmit, args: PrintSubmitArgs(template: template, keys: keys, printer: printer), as: PrintJobsResult.self) {
                     result in
@@ -44,6 +54,44 @@ extension QuayCommand {
             for label in result.labels {
                 let name = "\(template)-\(LabelFiles.safeName(label.key ?? "label")).png"
                 written.append(try LabelFiles.write(label, to: URL(fileURLWithPath: preview).appendingPathComponent(name).path, options))
+            }
+            print(options.json ? String(decoding: raw, as: UTF8.self) : written.joined(separator: "\n"))
+        }
+        /// The command sheet: labels on the label printer, or the A4 page as a file.
+        func commands() throws {
+            let codes = QuayCore.DeskCommand.all.map(\.barcode)
+            if sheet == nil && preview == nil {
+                try options.run(.printSubmit, args: PrintSubmitArgs(template: "command", keys: codes, printer: printer), as: PrintJobsResult.self) {
+                    result in
+                    options.text("Đã xếp \(result.jobs.count) nhãn mã lệnh vào hàng đợi in:", "Queued \(result.jobs.count) command labels:") + "\n"
+                        + JobTable.render(result.jobs, options)
+                }
+                return
+            }
+            let (page, raw) = try options.call(.commandsSheet, args: CommandSheetArgs(), as: CommandSheetResult.self)
+            var written: [String] = []
+            func write(_ base64: String, _ path: String) throws {
+                guard let bytes = Data(base64Encoded: base64) else { throw ExitCode(CLIExit.refused) }
+                do {
+                    try bytes.write(to: URL(fileURLWithPath: path))
+                } catch {
+                    options.printError(options.text("không ghi được \(path): \(error.localizedDescription)", "cannot write \(path): \(error.localizedDescription)"))
+                    throw ExitCode(CLIExit.refused)
+                }
+                written.append(path)
+            }
+            if let sheet { try write(sheet.hasSuffix(".pdf") ? page.pdf : page.png, sheet) }
+            if let preview {
+                try FileManager.default.createDirectory(atPath: preview, withIntermediateDirectories: true)
+                let directory = URL(fileURLWithPath: preview)
+                try write(page.png, directory.appendingPathComponent("commands.png").path)
+                try write(page.pdf, directory.appendingPathComponent("commands.pdf").path)
+                let (labels, _) = try options.call(
+                    .labelRender, args: LabelRenderArgs(template: "command", keys: codes, dpi: dpi), as: LabelRenderResult.self)
+                for label in labels.labels {
+                    let name = "command-\(LabelFiles.safeName(label.key ?? "label")).png"
+                    written.append(try LabelFiles.write(label, to: directory.appendingPathComponent(name).path, options))
+                }
             }
             print(options.json ? String(decoding: raw, as: UTF8.self) : written.joined(separator: "\n"))
         }

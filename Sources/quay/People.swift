@@ -6,7 +6,9 @@ import QuayProtocol
 extension QuayCommand {
     struct PatronCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "patron", abstract: "Borrowers (bạn đọc).", subcommands: [Add.self, Show.self, Find.self, Import.self, Pin.self])
+            commandName: "patron", abstract: "Borrowers (bạn đọc).", subcommands: [
+                Add.self, Show.self, Find.self, Import.self, Pin.self, PatronEdit.self, PatronBlock.self, PatronUnblock.self, PatronLeave.self,
+            ])
 
         struct Pin: ParsableCommand {
             static let configuration = CommandConfiguration(commandName: "pin", 
@@ -111,7 +113,7 @@ extension QuayCommand {
 
     struct ClassCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "class", abstract: "Classes (lớp).", subcommands: [Add.self, Show.self])
+            commandName: "class", abstract: "Classes (lớp).", subcommands: [Add.self, Show.self, ClassEdit.self])
 
         struct Add: ParsableCommand {
             static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a class for a school year.")

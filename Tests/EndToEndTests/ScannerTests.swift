@@ -215,6 +215,37 @@ import Glibc
         #expect(!(try daemon.quay(["scans", "--json"]).stdout.contains("\"data\":\"STK.0\"")))
     }
 
+    /// The commonest desk mistake is a wrong scan: QUAY:UNDO reverses the session's last loan,
+    /// and the scan log and the audit log both keep it.
+    @Test func undoAtTheDeskReversesTheLastLoanOfTheSession() throws {
+        let path = try fifo("undo")
+        defer { unlink(path) }
+        let daemon = try daemon(path: path, kind: "evdev")
+        try setUp(daemon)
+        let writer = open(path, O_WRONLY)
+        defer { close(writer) }
+        for scan in try keystrokes(["HS000001", "STK.000001", "STK.000002", "QUAY:UNDO"]) { write(writer, scan) }
+        #expect(try waitFor { try daemon.quay(["scans", "--desk", "quay-1", "--json"]).stdout.contains(#""outcome":"undone""#) })
+        #expect(try openLoans(daemon) == 1)
+        let loans = try daemon.quay(["loans", "--patron", "HS000001", "--json"]).stdout
+        #expect(loans.contains("STK.000001") && !loans.contains("STK.000002"), "\(loans)")
+        let scans = try daemon.quay(["scans", "--desk", "quay-1", "--json"]).stdout
+        #expect(scans.contains(#""data":"STK.000002""#) && scans.contains(#""data":"QUAY:UNDO""#), "\(scans)")
+        #expect(scans.components(separatedBy: #""outcome":"lent""#).count - 1 == 2, "both loans are in the scan log")
+        let history = try daemon.quay(["history", "STK.000002", "--json"]).stdout
+        #expect(history.contains(#""op":"loan.undo""#) && history.contains(#""actor":"desk:quay-1""#), "\(history)")
+        // A second UNDO (past the debounce: the same code at once is a double read) reverses the
+        // one before; a third has nothing left, and says so.
+        usleep(1_000_000)
+        for scan in try keystrokes(["QUAY:UNDO"], start: 1_700_000_010_000_000) { write(writer, scan) }
+        let cleared = try waitFor { try openLoans(daemon) == 0 }
+        let log = try daemon.quay(["scans", "--desk", "quay-1", "--lang", "en"]).stdout
+        #expect(cleared, "\(log)")
+        usleep(1_000_000)
+        for scan in try keystrokes(["QUAY:UNDO"], start: 1_700_000_020_000_000) { write(writer, scan) }
+        #expect(try waitFor { try daemon.quay(["scans", "--desk", "quay-1", "--json"]).stdout.contains(#""outcome":"nothing_to_undo""#) })
+    }
+
     @Test func deskModeFromTheKeyboardAndACommandSheet() throws {
         let path = try fifo("mode")
         defer { unlink(path) }

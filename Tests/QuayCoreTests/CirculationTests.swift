@@ -75,11 +75,18 @@ import Testing
         (CheckoutFacts(borrowerActive: true, borrowerHasOverdue: true, itemStatus: .available, openLoan: .none, openUnderLimit: 0), .borrowerHasOverdue),
         (CheckoutFacts(borrowerActive: true, borrowerHasOverdue: false, itemStatus: .onLoan, openLoan: .otherBorrower, openUnderLimit: 0), .itemOnLoan),
         (CheckoutFacts(borrowerActive: true, borrowerHasOverdue: false, itemStatus: .available, openLoan: .none, openUnderLimit: 3), .limitReached),
-        (CheckoutFacts(borrowerActive: true, borrowerHasOverdue: false, itemStatus: .missing, openLoan: .none, openUnderLimit: 0), .itemUnavailable),
+        (CheckoutFacts(borrowerActive: true, borrowerHasOverdue: false, itemStatus: .damaged, openLoan: .none, openUnderLimit: 0), .itemUnavailable),
+        (CheckoutFacts(borrowerActive: true, borrowerHasOverdue: false, itemStatus: .withdrawn, openLoan: .none, openUnderLimit: 0), .itemUnavailable),
         (CheckoutFacts(borrowerActive: true, borrowerHasOverdue: false, itemStatus: .onLoan, openLoan: .sameBorrower(renewals: 1), openUnderLimit: 1), .renewalLimit),
     ])
     func refusals(facts: CheckoutFacts, refusal: CirculationRefusal) {
         #expect(CirculationRules.checkout(facts, rule: rule, today: today, calendar: calendar) == .failure(refusal))
+    }
+
+    @Test func aMissingOrLostCopyInSomeonesHandsIsFoundAndLent() {
+        for status in [ItemStatus.missing, .lost] {
+            #expect(CirculationRules.checkout(facts(status: status), rule: rule, today: today, calendar: calendar) == .success(.lend(due: Day("2026-12-05")!)))
+        }
     }
 
     @Test func lendsAndRenews() {

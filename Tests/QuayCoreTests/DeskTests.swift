@@ -60,6 +60,8 @@ private func describe(_ action: DeskAction) -> String {
     case .printSpine(let item): return "spine \(item)"
     case .lookup(let code, let category): return "lookup \(code) \(category?.rawValue ?? "-")"
     case .printLoanSlip(let slip): return "slip \(describe(slip.borrower)) \(slip.loans.map(\.barcode).joined(separator: ","))"
+    case .undo(.loan(let id, let item)): return "undo-loan \(id) \(item)"
+    case .undo(.return(let id, let item)): return "undo-return \(id) \(item)"
     case .publish(let notice): return "publish \(notice.outcome.rawValue)" + (notice.refusal.map { " " + $0 } ?? "")
     }
 }

@@ -230,7 +230,7 @@ private let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathCompon
         let production = try ConfigLoader.load(path: packageRoot.appendingPathComponent("config/quayd.toml").path)
         #expect(production.school.shortName == "THCS Phụng Công")
         #expect(production.labels.fonts.fallbacks == ["/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"])
-        #expect(production.labels.templates.entries.count == 7)
+        #expect(production.labels.templates.entries.count == 8)
         #expect(DaemonConfig().school.shortName == "Trường học")
         #expect(try ConfigLoader.parse("[school]\nname = \"Trường Tiểu học Kim Đồng\"\n", path: "x").school.shortName == "Tiểu học Kim Đồng")
     }

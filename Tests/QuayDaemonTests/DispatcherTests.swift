@@ -129,9 +129,9 @@ import Testing
         #expect(Operation.byName.count == Op.allCases.count)
     }
 
-    @Test func onlyAdminsImportAndOpenCloseOrApplyAnInventory() {
+    @Test func onlyAdminsImportOpenCloseOrApplyAnInventoryConfirmADisposalOrRollTheYearOver() {
         let admin = Set(Dispatcher.operations.filter { $0.role == .admin }.map(\.op))
-        #expect(admin == [.patronImport, .inventoryStart, .inventoryClose, .inventoryApply])
+        #expect(admin == [.patronImport, .inventoryStart, .inventoryClose, .inventoryApply, .disposalConfirm, .yearRollover])
         #expect(Dispatcher.operations.allSatisfy { $0.role != .none })
     }
 

@@ -26,6 +26,9 @@ func sample(_ name: String) -> (data: LabelData, barcodes: [String]) {
         let patron = PatronView(
             card: "HS000123", name: "Nguyễn Thị Ánh", kind: "pupil", className: "6A", schoolYear: "2026-2027", status: "active")
         return (.patron(patron, school: school, today: today), ["CODE-128:HS000123"])
+    case "command":
+        // Every command's label decodes to its command, caption and all (QUAY:MODE:INVENTORY is the longest).
+        return (.command(.mode(.inventory), school: school, today: today), ["CODE-128:QUAY:MODE:INVENTORY"])
     default:
         let loans = ["Truyện Kiều", "Dế Mèn phiêu lưu ký", "Tắt đèn"].enumerated().map { index, title in
             LoanView(

@@ -37,7 +37,7 @@ private func renderError(_ source: String, _ fields: [String: String], renderer:
 
 @Suite struct TemplateValidationTests {
     @Test func builtInsAllParse() throws {
-        #expect(Set(LabelTemplates.builtIn.entries.keys) == ["spine", "spine-plain", "barcode", "tag", "card", "slip58", "slip80"])
+        #expect(Set(LabelTemplates.builtIn.entries.keys) == ["spine", "spine-plain", "barcode", "command", "tag", "card", "slip58", "slip80"])
         #expect(LabelTemplates.builtIn.entries["slip58"]?.template.width == 48)
         #expect(LabelTemplates.builtIn.entries["slip80"]?.template.width == 72)
     }

@@ -123,12 +123,30 @@ public enum DeskCommand: Sendable, Equatable {
     case mode(DeskMode)
     /// `QUAY:END`: ends the borrower session or commits the lesson loan.
     case end
+    /// `QUAY:UNDO`: reverses the last loan or return of the desk session (a wrong scan).
+    case undo
 
     /// The barcode text of the command.
     public var barcode: String {
         switch self {
         case .mode(let mode): return "QUAY:MODE:" + mode.rawValue.uppercased()
         case .end: return "QUAY:END"
+        case .undo: return "QUAY:UNDO"
+        }
+    }
+
+    /// Every command, in the order the command sheet prints them.
+    public static var all: [DeskCommand] { DeskMode.allCases.map(DeskCommand.mode) + [.end, .undo] }
+
+    /// The caption under its barcode on the command sheet.
+    public var caption: Bilingual {
+        switch self {
+        case .mode(let mode):
+            Bilingual(vi: "Chế độ " + mode.name.vi, en: "Mode: " + mode.name.en)
+        case .end:
+            Bilingual(vi: "Kết thúc phiên", en: "End the session")
+        case .undo:
+            Bilingual(vi: "Hoàn tác lượt vừa quét", en: "Undo the last loan or return")
         }
     }
 }
@@ -215,6 +233,7 @@ public struct BarcodeClassifier: Sendable, Equatable {
     /// The command a `QUAY:` barcode names; nil for anything else.
     static func command(_ code: String) -> DeskCommand? {
         if code == DeskCommand.end.barcode { return .end }
+        if code == DeskCommand.undo.barcode { return .undo }
         return DeskMode.allCases.first { DeskCommand.mode($0).barcode == code }.map(DeskCommand.mode)
     }
 }

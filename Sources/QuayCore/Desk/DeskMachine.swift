@@ -86,6 +86,9 @@ public struct DeskMachine: Sendable {
     public let configuration: DeskConfiguration
     private var state: State
     private var lastScans: [String: LastScan] = [:]
+    /// The loans and returns of the desk session (the borrower's session in checkout, the stint
+    /// in checkin mode) that QUAY:UNDO may still reverse, the last one last.
+    private var undoable: [DeskUndo] = []
 
     public init(configuration: DeskConfiguration = DeskConfiguration(), mode: DeskMode = .checkout) {
         self.configuration = configuration
@@ -148,6 +151,8 @@ public struct DeskMachine: Sendable {
             actions += switchMode(to: mode, context, at: now)
         case .command(.end):
             actions += end(context, at: now)
+        case .command(.undo):
+            actions += undo(context, at: now)
         case .unknownCommand:
             actions.append(publish(.unknownCommand, DeskMessages.unknownCommand(code), context, at: now))
         case .badCheckDigit:
@@ -192,10 +197,18 @@ public struct DeskMachine: Sendable {
             if case .checkout(var session?) = state, Self.loan(loan, isFor: session.borrower) {
                 session.loans.append(loan)
                 state = .checkout(session)
+                if !loan.renewed { undoable.append(.loan(id: loan.id, item: loan.barcode)) }
             }
             return [publish(loan.renewed ? .renewed : .lent, DeskMessages.lent(loan), nil, scan: loan.barcode, at: now)]
         case .returned(let loan):
+            if case .checkin = state, loan.id != 0 { undoable.append(.return(id: loan.id, item: loan.barcode)) }
             return [publish(.returned, DeskMessages.returned(loan), nil, scan: loan.barcode, at: now)]
+        case .undone(let undo, let loan):
+            if case .loan(let id, _) = undo, case .checkout(var session?) = state {
+                session.loans.removeAll { $0.id == id }
+                state = .checkout(session)
+            }
+            return [publish(.undone, DeskMessages.undone(undo, loan), nil, scan: loan.barcode, at: now)]
         case .lessonReturned(let unit):
             return [publish(.returned, DeskMessages.lessonReturned(unit), nil, scan: unit, at: now)]
         case .lessonLent(let lesson):
@@ -239,6 +252,7 @@ public struct DeskMachine: Sendable {
             } else {
                 if let session { actions += endSession(session, idle: false, context, at: now) }
                 state = .checkout(BorrowerSession(borrower: borrower, openedAt: now, lastActivity: now))
+                undoable = []
             }
             return actions + [publish(.sessionOpening, DeskMessages.sessionOpening(borrower), context, at: now), .openSession(borrower)]
         }
@@ -316,7 +330,21 @@ public struct DeskMachine: Sendable {
 
     // MARK: Commands, endings and modes
 
+    /// QUAY:UNDO: the session's last loan or return, reversed (the store refuses when it has
+    /// changed since); a second UNDO reverses the one before.
+    private mutating func undo(_ context: Context, at now: Date) -> [DeskAction] {
+        if case .checkout(var session?) = state {
+            session.lastActivity = now
+            state = .checkout(session)
+        }
+        guard let last = undoable.popLast() else {
+            return [publish(.nothingToUndo, DeskMessages.nothingToUndo, context, at: now)]
+        }
+        return [publish(.undoRequested, DeskMessages.undoRequested(last), context, at: now), .undo(last)]
+    }
+
     private mutating func end(_ context: Context, at now: Date) -> [DeskAction] {
+        undoable = []
         switch state {
         case .checkout(let session?):
             state = .checkout(nil)
@@ -335,6 +363,7 @@ public struct DeskMachine: Sendable {
     private mutating func switchMode(to mode: DeskMode, _ context: Context?, at now: Date) -> [DeskAction] {
         guard mode != self.mode else { return [publish(.modeChanged, DeskMessages.modeChanged(mode), context, at: now)] }
         var actions: [DeskAction] = []
+        undoable = []
         switch state {
         case .checkout(let session?): actions += endSession(session, idle: false, context, at: now)
         case .lesson(let draft?): actions += commit(draft, idle: false, context, at: now)
@@ -349,6 +378,7 @@ public struct DeskMachine: Sendable {
         switch state {
         case .checkout(let session?) where now.timeIntervalSince(session.lastActivity) >= configuration.idleTimeout:
             state = .checkout(nil)
+            undoable = []
             return endSession(session, idle: true, nil, at: now)
         case .lesson(let draft?) where now.timeIntervalSince(draft.lastActivity) >= configuration.idleTimeout:
             state = .lesson(nil)

@@ -56,13 +56,38 @@ enum DeskMessages {
     }
 
     static func lent(_ loan: LoanView) -> Bilingual {
-        loan.renewed
+        found(loan) + (loan.renewed
             ? Bilingual(
                 vi: "Đã gia hạn: \(loan.title), hạn trả mới \(vietnameseDate(loan.due))",
                 en: "Renewed: \(loan.title), now due \(loan.due.prefix(10))")
             : Bilingual(
                 vi: "Đã cho mượn: \(loan.title), hạn trả \(vietnameseDate(loan.due))", en: "Lent: \(loan.title), due \(loan.due.prefix(10))"
-            )
+            ))
+    }
+
+    /// A missing or lost copy that a scan found again, said before what the scan did.
+    static func found(_ loan: LoanView) -> Bilingual {
+        switch loan.found {
+        case .lost?: Bilingual(vi: "Đã tìm lại bản bạn đọc làm mất, nay sẵn sàng. ", en: "A copy reported lost is found again. ")
+        case _?: Bilingual(vi: "Đã tìm lại bản thất lạc, nay sẵn sàng. ", en: "A missing copy is found again. ")
+        case nil: Bilingual(vi: "", en: "")
+        }
+    }
+
+    static let nothingToUndo = Bilingual(vi: "Không có lượt mượn/trả nào để hoàn tác", en: "Nothing to undo")
+
+    static func undoRequested(_ undo: DeskUndo) -> Bilingual {
+        switch undo {
+        case .loan(_, let item): Bilingual(vi: "Hoàn tác lượt mượn \(short(item))", en: "Undoing the loan of \(short(item))")
+        case .return(_, let item): Bilingual(vi: "Hoàn tác lượt trả \(short(item))", en: "Undoing the return of \(short(item))")
+        }
+    }
+
+    static func undone(_ undo: DeskUndo, _ loan: LoanView) -> Bilingual {
+        switch undo {
+        case .loan: Bilingual(vi: "Đã huỷ lượt mượn: \(loan.title)", en: "Loan undone: \(loan.title)")
+        case .return: Bilingual(vi: "Đã huỷ lượt trả: \(loan.title) vẫn đang mượn", en: "Return undone: \(loan.title) is on loan again")
+        }
     }
 
     static func checkinRequested(_ item: String) -> Bilingual {
@@ -70,7 +95,10 @@ enum DeskMessages {
     }
 
     static func returned(_ loan: LoanView) -> Bilingual {
-        var text = Bilingual(vi: "Đã trả: \(loan.title)", en: "Returned: \(loan.title)")
+        if loan.found != nil, loan.id == 0 {
+            return found(loan) + Bilingual(vi: loan.title, en: loan.title)
+        }
+        var text = found(loan) + Bilingual(vi: "Đã trả: \(loan.title)", en: "Returned: \(loan.title)")
         if loan.overdueDays > 0 {
             text.vi += ", quá hạn \(loan.overdueDays) ngày"
             text.en += ", \(loan.overdueDays) day(s) overdue"

@@ -111,6 +111,8 @@ public enum DeskOutcome: String, Sendable, CaseIterable, Codable {
     case lookupRequested = "lookup_requested"
     case modeChanged = "mode_changed"
     case sessionEnded = "session_ended"
+    case undoRequested = "undo_requested"
+    case nothingToUndo = "nothing_to_undo"
     // Refused at the desk, before the store.
     case noBorrower = "no_borrower"
     case noTeacher = "no_teacher"
@@ -133,6 +135,7 @@ public enum DeskOutcome: String, Sendable, CaseIterable, Codable {
     case inventoryRecorded = "inventory_recorded"
     case spineQueued = "spine_queued"
     case lookedUp = "looked_up"
+    case undone = "undone"
     case refused = "refused"
 
     public enum Level: String, Sendable, Codable {
@@ -145,7 +148,7 @@ public enum DeskOutcome: String, Sendable, CaseIterable, Codable {
         case .noBorrower, .noTeacher, .noLocation, .unknownCommand, .invalidCheckDigit, .notForThisMode, .unrecognised, .unreadable,
             .borrowerRefused, .refused:
             return .error
-        case .doubleRead, .duplicateUnit, .emptyLesson:
+        case .doubleRead, .duplicateUnit, .emptyLesson, .nothingToUndo:
             return .warning
         default:
             return .info
@@ -202,7 +205,21 @@ public enum DeskAction: Sendable, Equatable {
     /// Say what the code is; change nothing.
     case lookup(String, as: BarcodeCategory?)
     case printLoanSlip(LoanSlip)
+    /// Reverse a loan or a return of this session; answer `undone` or `refused`.
+    case undo(DeskUndo)
     case publish(DeskNotice)
+}
+
+/// What QUAY:UNDO reverses: a loan or a return made in this desk session, by its loan's id.
+public enum DeskUndo: Sendable, Equatable {
+    case loan(id: Int64, item: String)
+    case `return`(id: Int64, item: String)
+
+    public var item: String {
+        switch self {
+        case .loan(_, let item), .return(_, let item): item
+        }
+    }
 }
 
 /// A store refusal as the daemon reports it: the stable code and its message.
@@ -228,6 +245,8 @@ public enum DeskResult: Sendable, Equatable {
     case spineQueued(item: String)
     /// A lookup's answer, said by the daemon (title and status, patron and loans, …).
     case lookedUp(String, description: Bilingual)
+    /// A loan or return reversed: the loan as it is now.
+    case undone(DeskUndo, LoanView)
     /// The store refused the action for `scan`.
     case refused(scan: String, DeskRefusal)
 }
