@@ -70,6 +70,8 @@ public struct InventoryScanView: Sendable, Codable, Equatable {
     public var accession: String?
     /// The title of a copy, the name of a unit's equipment.
     public var title: String?
+    /// A copy that was missing or lost and is seen again: it is available from this scan on.
+    public var found: ItemStatus?
 
     public init(outcome: InventoryScanOutcome, barcode: String, location: String, kind: InventoryKind?, accession: String?, title: String?) {
         self.outcome = outcome

@@ -260,7 +260,7 @@ final class DeskRunner: Sendable {
                 case .unknown:
                     return .refused(scan: item, refusal(Refusal(code: .unknownItem, detail: item)))
                 default:
-                    return .inventoryRecorded(item: item, location: location)
+                    return .inventoryRecorded(item: item, location: location, found: scan.found)
                 }
             } catch {
                 return .refused(scan: item, refusal(error))

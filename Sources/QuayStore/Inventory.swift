@@ -177,6 +177,12 @@ extension QuayDatabase {
                 } else if first {
                     view.outcome = .recorded
                     counts.seen += 1
+                    if resolved.target.kind == .book, ItemStatus(rawValue: resolved.status)?.comesBackWhenSeen == true {
+                        // Seen on the shelf: found again, from this scan on.
+                        let item = try Self.circulationItem(db, itemID: resolved.target.id)
+                        view.found = try Self.foundAgain(db, item, actor: "inventory:\(source)", at: now)
+                        try db.execute(sql: "UPDATE item SET status = 'available' WHERE id = ?", arguments: [item.id])
+                    }
                 } else {
                     view.outcome = .repeat
                     counts.repeats += 1

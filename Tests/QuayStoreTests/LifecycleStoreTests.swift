@@ -247,4 +247,68 @@ import Testing
         await #expect { try await database.undoReturn(id: second.id, staff) } throws: { ($0 as? StoreError)?.code == .nothingToUndo }
         #expect(try await database.history(key: "STK.000001", limit: 10).entries.map(\.actor) == ["desk:main"])
     }
+
+    @Test func anAppliedInventorysDisposalListFillsADisposalAndAMissingCopySeenAgainComesBack() async throws {
+        // An inventory of shelf KE-A that finds only copies 1–55: five are missing once it is applied.
+        var shelf = ItemCorrection()
+        shelf.location = .set("KE-A")
+        for number in 1...60 { _ = try await database.correctItem(scanned: String(format: "STK.%06d", number), shelf, staff) }
+        let session = try await database.startInventory(scope: try InventoryScope.parse(["location=KE-A"]), at: now)
+        _ = try await database.recordInventoryScans(
+            (1...55).map { InventoryScanInput(String(format: "STK.%06d", $0)) }, location: "KE-A", source: "test", at: now)
+        _ = try await database.closeInventory(at: now)
+        _ = try await database.applyInventory(session: session.id, at: now)
+        #expect(try await database.item(scanned: "STK.000060")?.status == .missing)
+        let disposal = try await database.openDisposal(
+            NewDisposal(kind: .disposal, decision: "QĐ 05/2027", decidedOn: "2027-05-20", reason: .lost, receivingSchool: nil, note: nil), staff)
+        let added = try await database.addToDisposal(id: disposal.id, DisposalAddition(inventorySession: session.id), staff)
+        #expect(added.added == 5 && added.refused.isEmpty)
+        // One of them turns up at the desk before the disposal is confirmed: it comes back, and is taken off.
+        let found = try await database.checkin(scanned: "STK.000060", at: now)
+        #expect(found.found == .missing && found.id == 0)
+        // Another is kept out of it, still missing, for the next inventory.
+        _ = try await database.removeFromDisposal(id: disposal.id, codes: ["STK.000060", "STK.000059"], staff)
+        let confirmed = try await database.confirmDisposal(id: disposal.id, staff)
+        #expect(confirmed.lineCount == 3)
+        #expect(try await database.item(scanned: "STK.000056")?.status == .withdrawn)
+        #expect(try await database.item(scanned: "STK.000060")?.status == .available)
+        // In the next inventory, a missing copy seen on the shelf is found at that scan, and the scan says so.
+        _ = try await database.startInventory(scope: InventoryScope(), at: now)
+        let seen = try await database.recordInventoryScans([InventoryScanInput("STK.000059")], location: "KE-A", source: "test", at: now)
+        #expect(seen.map(\.found) == [.missing])
+        #expect(try await database.item(scanned: "STK.000059")?.status == .available)
+    }
+
+    @Test func aTransferToAnotherSchoolTakesTheUnitsOutOfStock() async throws {
+        _ = try await database.addEquipment(NewEquipment(code: "KHV6", name: "Bộ kính hiển vi", tracking: "unit", units: 3, value: 2_500_000), at: now)
+        let transfer = try await database.openDisposal(
+            NewDisposal(
+                kind: .transfer, decision: "QĐ 07/2027", decidedOn: "2027-06-01", reason: .surplus, receivingSchool: "Trường THCS Hạ Mỗ", note: nil),
+            staff)
+        let added = try await database.addToDisposal(id: transfer.id, DisposalAddition(codes: ["TB.000001", "TB.000002"]), staff)
+        #expect(added.added == 2 && added.disposal.totalValue == 5_000_000)
+        let confirmed = try await database.confirmDisposal(id: transfer.id, staff)
+        #expect(confirmed.kind == .transfer && confirmed.receivingSchool == "Trường THCS Hạ Mỗ")
+        let units = try #require(try await database.equipment(code: "KHV6")?.units)
+        #expect(units.map(\.status) == ["withdrawn", "withdrawn", "available"])
+        let lesson = NewLesson(
+            teacherCard: "GV1", className: nil, schoolYear: "2026-2027", subject: nil, date: "2027-06-02", period: 1, title: nil,
+            units: ["TB.000001"], quantities: [])
+        await #expect { try await database.lendLesson(lesson, at: now) } throws: { ($0 as? StoreError)?.code == .itemUnavailable }
+    }
+
+    @Test func theRolloverListsTextbooksDueAtTheEndOfTheYearByClass() async throws {
+        _ = try await database.intake(
+            Intake(registerCode: "SGK", copies: 3, record: NewRecord(title: "Toán 6", kind: .textbook, price: 20000), receivedOn: "2026-08-20"), at: now)
+        for (card, copy) in [("HS1", "SGK.000001"), ("HS2", "SGK.000002"), ("HS3", "SGK.000003")] {
+            _ = try await database.checkout(.card(card), scanned: copy, settings: settings, at: now)
+        }
+        let rule = RolloverRule(
+            fromYear: "2026-2027", toYear: "2027-2028", lastGrade: 9, map: [:], starts: Day("2027-09-05")!, ends: Day("2028-05-31")!)
+        let plan = try await database.rollover(rule, apply: false, staff)
+        // Due on the year's last day (31 May 2027), listed by class, then by name the Vietnamese
+        // way (by given name: Trần Bình before Lê Ư).
+        #expect(plan.textbookLoans.map { "\($0.className) \($0.card)" } == ["6A HS1", "9A HS3", "9A HS2"])
+        #expect(plan.leaversWithLoans.map(\.card) == ["HS3", "HS2"])
+    }
 }

@@ -213,8 +213,8 @@ public struct DeskMachine: Sendable {
             return [publish(.returned, DeskMessages.lessonReturned(unit), nil, scan: unit, at: now)]
         case .lessonLent(let lesson):
             return [publish(.lessonLent, DeskMessages.lessonLent(lesson), nil, scan: lesson.teacherCard, at: now)]
-        case .inventoryRecorded(let item, let location):
-            return [publish(.inventoryRecorded, DeskMessages.inventoryRecorded(item, at: location), nil, scan: item, at: now)]
+        case .inventoryRecorded(let item, let location, let found):
+            return [publish(.inventoryRecorded, DeskMessages.inventoryRecorded(item, at: location, found: found), nil, scan: item, at: now)]
         case .spineQueued(let item):
             return [publish(.spineQueued, DeskMessages.spineQueued(item), nil, scan: item, at: now)]
         case .lookedUp(let code, let description):

@@ -160,8 +160,13 @@ enum DeskMessages {
         Bilingual(vi: "Kiểm kê \(short(item)) tại \(short(location))", en: "Inventory: \(short(item)) at \(short(location))")
     }
 
-    static func inventoryRecorded(_ item: String, at location: String) -> Bilingual {
-        Bilingual(vi: "Đã ghi nhận \(short(item)) tại \(short(location))", en: "Recorded \(short(item)) at \(short(location))")
+    static func inventoryRecorded(_ item: String, at location: String, found: ItemStatus? = nil) -> Bilingual {
+        let recorded = Bilingual(vi: "Đã ghi nhận \(short(item)) tại \(short(location))", en: "Recorded \(short(item)) at \(short(location))")
+        switch found {
+        case .lost?: return recorded + Bilingual(vi: " — bản bạn đọc làm mất đã tìm lại, nay sẵn sàng", en: " — reported lost, found again")
+        case _?: return recorded + Bilingual(vi: " — bản thất lạc đã tìm lại, nay sẵn sàng", en: " — was missing, found again")
+        case nil: return recorded
+        }
     }
 
     static func spineRequested(_ item: String) -> Bilingual {

@@ -241,7 +241,7 @@ public enum DeskResult: Sendable, Equatable {
     case returned(LoanView)
     case lessonReturned(unit: String)
     case lessonLent(LessonView)
-    case inventoryRecorded(item: String, location: String)
+    case inventoryRecorded(item: String, location: String, found: ItemStatus? = nil)
     case spineQueued(item: String)
     /// A lookup's answer, said by the daemon (title and status, patron and loans, …).
     case lookedUp(String, description: Bilingual)
