@@ -17,7 +17,7 @@ public enum ItemStatus: String, Sendable, Codable, CaseIterable {
         switch self {
         case .available: Bilingual(vi: "sẵn sàng", en: "available")
         case .onLoan: Bilingual(vi: "đang mượn", en: "on loan")
-        case .missing: Bilingual(vi: "mất", en: "missing")
+        case .missing: Bilingual(vi: "thất lạc", en: "missing")
         case .damaged: Bilingual(vi: "hỏng", en: "damaged")
         case .lost: Bilingual(vi: "bạn đọc làm mất", en: "lost by its borrower")
         case .withdrawn: Bilingual(vi: "đã thanh lý", en: "withdrawn")

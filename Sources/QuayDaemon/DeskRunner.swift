@@ -305,11 +305,11 @@ final class DeskRunner: Sendable {
     private func summary(_ borrower: Borrower, in desk: DeskTransaction, at now: Date) throws -> BorrowerSummary {
         switch borrower {
         case .card(let card):
-            guard let patron = try desk.patron(card: card) else { throw Refusal(code: .unknownPatron, detail: card) }
+            let (patron, refusal) = try desk.borrowerForSession(card: card)
             let counts = try desk.openLoanCounts(borrower, at: now)
             return BorrowerSummary(
                 borrower: borrower, name: patron.name, className: patron.className, loans: counts.loans, overdue: counts.overdue,
-                blocked: patron.status != "active")
+                blocked: patron.status != "active", refusal: refusal)
         case .class(let name, _):
             let counts = try desk.openLoanCounts(borrower, at: now)
             return BorrowerSummary(

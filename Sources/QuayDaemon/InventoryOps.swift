@@ -26,7 +26,7 @@ extension Dispatcher {
         let scans = args.items.compactMap(text).map { InventoryScanInput($0, condition: condition) }
         guard scans.count == args.items.count else { throw Refusal(code: .invalidArgument, detail: "a barcode is empty") }
         let views = try await state.database.recordInventoryScans(
-            scans, location: location, source: text(args.source) ?? "socket", at: now())
+            scans, location: location, source: text(args.source) ?? "socket", actor: actor, at: now())
         return InventoryScanResult(session: try await state.database.inventorySession(id: nil).id, scans: views)
     }
 

@@ -115,7 +115,7 @@ extension Dispatcher {
         let config = state.config
         let sheet = CommandSheet(
             title: "Bảng mã lệnh quầy mượn trả — \(config.schoolName)",
-            subtitle: "Quét một mã để chuyển chế độ của quầy. Desk commands: scan one to switch the desk's mode.",
+            subtitle: "Quét mã để chuyển chế độ, kết thúc phiên hoặc hoàn tác lượt vừa quét. Desk commands: modes, END, UNDO.",
             entries: DeskCommand.all.map { CommandSheet.Entry(code: $0.barcode, caption: $0.caption.vi, detail: $0.caption.en) },
             fonts: config.labels.fonts)
         let resolution = Resolution(dpi: dpi)

@@ -253,8 +253,9 @@ extension Dispatcher {
 
     func yearRollover(_ args: RolloverArgs) async throws -> RolloverPlan {
         let calendar = state.config.circulation.calendar
-        let current = SchoolYear.containing(now())
-        let first = Int(current.prefix(4)) ?? 2000
+        // The school year today is in, by the config's first day of a school year.
+        let today = Day(now())
+        let first = today >= Day(year: today.year, month: calendar.yearStartMonth, day: calendar.yearStartDay) ? today.year : today.year - 1
         let toYear = try text(args.to).map(schoolYear) ?? "\(first + 1)-\(first + 2)"
         let fromYear = "\((Int(toYear.prefix(4)) ?? first + 1) - 1)-\(toYear.prefix(4))"
         if let grade = args.lastGrade, !(1...12).contains(grade) {

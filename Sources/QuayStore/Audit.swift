@@ -102,12 +102,13 @@ extension QuayDatabase {
 
     /// Everything the audit log says of what `key` names: a copy or unit (barcode or accession
     /// number), a card (today's or a retired one), a record (`R12` or `record:12`), an equipment
-    /// code, a class (`6A@2026-2027`) or a disposal (`D3`). Oldest first.
+    /// code, a class (`6A@2026-2027`) or a disposal (`D3`): the newest `limit` lines, oldest first.
     public func history(key: String, limit: Int) async throws -> (target: String, label: String, entries: [AuditEntry]) {
         try await pool.read { db in
             let (target, label) = try Self.target(db, key: key)
             let rows = try Row.fetchAll(
-                db, sql: "SELECT id, at, actor, op, target, changes FROM audit WHERE target = ? ORDER BY id LIMIT ?",
+                db,
+                sql: "SELECT * FROM (SELECT id, at, actor, op, target, changes FROM audit WHERE target = ? ORDER BY id DESC LIMIT ?) ORDER BY id",
                 arguments: [target, limit])
             let decoder = JSONDecoder()
             let entries = try rows.map { row in

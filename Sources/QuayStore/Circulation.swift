@@ -185,7 +185,7 @@ extension QuayDatabase {
                     sql: "INSERT INTO loan (item_id, patron_id, class_id, kind, loaned_at, due_at, desk) VALUES (?, ?, ?, ?, ?, ?, ?)"
                 ).execute(arguments: [item.id, who.patronID, who.classID, kind, nowText, Timestamp.format(due.endOfDay), desk])
                 let loanID = db.lastInsertedRowID
-                let found = try Self.foundAgain(db, item, actor: desk.map { "desk:\($0)" } ?? actor, at: now)
+                let found = try Self.foundAgain(db, item, actor: actor, at: now)
                 try db.cachedStatement(sql: "UPDATE item SET status = 'on_loan' WHERE id = ?").execute(arguments: [item.id])
                 try db.cachedStatement(
                     sql: """
@@ -238,6 +238,12 @@ extension QuayDatabase {
                         id: 0, accession: item.accession, barcode: item.barcode, title: item.title, card: nil, borrower: "", className: nil,
                         kind: .normal, loanedAt: "", due: "", renewals: 0, returnedAt: Timestamp.format(now), overdueDays: 0, renewed: false,
                         found: found)
+                }
+                if item.status != .available {
+                    // Not on loan, and not on the shelf either: say what it is (damaged, withdrawn…).
+                    throw StoreError(
+                        code: .notOnLoan, reason: "\(item.accession): \(item.status.rawValue)",
+                        words: Bilingual(vi: "\(item.accession): \(item.status.words.vi)", en: "\(item.accession): \(item.status.words.en)"))
                 }
                 throw StoreError(code: .notOnLoan, reason: item.accession)
             }

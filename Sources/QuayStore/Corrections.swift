@@ -154,6 +154,16 @@ extension QuayDatabase {
             }
             let result = try Self.audited(db, context, op: "record.update", target: "r\(id)") {
                 var changes = try Self.update(db, table: "record", rowID: id, assignments)
+                if let change = changes["kind"], case .text(let old) = change.before, case .text(let new) = change.after {
+                    // Limits count open loans per material kind: the record's open loans move with it.
+                    for open in try Row.fetchAll(
+                        db, sql: "SELECT l.patron_id, l.class_id FROM loan l JOIN item i ON i.id = l.item_id WHERE i.record_id = ? AND l.returned_at IS NULL",
+                        arguments: [id])
+                    {
+                        try Self.countOpenLoan(db, open, MaterialKind(rawValue: old) ?? .other, by: -1)
+                        try Self.countOpenLoan(db, open, MaterialKind(rawValue: new) ?? .other, by: 1)
+                    }
+                }
                 if let sortKey, changes["call_number"] != nil {
                     try db.execute(sql: "UPDATE record SET call_sort_key = ? WHERE id = ?", arguments: [sortKey, id])
                     try db.execute(sql: "UPDATE item SET call_sort_key = ? WHERE record_id = ?", arguments: [sortKey, id])

@@ -169,7 +169,11 @@ extension QuayDatabase {
                     } else {
                         for unit in try Int64.fetchAll(
                             db, sql: "SELECT id FROM equipment_unit WHERE type_code = ? AND status != 'withdrawn' ORDER BY number", arguments: [code])
-                        where try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM disposal_line WHERE unit_id = ?)", arguments: [unit]) == false {
+                        where try Bool.fetchOne(
+                            db,
+                            sql: "SELECT EXISTS (SELECT 1 FROM disposal_line l JOIN disposal d ON d.id = l.disposal_id WHERE l.unit_id = ? AND d.state != 'cancelled')",
+                            arguments: [unit]) == false
+                        {
                             try addUnit(unit, code: code)
                         }
                     }
@@ -196,7 +200,7 @@ extension QuayDatabase {
                     try db.execute(sql: "DELETE FROM disposal_line WHERE disposal_id = ? AND unit_id = ?", arguments: [id, unit["id"] as Int64])
                     removed += db.changesCount
                 } else {
-                    try db.execute(sql: "DELETE FROM disposal_line WHERE disposal_id = ? AND type_code = ?", arguments: [id, code])
+                    try db.execute(sql: "DELETE FROM disposal_line WHERE disposal_id = ? AND type_code = ?", arguments: [id, code.uppercased()])
                     removed += db.changesCount
                 }
             }

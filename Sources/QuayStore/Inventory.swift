@@ -113,14 +113,15 @@ extension QuayDatabase {
     /// Each barcode is resolved now (a copy, else a unit; by barcode, else accession number),
     /// so the live counts know at once what is new, repeated, outside the scope or unknown.
     /// A condition is for units only: given for anything else, nothing is written.
+    /// `actor` is who the audit log names for a copy found again (the peer, or the desk).
     public func recordInventoryScans(
-        _ scans: [InventoryScanInput], location: String, source: String, at now: Date
+        _ scans: [InventoryScanInput], location: String, source: String, actor: String = "quayd", at now: Date
     ) async throws -> [InventoryScanView] {
-        try await pool.write { db in try Self.recordInventoryScans(db, scans, location: location, source: source, at: now) }
+        try await pool.write { db in try Self.recordInventoryScans(db, scans, location: location, source: source, actor: actor, at: now) }
     }
 
     static func recordInventoryScans(
-        _ db: Database, _ scans: [InventoryScanInput], location: String, source: String, at now: Date
+        _ db: Database, _ scans: [InventoryScanInput], location: String, source: String, actor: String = "quayd", at now: Date
     ) throws -> [InventoryScanView] {
         let location = VietnameseText.nfc(location.trimmingCharacters(in: .whitespaces))
         guard (1...64).contains(location.count) else {
@@ -180,7 +181,7 @@ extension QuayDatabase {
                     if resolved.target.kind == .book, ItemStatus(rawValue: resolved.status)?.comesBackWhenSeen == true {
                         // Seen on the shelf: found again, from this scan on.
                         let item = try Self.circulationItem(db, itemID: resolved.target.id)
-                        view.found = try Self.foundAgain(db, item, actor: "inventory:\(source)", at: now)
+                        view.found = try Self.foundAgain(db, item, actor: actor, at: now)
                         try db.execute(sql: "UPDATE item SET status = 'available' WHERE id = ?", arguments: [item.id])
                     }
                 } else {
@@ -541,12 +542,34 @@ extension QuayDatabase {
             let conditions = try count(
                 "SELECT COUNT(*) FROM inventory_line l JOIN equipment_unit u ON u.id = l.unit_id WHERE \(seenLines) AND l.condition <> u.condition"
             )
+            // Each copy's history says what the inventory did to it (SPEC §16), written before the change.
+            let appliedAt = Timestamp.format(now)
+            let missingLines = "SELECT item_id FROM inventory_line WHERE session_id = ? AND category = 'missing' AND item_id IS NOT NULL"
+            // A copy away for repair is known to be away: not missing.
+            let becomingMissing = "status IN ('available', 'damaged') AND in_repair = 0 AND id IN (\(missingLines))"
             try db.execute(
                 sql: """
-                    UPDATE item SET status = 'missing' WHERE status IN ('available', 'damaged') AND id IN
-                        (SELECT item_id FROM inventory_line WHERE session_id = ? AND category = 'missing' AND item_id IS NOT NULL)
+                    INSERT INTO audit (at, actor, op, target, changes)
+                    SELECT ?, 'inventory', 'inventory.apply', 'b' || id, json_object('status', json_array(status, 'missing'))
+                    FROM item WHERE \(becomingMissing)
                     """,
-                arguments: arguments)
+                arguments: [appliedAt, sessionID])
+            try db.execute(
+                sql: """
+                    INSERT INTO audit (at, actor, op, target, changes)
+                    SELECT ?, 'inventory', 'inventory.apply', 'b' || i.id, json_object('status', json_array(i.status, 'available'))
+                    FROM item i JOIN inventory_line l ON l.item_id = i.id
+                    WHERE l.session_id = ? AND l.category IN ('found', 'misplaced') AND i.status IN ('missing', 'lost')
+                    """,
+                arguments: [appliedAt, sessionID])
+            try db.execute(
+                sql: """
+                    UPDATE charge SET settled_at = ?, settlement = 'found' WHERE settled_at IS NULL AND item_id IN
+                        (SELECT i.id FROM item i JOIN inventory_line l ON l.item_id = i.id
+                         WHERE l.session_id = ? AND l.category IN ('found', 'misplaced') AND i.status = 'lost')
+                    """,
+                arguments: [appliedAt, sessionID])
+            try db.execute(sql: "UPDATE item SET status = 'missing' WHERE \(becomingMissing)", arguments: arguments)
             var markedMissing = db.changesCount
             try db.execute(
                 sql: """

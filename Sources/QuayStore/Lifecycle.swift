@@ -16,7 +16,8 @@ extension QuayDatabase {
         case "blocked":
             return reason.map { Bilingual(vi: $0, en: $0) }
         case "left":
-            return Bilingual(vi: "bạn đọc đã ra trường / chuyển đi", en: "the patron has left the school")
+            let why = reason.map { " (\($0))" } ?? ""
+            return Bilingual(vi: "bạn đọc đã ra trường / chuyển đi" + why, en: "the patron has left the school" + why)
         default:
             return nil
         }

@@ -29,6 +29,10 @@ extension QuayDatabase {
     }
 
     static func insertPatron(_ db: Database, _ patron: NewPatron, createdAt: String) throws {
+        // A replaced card is never given to anyone else (SPEC §16).
+        if try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM retired_card WHERE card = ?)"), arguments: [patron.card]) == true {
+            throw StoreError(code: .duplicateCard, reason: "\(patron.card) (a replaced card)")
+        }
         var classID: Int64? = nil
         if let className = patron.className {
             classID = try Self.classID(db, name: className, year: patron.schoolYear, create: true)

@@ -72,6 +72,9 @@ extension QuayDatabase {
                     plan.append((id, target))
                 }
             }
+            if apply && classes.isEmpty {
+                throw StoreError(code: .invalidArgument, reason: "\(rule.fromYear) has no classes: nothing to roll over into \(rule.toYear)")
+            }
             let leavingIDs = plan.filter { $0.to == nil }.map(\.id)
             let holders = try Self.holders(db, classIDs: leavingIDs, textbooksDueBy: nil)
             let textbooks = try Self.holders(db, classIDs: classes.map { $0["id"] }, textbooksDueBy: rule.ends.endOfDay)
@@ -90,11 +93,27 @@ extension QuayDatabase {
                                 sql: "INSERT INTO class (name, school_year, grade) VALUES (?, ?, ?)", arguments: [target, rule.toYear, grade])
                             newID = db.lastInsertedRowID
                         }
+                        // Each pupil's history says where the rollover took them.
+                        try db.execute(
+                            sql: """
+                                INSERT INTO audit (at, actor, op, target, changes)
+                                SELECT ?, ?, 'year.rollover', 'p' || p.id,
+                                    json_object('class', json_array(c.name || ' ' || c.school_year, ? || ' ' || ?))
+                                FROM patron p JOIN class c ON c.id = p.class_id WHERE p.class_id = ? AND p.status != 'left'
+                                """,
+                            arguments: [context.timestamp, context.actor, target, rule.toYear, id])
                         try db.execute(
                             sql: "UPDATE patron SET class_id = ?, school_year = ? WHERE class_id = ? AND status != 'left'",
                             arguments: [newID, rule.toYear, id])
                         movedPupils += db.changesCount
                     } else {
+                        try db.execute(
+                            sql: """
+                                INSERT INTO audit (at, actor, op, target, changes)
+                                SELECT ?, ?, 'year.rollover', 'p' || id, json_object('status', json_array(status, 'left'))
+                                FROM patron WHERE class_id = ? AND status != 'left'
+                                """,
+                            arguments: [context.timestamp, context.actor, id])
                         try db.execute(
                             sql: """
                                 UPDATE patron SET status = 'left', status_since = ?,

@@ -16,13 +16,14 @@ extension QuayDatabase {
         desk: String, scanner: String, data: String, at now: Date, _ action: ScanAction,
         outcome: @escaping @Sendable (Result<LoanView, any Error>) -> (outcome: String, refusal: String?, message: String)
     ) async throws -> (scanID: Int64, result: Result<LoanView, any Error>) {
-        try await deskTransaction(scan: LoggedScan(desk: desk, scanner: scanner, data: data, symbology: nil, at: now)) { desk in
+        let deskName = desk
+        return try await deskTransaction(scan: LoggedScan(desk: desk, scanner: scanner, data: data, symbology: nil, at: now)) { desk in
             let result = Result { () throws -> LoanView in
                 switch action {
                 case .checkout(let borrower, let settings, let deskName, let noBlock):
                     return try desk.checkout(borrower, scanned: data, settings: settings, at: now, desk: deskName, noBlock: noBlock)
                 case .checkin:
-                    return try desk.checkin(scanned: data, at: now)
+                    return try desk.checkin(scanned: data, at: now, desk: deskName)
                 }
             }
             let said = outcome(result)
@@ -127,7 +128,10 @@ public final class DeskTransaction {
     public func checkout(
         _ borrower: Borrower, scanned: String, settings: CirculationSettings, at now: Date, desk: String?, noBlock: Day? = nil
     ) throws -> LoanView {
-        try action { try QuayDatabase.checkout($0, borrower, scanned: scanned, settings: settings, at: now, desk: desk, noBlock: noBlock) }
+        try action {
+            try QuayDatabase.checkout(
+                $0, borrower, scanned: scanned, settings: settings, at: now, desk: desk, noBlock: noBlock, actor: desk.map { "desk:\($0)" } ?? "quayd")
+        }
     }
 
     public func checkin(scanned: String, at now: Date, desk: String? = nil) throws -> LoanView {
@@ -154,10 +158,19 @@ public final class DeskTransaction {
     public func recordInventoryScans(_ scans: [InventoryScanInput], location: String, source: String, at now: Date) throws
         -> [InventoryScanView]
     {
-        try action { try QuayDatabase.recordInventoryScans($0, scans, location: location, source: source, at: now) }
+        try action { try QuayDatabase.recordInventoryScans($0, scans, location: location, source: source, actor: "desk:\(source)", at: now) }
     }
 
     public func patron(card: String) throws -> PatronView? { try action { try QuayDatabase.patron($0, card: card) } }
+
+    /// The borrower as the desk's session summary needs it: unknown, replaced (`card_replaced`),
+    /// or the patron and why the card is refused (blocked with its reason, or left).
+    public func borrowerForSession(card: String) throws -> (patron: PatronView, refusal: Bilingual?) {
+        try action { db in
+            let who = try QuayDatabase.borrower(db, .card(card))
+            return (try QuayDatabase.patron(db, card: card)!, who.refusal)
+        }
+    }
 
     public func openLoanCounts(_ borrower: Borrower, at now: Date) throws -> (loans: Int, overdue: Int) {
         try action { try QuayDatabase.openLoanCounts($0, borrower, at: now) }

@@ -15,7 +15,9 @@ extension QuayCommand {
                 The labels are queued for the printer that lists the template in its `templates` (or the only \
                 printer, or --printer); `quay jobs` follows them. With --preview DIR each label is written as \
                 DIR/TEMPLATE-KEY.png instead, dot for dot what the printer would get; no printer is needed.
-                `quay print commands` prints the desk's command sheet — every mode, QUAY:END and QUAY:UNDO — as                 labels (template command) on the label printer; --sheet FILE writes it as an A4 page (FILE.pdf                 for an office printer, FILE.png to look at), and --preview DIR writes the page and every label.
+                `quay print commands` prints the desk's command sheet — every mode, QUAY:END and QUAY:UNDO — as \
+                labels (template command) on the label printer; --sheet FILE writes it as an A4 page (FILE.pdf \
+                for an office printer, FILE.png to look at), and --preview DIR writes the page and every label.
                 """)
         @OptionGroup var options: GlobalOptions
         @Argument(help: "Template: spine, spine-plain, barcode, tag, card, slip58, slip80 or a school's own.") var template: String

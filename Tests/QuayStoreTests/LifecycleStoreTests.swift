@@ -311,4 +311,30 @@ import Testing
         #expect(plan.textbookLoans.map { "\($0.className) \($0.card)" } == ["6A HS1", "9A HS3", "9A HS2"])
         #expect(plan.leaversWithLoans.map(\.card) == ["HS3", "HS2"])
     }
+
+    @Test func aCopyAwayForRepairIsNotMarkedMissingByAnInventory() async throws {
+        _ = try await database.setItemState(scanned: "STK.000003", .repair, note: nil, staff)
+        _ = try await database.startInventory(scope: InventoryScope(), at: now)
+        _ = try await database.recordInventoryScans([InventoryScanInput("STK.000001")], location: "KE-A", source: "test", at: now)
+        _ = try await database.closeInventory(at: now)
+        _ = try await database.applyInventory(session: nil, at: now)
+        #expect(try await database.item(scanned: "STK.000003")?.status == .damaged)
+        #expect(try await database.item(scanned: "STK.000004")?.status == .missing)
+        #expect(try await database.history(key: "STK.000004", limit: 10).entries.map(\.op) == ["inventory.apply"])
+    }
+
+    @Test func aRecordsKindMovesItsOpenLoansCountsAndAReplacedCardIsNeverReissued() async throws {
+        _ = try await database.checkout(.card("HS1"), scanned: "STK.000001", settings: settings, at: now)
+        var kind = RecordCorrection()
+        kind.kind = .set(.reference)
+        _ = try await database.correctRecord(id: 1, kind, staff)
+        _ = try await database.checkin(scanned: "STK.000001", at: now)
+        #expect(try await database.openLoanCounts(.card("HS1"), at: now) == (0, 0))
+        var card = PatronCorrection()
+        card.newCard = .set("HS1B")
+        _ = try await database.correctPatron(card: "HS1", card, staff)
+        await #expect { try await database.addPatron(NewPatron(card: "HS1", name: "Người Khác", kind: .pupil, className: nil, schoolYear: "2026-2027"), at: now) } throws: {
+            ($0 as? StoreError)?.code == .duplicateCard
+        }
+    }
 }

@@ -28,7 +28,10 @@ enum DeskMessages {
         var text = Bilingual(
             vi: "\(name): đang mượn \(summary.loans), quá hạn \(summary.overdue)",
             en: "\(name): \(summary.loans) on loan, \(summary.overdue) overdue")
-        if summary.blocked {
+        if let refusal = summary.refusal {
+            text.vi += " — không cho mượn: " + refusal.vi
+            text.en += " — no loans: " + refusal.en
+        } else if summary.blocked {
             text.vi += " — thẻ đang bị khoá"
             text.en += " — card blocked"
         }

@@ -41,14 +41,19 @@ public struct BorrowerSummary: Sendable, Equatable {
     public var loans: Int
     public var overdue: Int
     public var blocked: Bool
+    /// Why the card is refused (blocked, with its reason; or left), said when the session opens.
+    public var refusal: Bilingual?
 
-    public init(borrower: Borrower, name: String, className: String? = nil, loans: Int, overdue: Int, blocked: Bool = false) {
+    public init(
+        borrower: Borrower, name: String, className: String? = nil, loans: Int, overdue: Int, blocked: Bool = false, refusal: Bilingual? = nil
+    ) {
         self.borrower = borrower
         self.name = name
         self.className = className
         self.loans = loans
         self.overdue = overdue
         self.blocked = blocked
+        self.refusal = refusal
     }
 }
 
