@@ -33,6 +33,9 @@ let package = Package(
         .systemLibrary(name: "CUdev", path: "Sources/CUdev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
         // Password and PIN hashes (Argon2id) for SIP2 accounts and patrons' PINs.
         .systemLibrary(name: "CSodium", path: "Sources/CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        // Registers and reports as XLSX (SPEC §10), written in constant-memory mode.
+        .systemLibrary(name: "CXlsxWriter", path: "Sources/CXlsxWriter", providers: [.apt(["libxlsxwriter-dev"])]),
+        .target(name: "QuayReports", dependencies: ["QuayCore", "CXlsxWriter"]),
         .target(
             name: "QuayLabels",
             dependencies: [
@@ -59,7 +62,7 @@ let package = Package(
         .target(
             name: "QuayDaemon",
             dependencies: [
-                "QuayCore", "QuayCodecs", "QuayProtocol", "QuayStore", "QuayLabels", "QuayDevices", "CQuayShims", "CSodium",
+                "QuayCore", "QuayCodecs", "QuayProtocol", "QuayStore", "QuayLabels", "QuayReports", "QuayDevices", "CQuayShims", "CSodium",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -113,6 +116,7 @@ let package = Package(
             name: "QuayTestSupport", dependencies: ["CZlib", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
             path: "Tests/QuayTestSupport"),
         .testTarget(name: "QuayLabelsTests", dependencies: ["QuayLabels", "QuayTestSupport"]),
+        .testTarget(name: "QuayReportsTests", dependencies: ["QuayReports", "QuayCore", "QuayTestSupport"]),
         .testTarget(
             name: "QuayDevicesTests",
             dependencies: [

@@ -14,9 +14,10 @@ import Testing
         "QuayLabels": ["QuayCore", "CZint", "CFreeType", "CZlib"],
         "QuayClient": ["QuayProtocol", "QuayCore", "QuayCodecs", "CQuayShims"],
         "QuayStore": ["QuayCore"],
+        "QuayReports": ["QuayCore", "CXlsxWriter"],
         "QuayDevices": ["QuayCodecs", "CQuayShims", "CUSB", "CUdev"],
         "QuayDaemon": [
-            "QuayCore", "QuayCodecs", "QuayProtocol", "QuayStore", "QuayLabels", "QuayDevices", "CQuayShims", "CSodium",
+            "QuayCore", "QuayCodecs", "QuayProtocol", "QuayStore", "QuayLabels", "QuayReports", "QuayDevices", "CQuayShims", "CSodium",
         ],
         "quayd": ["QuayDaemon", "QuayProtocol"],
         // The CLI: the wire types, the client, and the domain views the wire types are made of.

@@ -1,0 +1,103 @@
+import Foundation
+import QuayCore
+
+/// What a report's columns hold: the writers format each kind the way schools print it.
+public enum CellKind: Sendable {
+    case text
+    /// A count or a number in a register (số ĐKCB).
+    case integer
+    /// Đồng, with thousands separated.
+    case money
+    /// A calendar day, dd/mm/yyyy.
+    case date
+}
+
+/// One cell of a row.
+public enum ReportCell: Sendable, Equatable {
+    case empty
+    case text(String)
+    case integer(Int64)
+    case money(Int64)
+    case date(Day)
+
+    /// Text, or nothing for nil.
+    public static func text(_ value: String?) -> ReportCell { value.map { .text($0) } ?? .empty }
+    public static func integer(_ value: Int64?) -> ReportCell { value.map { .integer($0) } ?? .empty }
+    public static func money(_ value: Int64?) -> ReportCell { value.map { .money($0) } ?? .empty }
+    /// A day from `yyyy-mm-dd` or a timestamp (its day in Vietnam); nothing when it is neither.
+    public static func date(_ value: String?) -> ReportCell {
+        guard let value else { return .empty }
+        if let day = Day(String(value.prefix(10))), value.count == 10 { return .date(day) }
+        if let date = Timestamp.parse(value) { return .date(Day(date)) }
+        return .text(value)
+    }
+}
+
+public struct ReportColumn: Sendable {
+    public var heading: Bilingual
+    public var kind: CellKind
+
+    public init(_ vi: String, _ en: String, _ kind: CellKind = .text) {
+        heading = Bilingual(vi: vi, en: en)
+        self.kind = kind
+    }
+}
+
+/// One sheet (one part) of a report: its name, its title on the printed page, its columns.
+public struct ReportSheet: Sendable {
+    public var name: Bilingual
+    public var title: Bilingual
+    public var columns: [ReportColumn]
+    /// Wide registers print across the page.
+    public var landscape: Bool
+
+    public init(name: Bilingual, title: Bilingual, columns: [ReportColumn], landscape: Bool = true) {
+        self.name = name
+        self.title = title
+        self.columns = columns
+        self.landscape = landscape
+    }
+}
+
+/// Where a report is written: sheets in order, rows in order, each row's cells in column order
+/// — what constant-memory XLSX requires, and what lets no report hold its rows in memory.
+public protocol ReportWriter: AnyObject {
+    func begin(_ sheet: ReportSheet) throws(ReportError)
+    func row(_ cells: [ReportCell]) throws(ReportError)
+    /// Closes the file; after a throw anywhere the caller removes it.
+    func finish() throws(ReportError)
+}
+
+public struct ReportError: Error, CustomStringConvertible {
+    public var detail: String
+    public init(_ detail: String) { self.detail = detail }
+    public var description: String { detail }
+}
+
+/// The file formats, by the output file's extension.
+public enum ReportFormat: String, Sendable, CaseIterable, Codable {
+    case xlsx, csv
+
+    /// `.xlsx` or `.csv` at the end of `path`; nil for anything else.
+    public init?(path: String) {
+        let lower = path.lowercased()
+        guard let format = ReportFormat.allCases.first(where: { lower.hasSuffix("." + $0.rawValue) }) else { return nil }
+        self = format
+    }
+
+    /// A writer of this format into `path`, with the school's name and the report's title in
+    /// the page header (XLSX) or its first lines (CSV).
+    public func writer(path: String, school: String, title: String, language: Language, temporaryDirectory: String) throws(ReportError) -> any ReportWriter {
+        switch self {
+        case .csv: try CSVReportWriter(path: path, school: school, title: title, language: language)
+        case .xlsx: try XLSXReportWriter(path: path, school: school, title: title, language: language, temporaryDirectory: temporaryDirectory)
+        }
+    }
+}
+
+extension Day {
+    /// dd/mm/yyyy, as Vietnamese registers write dates.
+    public var vietnamese: String {
+        String(format: "%02d/%02d/%04d", day, month, year)
+    }
+}
