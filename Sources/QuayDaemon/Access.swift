@@ -36,7 +36,13 @@ public struct Peer: Sendable, Equatable {
     /// user database has no name for it).
     public var userName: String {
         guard uid != UInt32.max else { return "unknown" }
-        guard let entry = getpwuid(uid), let name = entry.pointee.pw_name else { return "uid \(uid)" }
+        // getpwuid_r: connections are served on several threads at once.
+        var entry = passwd()
+        var result: UnsafeMutablePointer<passwd>? = nil
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard getpwuid_r(uid, &entry, &buffer, buffer.count, &result) == 0, result != nil, let name = entry.pw_name else {
+            return "uid \(uid)"
+        }
         return String(cString: name)
     }
 

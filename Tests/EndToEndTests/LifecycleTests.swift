@@ -155,4 +155,24 @@ import Testing
         #expect(try daemon.quay(["print", "commands", "--sheet", sheet]).status == 0)
         #expect(FileManager.default.fileExists(atPath: sheet))
     }
+
+    @Test func classesEquipmentAndUnitsAreCorrectedAndExpiringChemicalsListed() throws {
+        let daemon = try DaemonHarness()
+        #expect(try daemon.quay(["class", "add", "6A", "--teacher", "Phạm Thị Hoa"]).status == 0)
+        let renamed = try daemon.quay(["class", "edit", "6A", "--new-name", "6A1", "--teacher", "Lê Văn Tâm", "--json"])
+        #expect(renamed.status == 0 && renamed.stdout.contains(#""name":["6A","6A1"]"#), "\(renamed.stdout) \(renamed.stderr)")
+        #expect(try daemon.quay(["class", "show", "6A1", "--json"]).stdout.contains("Lê Văn Tâm"))
+        #expect(try daemon.quay(["equipment", "add", "--code", "KHV6", "--name", "Kính hiển vi", "--units", "2", "--room", "Phòng Sinh"]).status == 0)
+        #expect(try daemon.quay(["equipment", "add", "--code", "HCL", "--name", "Axit clohiđric", "--quantity", "3", "--expires", "2020-01-31"]).status == 0)
+        let equipment = try daemon.quay(["equipment", "edit", "KHV6", "--name", "Bộ kính hiển vi quang học", "--value", "2500000", "--json"])
+        #expect(equipment.status == 0 && equipment.stdout.contains(#""value":[null,2500000]"#), "\(equipment.stdout)")
+        let unit = try daemon.quay(["equipment", "edit-unit", "TB.000002", "--room", "Phòng Lý", "--condition", "broken", "--json"])
+        #expect(unit.status == 0 && unit.stdout.contains(#""condition":["good","broken"]"#), "\(unit.stdout)")
+        let bad = try daemon.quay(["equipment", "edit-unit", "TB.000002", "--condition", "tan nát"])
+        #expect(bad.status == 1 && bad.stderr.contains("[invalid_argument]"))
+        #expect(try daemon.quay(["history", "TB.000002"]).stdout.contains("Phòng Lý"))
+        #expect(try daemon.quay(["history", "KHV6"]).stdout.contains("Bộ kính hiển vi quang học"))
+        let expiring = try daemon.quay(["equipment", "expiring", "--lang", "vi"])
+        #expect(expiring.status == 0 && expiring.stdout.contains("HCL") && expiring.stdout.contains("ĐÃ HẾT HẠN") && !expiring.stdout.contains("KHV6"), "\(expiring.stdout)")
+    }
 }
