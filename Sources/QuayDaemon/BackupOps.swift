@@ -20,20 +20,26 @@ extension Dispatcher {
         }
     }
 
-    func backupRead(_ args: BackupReadArgs) throws -> BackupChunk {
-        guard let path = state.backupFile(args.backup), let handle = FileHandle(forReadingAtPath: path) else {
-            throw Refusal(code: .notFound, detail: "backup \(args.backup) (made by backup.create, removed once read to its end)")
+    func backupRead(_ args: BackupReadArgs) throws -> FileChunk {
+        try readTransfer(args.backup, offset: args.offset, missing: "backup \(args.backup) (made by backup.create, removed once read to its end)")
+    }
+
+    /// A piece of a file made for the client (a backup copy, a report), at `offset`; the file is
+    /// removed once its last piece has been read.
+    func readTransfer(_ number: Int64, offset: Int64, missing: String) throws -> FileChunk {
+        guard let path = state.backupFile(number), let handle = FileHandle(forReadingAtPath: path) else {
+            throw Refusal(code: .notFound, detail: missing)
         }
         defer { try? handle.close() }
         let size = try handle.seekToEnd()
-        guard args.offset >= 0, UInt64(args.offset) <= size else {
+        guard offset >= 0, UInt64(offset) <= size else {
             throw Refusal(code: .invalidArgument, detail: "offset must be from 0 to \(size)")
         }
-        try handle.seek(toOffset: UInt64(args.offset))
-        let data = try handle.read(upToCount: BackupChunk.maxChunk) ?? Data()
-        let done = UInt64(args.offset) + UInt64(data.count) >= size
-        if done { state.forgetBackup(args.backup) }
-        return BackupChunk(offset: args.offset, data: data.base64EncodedString(), done: done)
+        try handle.seek(toOffset: UInt64(offset))
+        let data = try handle.read(upToCount: FileChunk.maxChunk) ?? Data()
+        let done = UInt64(offset) + UInt64(data.count) >= size
+        if done { state.forgetBackup(number) }
+        return FileChunk(offset: offset, data: data.base64EncodedString(), done: done)
     }
 }
 
@@ -70,11 +76,14 @@ extension Dispatcher {
 
 extension DaemonState {
     /// The file of a new copy, beside the database (the same disk, and a directory quayd may write).
-    func reserveBackup() -> (Int64, String) {
+    func reserveBackup() -> (Int64, String) { reserveTransfer("backup") }
+
+    /// A file made for a client to read (`backup`, `report`), beside the database, numbered.
+    func reserveTransfer(_ kind: String) -> (Int64, String) {
         backups.withLockedValue { state in
             let number = state.next
             state.next += 1
-            let path = database.path + ".backup-\(getpid())-\(number).tmp"
+            let path = database.path + ".\(kind)-\(getpid())-\(number).tmp"
             state.files[number] = path
             return (number, path)
         }
@@ -93,9 +102,9 @@ extension DaemonState {
     /// called with the database's lock held, so no other quayd is making one.
     static func removeStaleBackups(of databasePath: String) {
         let directory = (databasePath as NSString).deletingLastPathComponent
-        let prefix = (databasePath as NSString).lastPathComponent + ".backup-"
+        let prefixes = ["backup-", "report-"].map { (databasePath as NSString).lastPathComponent + "." + $0 }
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory)) ?? []
-        for name in names where name.hasPrefix(prefix) && name.hasSuffix(".tmp") {
+        for name in names where prefixes.contains(where: name.hasPrefix) && name.hasSuffix(".tmp") {
             try? FileManager.default.removeItem(atPath: (directory.isEmpty ? "." : directory) + "/" + name)
         }
     }

@@ -23,6 +23,8 @@ public struct Dispatcher: Sendable {
     var queued: (@Sendable () -> Void)? = nil
     /// Who the requests come from, for the audit log: the peer's user name (SO_PEERCRED).
     public var actor = "quayd"
+    /// The language of the request being answered (its `lang`, else the config's).
+    var requestLanguage: Language? = nil
 
     public init(state: DaemonState, logger: Logger) {
         self.state = state
@@ -140,7 +142,9 @@ public struct Dispatcher: Sendable {
             return response
         case .call(let call, let id, let op, let language):
             do {
-                return try await call(self, id)
+                var dispatcher = self
+                dispatcher.requestLanguage = language
+                return try await call(dispatcher, id)
             } catch {
                 return Response(line: failure(error, op: op, id: id, language: language))
             }

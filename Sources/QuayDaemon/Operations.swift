@@ -174,6 +174,9 @@ extension Dispatcher {
         Operation(.disposalCancel, Dispatcher.disposalCancel),
         Operation(.yearRollover, role: .admin, default: RolloverArgs(), Dispatcher.yearRollover),
         Operation(.commandsSheet, default: CommandSheetArgs(), Dispatcher.commandsSheet),
+        Operation(.reportList, Dispatcher.reportList),
+        Operation(.reportRun, Dispatcher.reportRun),
+        Operation(.reportRead, Dispatcher.reportRead),
     ]
 
     func ping() -> PingResult { PingResult() }

@@ -33,9 +33,10 @@ public struct BackupReadArgs: Sendable, Codable, Equatable {
     }
 }
 
-/// A piece of a copy: at most `maxChunk` bytes, Base64, so that a reply stays under the frame
-/// limit. After the piece with `done`, the daemon has removed its copy.
-public struct BackupChunk: Sendable, Codable, Equatable {
+/// A piece of a file the daemon made for the client (a backup copy, a report): at most
+/// `maxChunk` bytes, Base64, so that a reply stays under the frame limit. After the piece with
+/// `done`, the daemon has removed its file.
+public struct FileChunk: Sendable, Codable, Equatable {
     public static let maxChunk = 512 * 1024
 
     public var offset: Int64

@@ -114,6 +114,10 @@ public enum ErrorCode: String, Sendable, Codable, CaseIterable {
     case equipmentExpired = "equipment_expired"
     /// Nothing of this desk session can be undone (QUAY:UNDO), or it changed since.
     case nothingToUndo = "nothing_to_undo"
+    /// No report of that name (`report.list` names them).
+    case unknownReport = "unknown_report"
+    /// A filter the report does not take, or one that cannot be read (a date range the wrong way round).
+    case invalidFilter = "invalid_filter"
 
     /// The message for people, in the request's language.
     public func message(_ language: Language) -> String {
@@ -226,6 +230,10 @@ public enum ErrorCode: String, Sendable, Codable, CaseIterable {
             text = Bilingual(vi: "Thiết bị/hoá chất đã hết hạn sử dụng", en: "The equipment (chemical) is past its expiry date")
         case .nothingToUndo:
             text = Bilingual(vi: "Không có lượt mượn/trả nào để hoàn tác", en: "Nothing to undo")
+        case .unknownReport:
+            text = Bilingual(vi: "Không có báo cáo này", en: "No such report")
+        case .invalidFilter:
+            text = Bilingual(vi: "Bộ lọc không hợp lệ", en: "Invalid filter")
         case .diskFull:
             text = Bilingual(
                 vi: "Ổ đĩa đã đầy: chưa ghi gì; hãy giải phóng chỗ trống rồi thử lại",

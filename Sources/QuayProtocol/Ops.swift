@@ -72,6 +72,9 @@ public enum Op: String, Sendable, CaseIterable {
     case disposalCancel = "disposal.cancel"
     case yearRollover = "year.rollover"
     case commandsSheet = "commands.sheet"
+    case reportList = "report.list"
+    case reportRun = "report.run"
+    case reportRead = "report.read"
 }
 
 /// The reply to `ping`.

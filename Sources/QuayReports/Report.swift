@@ -21,11 +21,11 @@ public enum ReportCell: Sendable, Equatable {
     case date(Day)
 
     /// Text, or nothing for nil.
-    public static func text(_ value: String?) -> ReportCell { value.map { .text($0) } ?? .empty }
-    public static func integer(_ value: Int64?) -> ReportCell { value.map { .integer($0) } ?? .empty }
-    public static func money(_ value: Int64?) -> ReportCell { value.map { .money($0) } ?? .empty }
+    public static func text(or value: String?) -> ReportCell { value.map { .text($0) } ?? .empty }
+    public static func integer(or value: Int64?) -> ReportCell { value.map { .integer($0) } ?? .empty }
+    public static func money(or value: Int64?) -> ReportCell { value.map { .money($0) } ?? .empty }
     /// A day from `yyyy-mm-dd` or a timestamp (its day in Vietnam); nothing when it is neither.
-    public static func date(_ value: String?) -> ReportCell {
+    public static func day(_ value: String?) -> ReportCell {
         guard let value else { return .empty }
         if let day = Day(String(value.prefix(10))), value.count == 10 { return .date(day) }
         if let date = Timestamp.parse(value) { return .date(Day(date)) }
@@ -92,12 +92,5 @@ public enum ReportFormat: String, Sendable, CaseIterable, Codable {
         case .csv: try CSVReportWriter(path: path, school: school, title: title, language: language)
         case .xlsx: try XLSXReportWriter(path: path, school: school, title: title, language: language, temporaryDirectory: temporaryDirectory)
         }
-    }
-}
-
-extension Day {
-    /// dd/mm/yyyy, as Vietnamese registers write dates.
-    public var vietnamese: String {
-        String(format: "%02d/%02d/%04d", day, month, year)
     }
 }

@@ -281,6 +281,11 @@ extension QuayDatabase {
         try await pool.read { db in try Self.disposal(db, id: id, lines: true) }
     }
 
+    /// For a report's own thread: synchronous.
+    public func disposalForReport(id: Int64) throws -> DisposalView {
+        try pool.read { db in try Self.disposal(db, id: id, lines: true) }
+    }
+
     public func disposals(limit: Int) async throws -> [DisposalView] {
         try await pool.read { db in
             try Int64.fetchAll(db, sql: "SELECT id FROM disposal ORDER BY id DESC LIMIT ?", arguments: [limit]).map {

@@ -210,7 +210,7 @@ extension QuayDatabase {
             if let expiry = try String.fetchOne(db, sql: "SELECT expires_on FROM equipment_type WHERE code = ?", arguments: [code]), expiry < today {
                 throw StoreError(
                     code: .equipmentExpired, reason: "\(code): \(expiry)",
-                    words: Bilingual(vi: "\(code): hết hạn ngày \(Day(expiry).map { String(format: "%02d/%02d/%04d", $0.day, $0.month, $0.year) } ?? expiry)", en: "\(code): expired on \(expiry)"))
+                    words: Bilingual(vi: "\(code): hết hạn ngày \(Day(expiry)?.vietnamese ?? expiry)", en: "\(code): expired on \(expiry)"))
             }
         }
         for scanned in lesson.units {

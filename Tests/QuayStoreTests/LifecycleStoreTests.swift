@@ -338,3 +338,27 @@ import Testing
         }
     }
 }
+
+/// Every report streams from an indexed query (SPEC §10): EXPLAIN QUERY PLAN shows no table
+/// read without an index, and the loans report reads only the open loans, never the history.
+@Suite struct ReportQueryTests {
+    @Test func noReportScansTheLoanHistoryOrTheCollectionWithoutAnIndex() async throws {
+        let database = try QuayDatabase.inMemory()
+        var narrowed = ReportFilter(schoolYear: "2026-2027")
+        narrowed.overdueOnly = true
+        narrowed.className = "6A"
+        narrowed.since = "2026-09-01"
+        narrowed.register = "STK"
+        for filter in [ReportFilter(schoolYear: "2026-2027"), narrowed] {
+            let plans = try database.reportQueryPlans(filter, at: Date())
+            #expect(Set(plans.keys) == ["accessions", "loans", "equipment", "usage"])
+            for (name, details) in plans {
+                for detail in details where detail.hasPrefix("SCAN") {
+                    #expect(detail.contains(" USING "), "\(name): \(detail)")
+                }
+            }
+            #expect(plans["loans"]!.contains { $0.hasPrefix("SCAN l USING INDEX loan_open") || $0.hasPrefix("SEARCH l USING INDEX loan_open") }, "\(plans["loans"]!)")
+            #expect(!plans["accessions"]!.contains("USE TEMP B-TREE FOR ORDER BY"), "the register streams in its index's order")
+        }
+    }
+}

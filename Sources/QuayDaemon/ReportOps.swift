@@ -1,0 +1,368 @@
+import Foundation
+import QuayCore
+import QuayProtocol
+import QuayReports
+import QuayStore
+
+/// One report (SPEC §10): its name on the command line, its title, who asks for it, the
+/// filters it takes, and how its sheets are written from the store's streamed rows.
+struct ReportDefinition: Sendable {
+    let name: String
+    let title: Bilingual
+    let purpose: Bilingual
+    let filters: [String]
+    let write: @Sendable (ReportContext) throws -> Void
+}
+
+/// What a report is written with: the store, the filter, the writer, the language, a row count.
+final class ReportContext: @unchecked Sendable {
+    let database: QuayDatabase
+    let filter: ReportFilter
+    let writer: any ReportWriter
+    let language: Language
+    let now: Date
+    var rows = 0
+
+    init(database: QuayDatabase, filter: ReportFilter, writer: any ReportWriter, language: Language, now: Date) {
+        self.database = database
+        self.filter = filter
+        self.writer = writer
+        self.language = language
+        self.now = now
+    }
+
+    func begin(_ sheet: ReportSheet) throws { try writer.begin(sheet) }
+
+    func row(_ cells: [ReportCell]) throws {
+        try writer.row(cells)
+        rows += 1
+    }
+
+    func words(_ words: Bilingual) -> String { words.text(language) }
+}
+
+extension Dispatcher {
+    func reportList() -> ReportListResult {
+        let language = requestLanguage ?? state.config.language
+        return ReportListResult(
+            reports: Self.reports.map { ReportInfo(name: $0.name, title: $0.title.text(language), description: $0.purpose.text(language), filters: $0.filters) })
+    }
+
+    /// Makes the report into a file beside the database, on a thread of its own (a register of a
+    /// million copies takes seconds); the client reads it with `report.read`. A refusal or a
+    /// failure leaves no file behind.
+    func reportRun(_ args: ReportRunArgs) async throws -> ReportRunResult {
+        guard let definition = Self.reports.first(where: { $0.name == args.name }) else {
+            throw Refusal(code: .unknownReport, detail: "\(args.name); reports: \(Self.reports.map(\.name).joined(separator: ", "))")
+        }
+        guard let format = ReportFormat(rawValue: args.format.lowercased()) else {
+            throw Refusal(code: .invalidArgument, detail: "format must be xlsx or csv, not \(args.format)")
+        }
+        let filter = try reportFilter(args.filters ?? [:], allowed: definition.filters)
+        let config = state.config
+        // Reports are in Vietnamese, the registers' language, unless the request asks otherwise.
+        let language: Language
+        if let tag = text(args.language) {
+            guard let asked = Language(tag: tag) else { throw Refusal(code: .invalidArgument, detail: "language must be vi or en, not \(tag)") }
+            language = asked
+        } else {
+            language = .vi
+        }
+        let (number, path) = state.reserveTransfer("report")
+        let database = state.database
+        let now = now()
+        let temporary = (path as NSString).deletingLastPathComponent
+        do {
+            let rows: Int = try await withCheckedThrowingContinuation { continuation in
+                DispatchQueue.global(qos: .userInitiated).async {
+                    continuation.resume(with: Result {
+                        let writer = try format.writer(
+                            path: path, school: config.schoolName, title: definition.title.text(language), language: language,
+                            temporaryDirectory: temporary.isEmpty ? "." : temporary)
+                        let context = ReportContext(database: database, filter: filter, writer: writer, language: language, now: now)
+                        try definition.write(context)
+                        try writer.finish()
+                        return context.rows
+                    })
+                }
+            }
+            let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0
+            logger.info("report made", metadata: ["report.name": "\(definition.name)", "report.rows": "\(rows)", "report.bytes": "\(size)"])
+            return ReportRunResult(report: number, format: format.rawValue, sizeBytes: size, rows: rows)
+        } catch let error as ReportError {
+            state.forgetBackup(number)
+            throw Refusal(code: .internalError, detail: error.detail)
+        } catch {
+            state.forgetBackup(number)
+            throw error
+        }
+    }
+
+    func reportRead(_ args: ReportReadArgs) throws -> FileChunk {
+        try readTransfer(args.report, offset: args.offset, missing: "report \(args.report) (made by report.run, removed once read to its end)")
+    }
+
+    /// The filters of a request, checked against the ones the report takes.
+    func reportFilter(_ given: [String: String], allowed: [String]) throws -> ReportFilter {
+        if let wrong = given.keys.sorted().first(where: { !allowed.contains($0) }) {
+            throw Refusal(
+                code: .invalidFilter, detail: "\(wrong): this report takes \(allowed.isEmpty ? "no filter" : allowed.joined(separator: ", "))")
+        }
+        var filter = ReportFilter(schoolYear: try schoolYear(given["school_year"]))
+        func day(_ key: String) throws -> String? {
+            guard let value = text(given[key]) else { return nil }
+            do { return try validDate(value) } catch { throw Refusal(code: .invalidFilter, detail: "\(key) must be a date: yyyy-mm-dd or dd/mm/yyyy") }
+        }
+        func number(_ key: String) throws -> Int64? {
+            guard let value = text(given[key]) else { return nil }
+            if let number = Int64(value), number >= 1 { return number }
+            if let accession = AccessionNumber(value) {
+                if filter.register == nil { filter.register = accession.prefix }
+                return accession.number
+            }
+            throw Refusal(code: .invalidFilter, detail: "\(key) must be an accession number (STK.000120) or a number")
+        }
+        filter.register = text(given["register"])?.uppercased()
+        filter.fromNumber = try number("from")
+        filter.toNumber = try number("to")
+        filter.since = try day("since")
+        filter.until = try day("until")
+        filter.className = text(given["class"])
+        filter.teacherCard = text(given["teacher"]) ?? text(given["patron"])
+        if let overdue = text(given["overdue"]) {
+            guard let value = ["true": true, "yes": true, "1": true, "false": false, "no": false, "0": false][overdue.lowercased()] else {
+                throw Refusal(code: .invalidFilter, detail: "overdue must be true or false")
+            }
+            filter.overdueOnly = value
+        }
+        if let disposal = text(given["disposal"]) {
+            guard let id = Int64(disposal.uppercased().hasPrefix("D") ? String(disposal.dropFirst()) : disposal) else {
+                throw Refusal(code: .invalidFilter, detail: "disposal must be a disposal's number")
+            }
+            filter.disposal = id
+        }
+        if let since = filter.since, let until = filter.until, since > until {
+            throw Refusal(code: .invalidFilter, detail: "since (\(since)) is after until (\(until))")
+        }
+        if let from = filter.fromNumber, let to = filter.toNumber, from > to {
+            throw Refusal(code: .invalidFilter, detail: "from is after to")
+        }
+        return filter
+    }
+}
+
+extension Dispatcher {
+    /// The reports, in the order `report.list` gives them.
+    static let reports: [ReportDefinition] = [
+        ReportDefinition(
+            name: "so-ca-biet", title: Bilingual(vi: "Sổ đăng ký cá biệt", en: "Individual accession register"),
+            purpose: Bilingual(
+                vi: "Một dòng mỗi bản sách, đánh số liên tục; sổ thư viện phải lưu và ký.",
+                en: "One line per copy, numbered continuously: the register a library keeps and signs."),
+            filters: ["register", "from", "to", "since", "until"], write: writeAccessionRegister),
+        ReportDefinition(
+            name: "so-tong-quat", title: Bilingual(vi: "Sổ đăng ký tổng quát", en: "General register"),
+            purpose: Bilingual(
+                vi: "Phần I — nhập (mỗi đợt nhập), Phần II — xuất (mỗi biên bản thanh lý đã duyệt), Phần III — kiểm kê.",
+                en: "Part I — intake (each batch), Part II — withdrawals (each confirmed disposal), Part III — inventories."),
+            filters: ["register", "since", "until"], write: writeGeneralRegister),
+        ReportDefinition(
+            name: "muon-tra", title: Bilingual(vi: "Danh sách đang mượn", en: "Open loans"),
+            purpose: Bilingual(
+                vi: "Sách đang mượn (hoặc quá hạn: overdue=true) theo lớp, học sinh theo thứ tự tên; của một lớp hoặc một bạn đọc.",
+                en: "Copies on loan (or overdue: overdue=true) by class, pupils in name order; of one class or one borrower."),
+            filters: ["class", "school_year", "overdue", "patron"], write: writeLoans),
+        ReportDefinition(
+            name: "thanh-ly", title: Bilingual(vi: "Biên bản thanh lý", en: "Disposal list"),
+            purpose: Bilingual(
+                vi: "Danh sách kèm biên bản thanh lý: số ĐKCB, nhan đề, năm xuất bản, giá bìa, lý do.",
+                en: "The list attached to a disposal decision: accession, title, year, cover price, reason."),
+            filters: ["disposal"], write: writeDisposal),
+        ReportDefinition(
+            name: "danh-muc-thiet-bi", title: Bilingual(vi: "Sổ danh mục thiết bị dạy học", en: "Equipment catalogue"),
+            purpose: Bilingual(
+                vi: "Mã, tên, môn, khối, đơn vị, số lượng, phòng, tình trạng, giá trị, hạn sử dụng.",
+                en: "Code, name, subject, grades, unit, quantity, room, condition, value, expiry."),
+            filters: [], write: writeEquipment),
+        ReportDefinition(
+            name: "su-dung-thiet-bi", title: Bilingual(vi: "Sổ theo dõi sử dụng thiết bị dạy học", en: "Equipment-usage log"),
+            purpose: Bilingual(
+                vi: "Theo giáo viên: ngày, tiết, lớp, bài dạy, thiết bị đã mượn và tình trạng khi trả.",
+                en: "By teacher: date, period, class, lesson, the equipment lent and how it came back."),
+            filters: ["teacher", "since", "until"], write: writeUsage),
+    ]
+
+    static let kinds: [(MaterialKind, Bilingual)] = [
+        (.textbook, Bilingual(vi: "SGK", en: "Textbooks")), (.professional, Bilingual(vi: "SNV", en: "Professional")),
+        (.reference, Bilingual(vi: "STK", en: "Reference")), (.children, Bilingual(vi: "Thiếu nhi", en: "Children's")),
+        (.periodical, Bilingual(vi: "Báo, tạp chí", en: "Periodicals")), (.other, Bilingual(vi: "Khác", en: "Other")),
+    ]
+
+    static func writeAccessionRegister(_ report: ReportContext) throws {
+        try report.begin(
+            ReportSheet(
+                name: Bilingual(vi: "Sổ cá biệt", en: "Accessions"), title: Bilingual(vi: "SỔ ĐĂNG KÝ CÁ BIỆT", en: "INDIVIDUAL ACCESSION REGISTER"),
+                columns: [
+                    ReportColumn("STT", "No.", .integer), ReportColumn("Ngày vào sổ", "Entered", .date), ReportColumn("Số ĐKCB", "Accession"),
+                    ReportColumn("Tác giả – Nhan đề", "Author – Title"), ReportColumn("Nơi XB – Nhà XB", "Publisher"),
+                    ReportColumn("Năm XB", "Year", .integer), ReportColumn("Giá tiền (đ)", "Price (VND)", .money),
+                    ReportColumn("Môn loại / Ký hiệu phân loại", "Class number"), ReportColumn("Số vào sổ tổng quát", "General register", .integer),
+                    ReportColumn("Ngày và số biên bản xuất", "Withdrawn (date, decision)"), ReportColumn("Ghi chú", "Notes"),
+                ]))
+        var count: Int64 = 0
+        try report.database.accessionRegister(report.filter) { (line: AccessionLine) in
+            count += 1
+            var withdrawn: String? = nil
+            if let on = line.withdrawnOn, let day = Day(on) { withdrawn = day.vietnamese + " — " + (line.withdrawal ?? "") }
+            let cells: [ReportCell] = [
+                .integer(count), .day(line.receivedOn), .text(line.accession), .text(line.authorsAndTitle), .text(or: line.publisher),
+                .integer(or: line.year.map { Int64($0) }), .money(or: line.price), .text(or: line.callNumber), .integer(line.batch), .text(or: withdrawn), .text(or: line.note),
+            ]
+            try report.row(cells)
+        }
+    }
+
+    static func writeGeneralRegister(_ report: ReportContext) throws {
+        let kindColumns = kinds.map { ReportColumn($0.1.vi, $0.1.en, .integer) }
+        let intake = ReportSheet(
+            name: Bilingual(vi: "Phần I — nhập", en: "Part I — intake"),
+            title: Bilingual(vi: "SỔ ĐĂNG KÝ TỔNG QUÁT — PHẦN I: NHẬP", en: "GENERAL REGISTER — PART I: INTAKE"),
+            columns: [
+                ReportColumn("Số vào sổ", "Line", .integer), ReportColumn("Ngày vào sổ", "Entered", .date), ReportColumn("Nguồn", "Source"),
+                ReportColumn("Số chứng từ", "Document"), ReportColumn("Số ĐKCB", "Accessions"),
+            ] + kindColumns + [ReportColumn("Tổng số bản", "Copies", .integer), ReportColumn("Tổng giá trị (đ)", "Value (VND)", .money)])
+        let withdrawals = ReportSheet(
+            name: Bilingual(vi: "Phần II — xuất", en: "Part II — withdrawals"),
+            title: Bilingual(vi: "SỔ ĐĂNG KÝ TỔNG QUÁT — PHẦN II: XUẤT", en: "GENERAL REGISTER — PART II: WITHDRAWALS"),
+            columns: [
+                ReportColumn("STT", "No.", .integer), ReportColumn("Ngày", "Date", .date), ReportColumn("Số quyết định", "Decision"),
+                ReportColumn("Hình thức", "Kind"),
+            ] + kindColumns + [
+                ReportColumn("Thiết bị", "Equipment", .integer), ReportColumn("Giá trị (đ)", "Value (VND)", .money), ReportColumn("Lý do", "Reasons"),
+            ])
+        let inventories = ReportSheet(
+            name: Bilingual(vi: "Phần III — kiểm kê", en: "Part III — inventories"),
+            title: Bilingual(vi: "SỔ ĐĂNG KÝ TỔNG QUÁT — PHẦN III: KIỂM KÊ", en: "GENERAL REGISTER — PART III: INVENTORIES"),
+            columns: [
+                ReportColumn("Đợt", "Session", .integer), ReportColumn("Ngày", "Date", .date), ReportColumn("Phạm vi", "Scope"),
+                ReportColumn("Phải có", "Expected", .integer), ReportColumn("Có mặt", "Present", .integer), ReportColumn("Đang mượn", "On loan", .integer),
+                ReportColumn("Thiếu", "Missing", .integer), ReportColumn("Còn lại", "Remaining", .integer),
+            ], landscape: false)
+        // Each part is its own sheet, and sheets are written one after the other; a general
+        // register has a line per intake, disposal and inventory — hundreds, never millions — so
+        // the parts are gathered from one read, then written.
+        var intakeRows: [[ReportCell]] = []
+        var withdrawalRows: [[ReportCell]] = []
+        var inventoryRows: [[ReportCell]] = []
+        try report.database.generalRegister(
+            report.filter,
+            intake: { line in
+                let sourceWords: [String: Bilingual] = [
+                    "purchase": Bilingual(vi: "mua", en: "purchase"), "donation": Bilingual(vi: "tặng", en: "donation"),
+                    "transfer": Bilingual(vi: "điều chuyển đến", en: "transfer in"),
+                ]
+                intakeRows.append(
+                    [
+                        .integer(line.batch), .day(line.receivedOn), .text(sourceWords[line.source].map(report.words) ?? line.source), .text(or: line.document),
+                        .text("\(line.first) – \(line.last)"),
+                    ] + kinds.map { $0.0 == line.kind ? .integer(line.copies) : .empty } + [.integer(line.copies), .money(or: line.value)])
+            },
+            withdrawal: { line in
+                withdrawalRows.append(
+                    [.integer(Int64(withdrawalRows.count + 1)), .day(line.decidedOn), .text(line.decision), .text(report.words(line.kind.words))]
+                        + kinds.map { line.copiesByKind[$0.0].map(ReportCell.integer) ?? .empty }
+                        + [.integer(line.units), .money(or: line.value), .text(line.reasons.map { report.words($0.words) }.joined(separator: ", "))])
+            },
+            inventory: { line in
+                inventoryRows.append([
+                    .integer(line.session), .day(line.appliedOn), .text(line.scope.isEmpty ? report.words(Bilingual(vi: "toàn bộ", en: "everything")) : line.scope),
+                    .integer(line.expected), .integer(line.present), .integer(line.onLoan), .integer(line.missing), .integer(line.present + line.onLoan),
+                ])
+            })
+        for (sheet, rows) in [(intake, intakeRows), (withdrawals, withdrawalRows), (inventories, inventoryRows)] {
+            try report.begin(sheet)
+            for row in rows { try report.row(row) }
+        }
+    }
+
+    static func writeLoans(_ report: ReportContext) throws {
+        try report.begin(
+            ReportSheet(
+                name: Bilingual(vi: "Đang mượn", en: "Open loans"),
+                title: report.filter.overdueOnly
+                    ? Bilingual(vi: "DANH SÁCH QUÁ HẠN TRẢ", en: "OVERDUE LOANS") : Bilingual(vi: "DANH SÁCH ĐANG MƯỢN", en: "OPEN LOANS"),
+                columns: [
+                    ReportColumn("Lớp", "Class"), ReportColumn("Số thẻ", "Card"), ReportColumn("Họ tên", "Name"), ReportColumn("Số ĐKCB", "Accession"),
+                    ReportColumn("Nhan đề", "Title"), ReportColumn("Ngày mượn", "Lent", .date), ReportColumn("Hạn trả", "Due", .date),
+                    ReportColumn("Quá hạn (ngày)", "Days overdue", .integer),
+                ]))
+        let today = Day(report.now)
+        try report.database.loanReport(report.filter, at: report.now) { line in
+            let due: Day? = Timestamp.parse(line.due).map { Day($0) }
+            let late = due.map { CirculationRules.overdueDays(due: $0, returned: today) } ?? 0
+            try report.row([
+                .text(or: line.className), .text(or: line.card), .text(line.borrower), .text(line.accession), .text(or: line.title), .day(line.loanedAt),
+                due.map(ReportCell.date) ?? .empty, late > 0 ? .integer(Int64(late)) : .empty,
+            ])
+        }
+    }
+
+    static func writeDisposal(_ report: ReportContext) throws {
+        guard let id = report.filter.disposal else { throw ReportError("give the disposal: disposal=N") }
+        let disposal = try report.database.disposalForReport(id: id)
+        try report.begin(
+            ReportSheet(
+                name: Bilingual(vi: "Thanh lý \(id)", en: "Disposal \(id)"),
+                title: Bilingual(
+                    vi: "DANH SÁCH \(report.words(disposal.kind.words).uppercased()) — \(disposal.decision)",
+                    en: "\(disposal.kind.rawValue.uppercased()) LIST — \(disposal.decision)"),
+                columns: [
+                    ReportColumn("STT", "No.", .integer), ReportColumn("Số ĐKCB", "Accession"), ReportColumn("Nhan đề / Tên thiết bị", "Title"),
+                    ReportColumn("Năm XB", "Year", .integer), ReportColumn("Số lượng", "Quantity", .integer), ReportColumn("Giá bìa (đ)", "Value (VND)", .money),
+                    ReportColumn("Lý do", "Reason"),
+                ], landscape: false))
+        for line in disposal.lines ?? [] {
+            try report.row([
+                .integer(Int64(line.line)), .text(line.accession), .text(or: line.title), .integer(or: line.year.map { Int64($0) }),
+                .integer(Int64(line.quantity ?? 1)), .money(or: line.value), .text(report.words(line.reason.words)),
+            ])
+        }
+    }
+
+    static func writeEquipment(_ report: ReportContext) throws {
+        try report.begin(
+            ReportSheet(
+                name: Bilingual(vi: "Danh mục thiết bị", en: "Equipment"),
+                title: Bilingual(vi: "SỔ DANH MỤC THIẾT BỊ DẠY HỌC", en: "TEACHING EQUIPMENT CATALOGUE"),
+                columns: [
+                    ReportColumn("Mã", "Code"), ReportColumn("Tên thiết bị", "Name"), ReportColumn("Môn", "Subject"), ReportColumn("Khối", "Grades"),
+                    ReportColumn("Đơn vị", "Unit"), ReportColumn("Số lượng", "Quantity", .integer), ReportColumn("Phòng", "Room"),
+                    ReportColumn("Tốt", "Good", .integer), ReportColumn("Cần sửa", "Needs repair", .integer), ReportColumn("Hỏng", "Broken", .integer),
+                    ReportColumn("Đơn giá (đ)", "Value (VND)", .money), ReportColumn("Hạn sử dụng", "Expires", .date),
+                ]))
+        try report.database.equipmentCatalogue { line in
+            try report.row([
+                .text(line.code), .text(line.name), .text(or: line.subject), .text(or: line.grades), .text(line.unit), .integer(line.quantity), .text(or: line.room),
+                .integer(line.good), .integer(line.needsRepair), .integer(line.broken), .money(or: line.value), .day(line.expiresOn),
+            ])
+        }
+    }
+
+    static func writeUsage(_ report: ReportContext) throws {
+        try report.begin(
+            ReportSheet(
+                name: Bilingual(vi: "Sử dụng thiết bị", en: "Equipment use"),
+                title: Bilingual(vi: "SỔ THEO DÕI SỬ DỤNG THIẾT BỊ DẠY HỌC", en: "EQUIPMENT-USAGE LOG"),
+                columns: [
+                    ReportColumn("Giáo viên", "Teacher"), ReportColumn("Ngày", "Date", .date), ReportColumn("Tiết", "Period", .integer),
+                    ReportColumn("Lớp", "Class"), ReportColumn("Môn", "Subject"), ReportColumn("Bài dạy", "Lesson"),
+                    ReportColumn("Thiết bị, số lượng", "Equipment and quantities"), ReportColumn("Đã trả", "Returned"),
+                ]))
+        try report.database.equipmentUsage(report.filter) { line in
+            try report.row([
+                .text(line.teacher), .day(line.date), .integer(Int64(line.period)), .text(or: line.className), .text(or: line.subject), .text(or: line.title),
+                .text(line.equipment), .text(report.words(line.returned ? Bilingual(vi: "đã trả", en: "yes") : Bilingual(vi: "đang mượn", en: "not yet"))),
+            ])
+        }
+    }
+}

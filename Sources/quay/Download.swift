@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import QuayClient
+import QuayCore
+import QuayProtocol
+
+/// Files the daemon makes for the client — a backup copy, a report — read piece by piece and
+/// written by `quay` itself, with the user's permissions, beside FILE as FILE.partial and renamed
+/// once whole: a FILE is whole or absent.
+extension GlobalOptions {
+    /// FILE.partial, opened for writing before anything is asked of the daemon, so that a place
+    /// the user may not write costs it nothing (exit 2 when it cannot be written).
+    func openPartial(_ file: String) throws -> (path: String, handle: FileHandle) {
+        let partial = file + ".partial"
+        guard FileManager.default.createFile(atPath: partial, contents: nil), let handle = FileHandle(forWritingAtPath: partial) else {
+            printError(text("không ghi được \(partial): ", "cannot write \(partial): ") + String(cString: strerror(errno)))
+            throw ExitCode(CLIExit.usage)
+        }
+        return (partial, handle)
+    }
+
+    /// Reads the daemon's file (`size` bytes) through `op`, whose arguments `args` makes for an
+    /// offset, into `handle`, with a progress line on a terminal for large files; then renames
+    /// `partial` to `file`. Anything short of the whole file removes `partial` and exits 1.
+    func download<Arguments: Encodable & Sendable>(
+        _ connection: QuayConnection, _ op: Op, size: Int64, progress: Bilingual, partial: String, handle: FileHandle, to file: String,
+        args: (Int64) -> Arguments
+    ) throws {
+        let showProgress = isatty(STDERR_FILENO) == 1 && size > 8 << 20
+        var offset: Int64 = 0
+        do {
+            while true {
+                guard case .success(let piece) = try request(connection, op, args: args(offset), as: FileChunk.self),
+                    let bytes = Data(base64Encoded: piece.result.data)
+                else { throw ExitCode(CLIExit.refused) }
+                try handle.write(contentsOf: bytes)
+                offset += Int64(bytes.count)
+                if showProgress {
+                    let percent = size > 0 ? offset * 100 / size : 100
+                    FileHandle.standardError.write(Data("\r\(progress.text(language)) \(percent)%".utf8))
+                }
+                if piece.result.done { break }
+            }
+            try handle.synchronize()
+            try handle.close()
+        } catch {
+            try? handle.close()
+            try? FileManager.default.removeItem(atPath: partial)
+            throw error
+        }
+        if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
+        guard offset == size, rename(partial, file) == 0 else {
+            try? FileManager.default.removeItem(atPath: partial)
+            printError(text("tệp không về trọn vẹn", "the file did not arrive whole"))
+            throw ExitCode(CLIExit.refused)
+        }
+    }
+}

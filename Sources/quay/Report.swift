@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import QuayClient
+import QuayCore
+import QuayProtocol
+
+extension QuayCommand {
+    struct ReportCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "report", abstract: "Registers and reports as XLSX or CSV (`quay report list` names them).",
+            discussion: """
+                quayd reads the database and makes the file; quay writes it with your permissions (FILE.partial, \
+                renamed once whole). The format comes from --out's extension (.xlsx, .csv) or --format.
+                """,
+            subcommands: [Run.self, List.self], defaultSubcommand: Run.self)
+
+        struct List: ParsableCommand {
+            static let configuration = CommandConfiguration(commandName: "list", abstract: "The reports, and the filters each takes.")
+            @OptionGroup var options: GlobalOptions
+
+            func run() throws {
+                try options.run(.reportList, args: NoArguments?.none, as: ReportListResult.self) { result in
+                    TextTable(
+                        header: [options.text("Báo cáo", "Report"), options.text("Tên", "Title"), options.text("Bộ lọc", "Filters")],
+                        rows: result.reports.map { [$0.name, $0.title, $0.filters.map { "--" + $0.replacingOccurrences(of: "_", with: "-") }.joined(separator: " ")] }
+                    ).render()
+                }
+            }
+        }
+
+        struct Run: ParsableCommand {
+            static let configuration = CommandConfiguration(commandName: "run", abstract: "Make a report into FILE.")
+            @OptionGroup var options: GlobalOptions
+            @Argument(help: "The report, e.g. so-ca-biet (`quay report list`).") var name: String
+            @Option(help: "The file to write: .xlsx or .csv.") var out: String
+            @Option(help: "xlsx or csv (default: from --out's extension).") var format: String?
+            @Option(help: "Register code (SGK, STK…).") var register: String?
+            @Option(help: "From this accession number.") var from: String?
+            @Option(help: "To this accession number.") var to: String?
+            @Option(help: "From this day: yyyy-mm-dd or dd/mm/yyyy.") var since: String?
+            @Option(help: "To this day.") var until: String?
+            @Option(name: .customLong("class"), help: "One class, e.g. 6A.") var className: String?
+            @Option(help: "School year of the class (default: the current one).") var year: String?
+            @Option(help: "One borrower's card.") var patron: String?
+            @Option(help: "One teacher's card.") var teacher: String?
+            @Flag(help: "Only the overdue loans.") var overdue = false
+            @Option(help: "The disposal's number.") var disposal: String?
+
+            func run() throws {
+                let format = format?.lowercased() ?? ["xlsx", "csv"].first { out.lowercased().hasSuffix("." + $0) }
+                guard let format else {
+                    throw ValidationError(options.text("--out phải là tệp .xlsx hoặc .csv (hoặc cho --format)", "--out must be a .xlsx or .csv file (or give --format)"))
+                }
+                var filters: [String: String] = [:]
+                let given: [(String, String?)] = [
+                    ("register", register), ("from", from), ("to", to), ("since", since), ("until", until), ("class", className),
+                    ("school_year", year), ("patron", patron), ("teacher", teacher), ("overdue", overdue ? "true" : nil), ("disposal", disposal),
+                ]
+                for (key, value) in given { if let value { filters[key] = value } }
+                let (partial, handle) = try options.openPartial(out)
+                let connection: QuayConnection
+                do {
+                    connection = try options.connect()
+                } catch {
+                    try? FileManager.default.removeItem(atPath: partial)
+                    throw error
+                }
+                // In Vietnamese unless --lang says otherwise (the locale does not: registers are Vietnamese).
+        let args = ReportRunArgs(name: name, format: format, filters: filters.isEmpty ? nil : filters, language: options.lang)
+                guard case .success(let made) = try options.request(connection, .reportRun, args: args, as: ReportRunResult.self) else {
+                    try? handle.close()
+                    try? FileManager.default.removeItem(atPath: partial)
+                    throw ExitCode(CLIExit.refused)
+                }
+                let report = made.result
+                try options.download(
+                    connection, .reportRead, size: report.sizeBytes, progress: Bilingual(vi: "Đang tải báo cáo", en: "Fetching the report"),
+                    partial: partial, handle: handle, to: out
+                ) { ReportReadArgs(report: report.report, offset: $0) }
+                print(
+                    options.json
+                        ? String(decoding: made.raw, as: UTF8.self)
+                        : options.text("Đã ghi \(out) (\(report.rows) dòng)", "Wrote \(out) (\(report.rows) rows)"))
+            }
+        }
+    }
+}
