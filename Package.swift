@@ -88,7 +88,7 @@ let package = Package(
         .executableTarget(
             name: "quay-bench",
             dependencies: [
-                "QuayCore", "QuayCodecs", "QuayProtocol", "QuayClient", "QuayStore", "QuayLabels", "CQuayShims", "CZlib",
+                "QuayCore", "QuayCodecs", "QuayProtocol", "QuayClient", "QuayStore", "QuayLabels", "CQuayShims", "CZlib", "CXlsxWriter",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]

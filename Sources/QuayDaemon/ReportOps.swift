@@ -141,6 +141,10 @@ extension Dispatcher {
             }
             filter.disposal = id
         }
+        if let months = text(given["months"]) {
+            guard let value = Int(months), (1...120).contains(value) else { throw Refusal(code: .invalidFilter, detail: "months must be from 1 to 120") }
+            filter.months = value
+        }
         if let since = filter.since, let until = filter.until, since > until {
             throw Refusal(code: .invalidFilter, detail: "since (\(since)) is after until (\(until))")
         }
@@ -190,6 +194,12 @@ extension Dispatcher {
                 vi: "Theo giáo viên: ngày, tiết, lớp, bài dạy, thiết bị đã mượn và tình trạng khi trả.",
                 en: "By teacher: date, period, class, lesson, the equipment lent and how it came back."),
             filters: ["teacher", "since", "until"], write: writeUsage),
+        ReportDefinition(
+            name: "van-hoa-doc", title: Bilingual(vi: "Thống kê văn hoá đọc", en: "Reading statistics"),
+            purpose: Bilingual(
+                vi: "Lượt mượn theo tháng, theo lớp, theo loại tài liệu; tỉ lệ học sinh có mượn sách; sách mượn nhiều nhất; sách lâu không ai mượn. Có biểu đồ.",
+                en: "Loans by month, class and kind; the share of pupils who borrowed; the most borrowed titles; titles not borrowed in N months. With charts."),
+            filters: ["since", "until", "school_year", "months"], write: writeStatistics),
     ]
 
     static let kinds: [(MaterialKind, Bilingual)] = [
@@ -363,6 +373,70 @@ extension Dispatcher {
                 .text(line.teacher), .day(line.date), .integer(Int64(line.period)), .text(or: line.className), .text(or: line.subject), .text(or: line.title),
                 .text(line.equipment), .text(report.words(line.returned ? Bilingual(vi: "đã trả", en: "yes") : Bilingual(vi: "đang mượn", en: "not yet"))),
             ])
+        }
+    }
+
+    static func writeStatistics(_ report: ReportContext) throws {
+        let filter = report.filter
+        let today = Day(report.now)
+        let yearStart = Int(filter.schoolYear.prefix(4)).map { Day(year: $0, month: 9, day: 1).description } ?? today.description
+        let until = filter.until ?? today.description
+        let since = filter.since ?? yearStart
+        let months = filter.months ?? 12
+        let unusedSince = (Day(until) ?? today).adding(days: -30 * months).description
+        let statistics = try report.database.readingStatistics(since: since, until: until, schoolYear: filter.schoolYear, unusedSince: unusedSince)
+        let period = "\(Day(since)?.vietnamese ?? since) – \(Day(until)?.vietnamese ?? until)"
+        try report.begin(
+            ReportSheet(
+                name: Bilingual(vi: "Theo tháng", en: "By month"), title: Bilingual(vi: "LƯỢT MƯỢN THEO THÁNG, \(period)", en: "LOANS BY MONTH, \(period)"),
+                columns: [ReportColumn("Tháng", "Month"), ReportColumn("Lượt mượn", "Loans", .integer), ReportColumn("Số bạn đọc", "Readers", .integer)],
+                landscape: false))
+        for month in statistics.months {
+            let parts = month.month.split(separator: "-")
+            try report.row([.text(parts.count == 2 ? "\(parts[1])/\(parts[0])" : month.month), .integer(month.loans), .integer(month.readers)])
+        }
+        try report.writer.chart(ReportChart(.column, title: report.words(Bilingual(vi: "Lượt mượn theo tháng", en: "Loans by month")), categories: 0, values: [1]))
+        try report.begin(
+            ReportSheet(
+                name: Bilingual(vi: "Theo lớp", en: "By class"), title: Bilingual(vi: "HỌC SINH MƯỢN SÁCH THEO LỚP, \(period)", en: "PUPILS WHO BORROWED, BY CLASS, \(period)"),
+                columns: [
+                    ReportColumn("Lớp", "Class"), ReportColumn("Sĩ số", "Pupils", .integer), ReportColumn("Số HS có mượn", "Pupils who borrowed", .integer),
+                    ReportColumn("Tỉ lệ (%)", "Share (%)", .integer), ReportColumn("Lượt mượn", "Loans", .integer),
+                ], landscape: false))
+        for line in statistics.classes {
+            let share = line.pupils > 0 ? (line.readers * 100 + line.pupils / 2) / line.pupils : 0
+            try report.row([.text(line.className), .integer(line.pupils), .integer(line.readers), .integer(share), .integer(line.loans)])
+        }
+        try report.writer.chart(
+            ReportChart(.column, title: report.words(Bilingual(vi: "Tỉ lệ học sinh có mượn sách (%)", en: "Pupils who borrowed (%)")), categories: 0, values: [3]))
+        try report.begin(
+            ReportSheet(
+                name: Bilingual(vi: "Theo loại", en: "By kind"), title: Bilingual(vi: "LƯỢT MƯỢN THEO LOẠI TÀI LIỆU, \(period)", en: "LOANS BY KIND, \(period)"),
+                columns: [ReportColumn("Loại tài liệu", "Kind"), ReportColumn("Lượt mượn", "Loans", .integer)], landscape: false))
+        for line in statistics.kinds {
+            try report.row([.text(report.words(kinds.first { $0.0 == line.kind }?.1 ?? Bilingual(vi: line.kind.rawValue, en: line.kind.rawValue))), .integer(line.loans)])
+        }
+        try report.writer.chart(ReportChart(.pie, title: report.words(Bilingual(vi: "Theo loại tài liệu", en: "By kind")), categories: 0, values: [1]))
+        try report.begin(
+            ReportSheet(
+                name: Bilingual(vi: "Mượn nhiều nhất", en: "Most borrowed"), title: Bilingual(vi: "SÁCH ĐƯỢC MƯỢN NHIỀU NHẤT, \(period)", en: "MOST BORROWED TITLES, \(period)"),
+                columns: [
+                    ReportColumn("Nhan đề", "Title"), ReportColumn("Tác giả", "Authors"), ReportColumn("Số bản", "Copies", .integer),
+                    ReportColumn("Lượt mượn", "Loans", .integer), ReportColumn("Lần mượn cuối", "Last lent", .date),
+                ]))
+        for line in statistics.mostBorrowed {
+            try report.row([.text(line.title), .text(line.authors), .integer(line.copies), .integer(line.loans), .day(line.lastLoan)])
+        }
+        try report.begin(
+            ReportSheet(
+                name: Bilingual(vi: "Ít được mượn", en: "Least used"),
+                title: Bilingual(vi: "SÁCH KHÔNG AI MƯỢN TRONG \(months) THÁNG", en: "TITLES NOT BORROWED IN \(months) MONTHS"),
+                columns: [
+                    ReportColumn("Nhan đề", "Title"), ReportColumn("Tác giả", "Authors"), ReportColumn("Số bản", "Copies", .integer),
+                    ReportColumn("Lần mượn cuối", "Last lent", .date),
+                ]))
+        for line in statistics.unused {
+            try report.row([.text(line.title), .text(line.authors), .integer(line.copies), .day(line.lastLoan)])
         }
     }
 }

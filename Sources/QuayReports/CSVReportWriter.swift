@@ -39,6 +39,9 @@ public final class CSVReportWriter: ReportWriter {
         try flushIfFull()
     }
 
+    /// CSV has no charts: the numbers are in the rows.
+    public func chart(_ chart: ReportChart) throws(ReportError) {}
+
     public func finish() throws(ReportError) {
         try flush()
         do {

@@ -59,11 +59,31 @@ public struct ReportSheet: Sendable {
     }
 }
 
+/// A chart of the current sheet's rows: `categories` and `values` are column indexes, over the
+/// data rows written so far (XLSX draws it with libxlsxwriter's own charts; CSV has none).
+public struct ReportChart: Sendable {
+    public enum Kind: Sendable { case column, bar, pie }
+
+    public var kind: Kind
+    public var title: String
+    public var categories: Int
+    public var values: [Int]
+
+    public init(_ kind: Kind, title: String, categories: Int, values: [Int]) {
+        self.kind = kind
+        self.title = title
+        self.categories = categories
+        self.values = values
+    }
+}
+
 /// Where a report is written: sheets in order, rows in order, each row's cells in column order
 /// — what constant-memory XLSX requires, and what lets no report hold its rows in memory.
 public protocol ReportWriter: AnyObject {
     func begin(_ sheet: ReportSheet) throws(ReportError)
     func row(_ cells: [ReportCell]) throws(ReportError)
+    /// A chart of the sheet's rows so far, placed beside them.
+    func chart(_ chart: ReportChart) throws(ReportError)
     /// Closes the file; after a throw anywhere the caller removes it.
     func finish() throws(ReportError)
 }

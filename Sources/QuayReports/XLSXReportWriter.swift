@@ -18,6 +18,8 @@ public final class XLSXReportWriter: ReportWriter {
     private var widths: [Int] = []
     private var rowNumber: UInt32 = 0
     private var names: Set<String> = []
+    private var sheetName = ""
+    private var charts = 0
     private var closed = false
     private let header, text, integer, money, date: UnsafeMutablePointer<lxw_format>
 
@@ -66,6 +68,8 @@ public final class XLSXReportWriter: ReportWriter {
         names.insert(name.lowercased())
         guard let worksheet = workbook_add_worksheet(workbook, name) else { throw ReportError("cannot add the sheet \(name)") }
         self.sheet = worksheet
+        sheetName = name
+        charts = 0
         columns = sheet.columns
         rowNumber = 0
         worksheet_set_paper(worksheet, 9)  // A4
@@ -111,6 +115,29 @@ public final class XLSXReportWriter: ReportWriter {
         }
         rowNumber += 1
         guard rowNumber < 1_048_576 else { throw ReportError("a sheet holds at most 1,048,575 rows") }
+    }
+
+    public func chart(_ chart: ReportChart) throws(ReportError) {
+        guard let sheet, rowNumber > 1 else { return }
+        let type: UInt8
+        switch chart.kind {
+        case .column: type = UInt8(LXW_CHART_COLUMN.rawValue)
+        case .bar: type = UInt8(LXW_CHART_BAR.rawValue)
+        case .pie: type = UInt8(LXW_CHART_PIE.rawValue)
+        }
+        guard let made = workbook_add_chart(workbook, type) else { throw ReportError("cannot add a chart") }
+        chart_title_set_name(made, chart.title)
+        for column in chart.values {
+            guard let series = chart_add_series(made, nil, nil) else { throw ReportError("cannot add a chart series") }
+            chart_series_set_categories(series, sheetName, 1, lxw_col_t(chart.categories), rowNumber - 1, lxw_col_t(chart.categories))
+            chart_series_set_values(series, sheetName, 1, lxw_col_t(column), rowNumber - 1, lxw_col_t(column))
+            if column < columns.count { chart_series_set_name(series, columns[column].heading.text(language)) }
+        }
+        if chart.values.count == 1 && chart.kind != .pie { chart_legend_set_position(made, UInt8(LXW_CHART_LEGEND_NONE.rawValue)) }
+        // Beside the table, one chart under the other.
+        let result = worksheet_insert_chart(sheet, lxw_row_t(charts * 16), lxw_col_t(columns.count + 1), made)
+        charts += 1
+        guard result == LXW_NO_ERROR else { throw ReportError("cannot place the chart: \(String(cString: lxw_strerror(result)))") }
     }
 
     public func finish() throws(ReportError) {

@@ -16,6 +16,8 @@ public struct ReportFilter: Sendable, Equatable {
     public var teacherCard: String?
     public var overdueOnly = false
     public var disposal: Int64?
+    /// Titles not borrowed in this many months are the least used.
+    public var months: Int?
 
     public init(schoolYear: String) { self.schoolYear = schoolYear }
 }
@@ -135,6 +137,9 @@ extension QuayDatabase {
                     withdrawnOn: withdrawal?.first, withdrawal: withdrawal?.last, note: note))
         }
     }
+
+    /// The register's query without filters, for the benchmark's floor (the same SQL through the C API).
+    public static var accessionRegisterSQL: String { accessionQuery(ReportFilter(schoolYear: "")).sql }
 
     static func accessionQuery(_ filter: ReportFilter) -> (sql: String, arguments: StatementArguments) {
         var conditions: [String] = []

@@ -526,6 +526,11 @@ enum Schema {
                     ) STRICT;
                     """)
         }
+        migrator.registerMigration("v11-report-indexes") { db in
+            // Reports of a period (reading statistics, SPEC §10) read that period's loans by this
+            // index, never the whole history.
+            try db.execute(sql: "CREATE INDEX loan_loaned ON loan(loaned_at)")
+        }
         return migrator
     }
 

@@ -12,7 +12,7 @@ import Glibc
 // `make bench`: the SPEC §14 benchmarks that exist so far, each printed beside a floor
 // measured in the same run, so the ratio holds on any machine. Usage:
 //   quay-bench --bin .build/release [--iterations N] [--items N] [--patrons N] [--past-loans N] [--pairs N]
-//              [--labels-only] [--inventory-only] [--operations-only] [--scans N]
+//              [--labels-only] [--inventory-only] [--operations-only] [--reports-only] [--scans N]
 
 struct Options {
     var bin = ".build/release"
@@ -28,6 +28,8 @@ struct Options {
     var scans = 50_000
     /// Only the operations figures: the data set, then quick_check, a backup, quayd's start.
     var operationsOnly = false
+    /// Only the reports: the catalogue, then the accession register to XLSX and CSV.
+    var reportsOnly = false
 
     init(_ arguments: [String]) {
         var rest = arguments[...]
@@ -42,6 +44,7 @@ struct Options {
             case "--labels-only": labelsOnly = true
             case "--inventory-only": inventoryOnly = true
             case "--operations-only": operationsOnly = true
+            case "--reports-only": reportsOnly = true
             case "--scans": scans = Int(rest.popFirst() ?? "") ?? scans
             default:
                 FileHandle.standardError.write(Data("quay-bench: unknown flag \(flag)\n".utf8))
@@ -356,6 +359,13 @@ if options.inventoryOnly {
     try? FileManager.default.removeItem(atPath: directory)
     exit(0)
 }
+if options.reportsOnly {
+    let seconds = try await generateCatalogue(path: databasePath, items: options.items)
+    print("quay-bench: \(options.items) copies (catalogue \(String(format: "%.1f", seconds)) s through the store)")
+    try reportReportBenchmarks(bin: options.bin, directory: directory, path: databasePath, items: options.items)
+    try? FileManager.default.removeItem(atPath: directory)
+    exit(0)
+}
 if options.operationsOnly {
     let catalogue = try await generateCatalogue(path: databasePath, items: options.items)
     let history = try await generatePeopleAndHistory(path: databasePath, patrons: options.patrons, pastLoans: options.pastLoans, items: options.items)
@@ -591,6 +601,7 @@ do {
 
 try reportLabelBenchmarks()
 try await reportOperationsBenchmarks(bin: options.bin, directory: directory, path: databasePath)
+try reportReportBenchmarks(bin: options.bin, directory: directory, path: databasePath, items: options.items)
 
 // Last, since it changes the data set: the inventory (SPEC §14: 50,000 scans against 1,000,000 copies ≤ 2 s).
 try await reportInventoryBenchmarks(path: databasePath, items: options.items, scans: options.scans)

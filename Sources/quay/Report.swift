@@ -45,6 +45,7 @@ extension QuayCommand {
             @Option(help: "One teacher's card.") var teacher: String?
             @Flag(help: "Only the overdue loans.") var overdue = false
             @Option(help: "The disposal's number.") var disposal: String?
+            @Option(help: "Titles not borrowed in this many months (van-hoa-doc; default 12).") var months: Int?
 
             func run() throws {
                 let format = format?.lowercased() ?? ["xlsx", "csv"].first { out.lowercased().hasSuffix("." + $0) }
@@ -55,6 +56,7 @@ extension QuayCommand {
                 let given: [(String, String?)] = [
                     ("register", register), ("from", from), ("to", to), ("since", since), ("until", until), ("class", className),
                     ("school_year", year), ("patron", patron), ("teacher", teacher), ("overdue", overdue ? "true" : nil), ("disposal", disposal),
+                    ("months", months.map(String.init)),
                 ]
                 for (key, value) in given { if let value { filters[key] = value } }
                 let (partial, handle) = try options.openPartial(out)

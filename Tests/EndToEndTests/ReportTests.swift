@@ -120,6 +120,25 @@ import Testing
         // By teacher in Vietnamese name order: Phạm Thị Hoa (Hoa) before Đỗ Văn Nam (Nam).
         #expect(log == ["Phạm Thị Hoa 2 6A Kính hiển vi TB.000001; Ống nghiệm ×10 (2 dùng hết, 0 mất) đã trả", "Đỗ Văn Nam 4 7A Kính hiển vi TB.000002 đang mượn"], "\(log)")
 
+        let statistics = try daemon.quay(["report", "van-hoa-doc", "--out", "\(out)/van-hoa-doc.xlsx"])
+        #expect(statistics.status == 0, "\(statistics.stderr)")
+        let reading = try python(
+            """
+            import openpyxl
+            wb = openpyxl.load_workbook('\(out)/van-hoa-doc.xlsx')
+            print(wb.sheetnames)
+            m = wb.worksheets[0]
+            print(sum(r[1] for r in m.iter_rows(min_row=2, values_only=True)), len(m._charts))
+            c = wb.worksheets[1]
+            print([list(r) for r in c.iter_rows(min_row=2, values_only=True)], len(c._charts))
+            print([r[0] for r in wb.worksheets[3].iter_rows(min_row=2, values_only=True)][:2])
+            """)
+        #expect(reading[0] == "['Theo tháng', 'Theo lớp', 'Theo loại', 'Mượn nhiều nhất', 'Ít được mượn']", "\(reading)")
+        #expect(reading[1] == "3 1", "three loans this school year, and the chart: \(reading)")
+        // 6A: two pupils, both borrowed; 7A: one pupil, who borrowed.
+        #expect(reading[2] == "[['6A', 2, 2, 100, 2], ['7A', 1, 1, 100, 1]] 1", "\(reading)")
+        #expect(reading[3] == "['Mắt biếc', 'Toán 6']", "\(reading)")
+
         let catalogue = try daemon.quay(["report", "danh-muc-thiet-bi", "--out", "\(out)/danh-muc.csv"])
         #expect(catalogue.status == 0 && catalogue.stdout.contains("2"), "\(catalogue.stderr)")
         let disposal = try daemon.quay(["report", "thanh-ly", "--disposal", "1", "--out", "\(out)/thanh-ly.xlsx"])

@@ -1,0 +1,109 @@
+import Foundation
+import GRDB
+import QuayCore
+
+/// Reading statistics (văn hoá đọc, SPEC §10) of a period: small aggregates, computed by
+/// indexed queries over the period's loans only (`loan_loaned`), never the whole history.
+public struct ReadingStatistics: Sendable {
+    public struct Month: Sendable {
+        public var month: String
+        public var loans: Int64
+        public var readers: Int64
+    }
+
+    public struct ClassLine: Sendable {
+        public var className: String
+        public var pupils: Int64
+        public var readers: Int64
+        public var loans: Int64
+    }
+
+    public struct KindLine: Sendable {
+        public var kind: MaterialKind
+        public var loans: Int64
+    }
+
+    public struct TitleLine: Sendable {
+        public var title: String
+        public var authors: String
+        public var copies: Int64
+        public var loans: Int64
+        public var lastLoan: String?
+    }
+
+    public var months: [Month] = []
+    public var classes: [ClassLine] = []
+    public var kinds: [KindLine] = []
+    public var mostBorrowed: [TitleLine] = []
+    /// Titles not borrowed since `unusedSince`, fewest copies first… at most 1,000.
+    public var unused: [TitleLine] = []
+    public var unusedSince: String = ""
+}
+
+extension QuayDatabase {
+    /// The statistics of loans made from `since` to `until` (days), pupils by class of `schoolYear`.
+    public func readingStatistics(since: String, until: String, schoolYear: String, unusedSince: String) throws -> ReadingStatistics {
+        let (from, to) = (since, until + "T23:59:59")
+        return try pool.read { db in
+            var statistics = ReadingStatistics()
+            statistics.unusedSince = unusedSince
+            statistics.months = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT substr(l.loaned_at, 1, 7) AS month, COUNT(*) AS loans, COUNT(DISTINCT l.patron_id) AS readers
+                    FROM loan l WHERE l.loaned_at BETWEEN ? AND ? GROUP BY 1 ORDER BY 1
+                    """,
+                arguments: [from, to]
+            ).map { ReadingStatistics.Month(month: $0["month"], loans: $0["loans"], readers: $0["readers"]) }
+            statistics.classes = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT c.name, (SELECT COUNT(*) FROM patron p WHERE p.class_id = c.id AND p.kind = 'pupil') AS pupils,
+                        COALESCE(t.readers, 0) AS readers, COALESCE(t.loans, 0) AS loans
+                    FROM class c LEFT JOIN (
+                        SELECT p.class_id, COUNT(DISTINCT l.patron_id) AS readers, COUNT(*) AS loans
+                        FROM loan l JOIN patron p ON p.id = l.patron_id
+                        WHERE l.loaned_at BETWEEN ? AND ? AND p.kind = 'pupil' GROUP BY p.class_id
+                    ) t ON t.class_id = c.id
+                    WHERE c.school_year = ? ORDER BY c.grade, c.name
+                    """,
+                arguments: [from, to, schoolYear]
+            ).map { ReadingStatistics.ClassLine(className: $0["name"], pupils: $0["pupils"], readers: $0["readers"], loans: $0["loans"]) }
+            statistics.kinds = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT r.kind, COUNT(*) AS loans FROM loan l JOIN item i ON i.id = l.item_id JOIN record r ON r.id = i.record_id
+                    WHERE l.loaned_at BETWEEN ? AND ? GROUP BY r.kind ORDER BY loans DESC
+                    """,
+                arguments: [from, to]
+            ).map { ReadingStatistics.KindLine(kind: MaterialKind(rawValue: $0["kind"]) ?? .other, loans: $0["loans"]) }
+            statistics.mostBorrowed = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT r.title, r.authors, (SELECT COUNT(*) FROM item c WHERE c.record_id = r.id) AS copies, t.loans, t.last_loan
+                    FROM (SELECT i.record_id, COUNT(*) AS loans, MAX(l.loaned_at) AS last_loan
+                          FROM loan l JOIN item i ON i.id = l.item_id WHERE l.loaned_at BETWEEN ? AND ? GROUP BY i.record_id) t
+                    JOIN record r ON r.id = t.record_id ORDER BY t.loans DESC, r.title LIMIT 50
+                    """,
+                arguments: [from, to]
+            ).map(Self.titleLine)
+            statistics.unused = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT r.title, r.authors, COUNT(*) AS copies, 0 AS loans,
+                        (SELECT MAX(l.loaned_at) FROM loan l JOIN item x ON x.id = l.item_id WHERE x.record_id = r.id) AS last_loan
+                    FROM record r JOIN item i ON i.record_id = r.id AND i.status NOT IN ('withdrawn', 'lost')
+                    WHERE NOT EXISTS (
+                        SELECT 1 FROM item x JOIN loan l ON l.item_id = x.id WHERE x.record_id = r.id AND l.loaned_at >= ?)
+                    GROUP BY r.id ORDER BY last_loan IS NOT NULL, last_loan, r.title LIMIT 1000
+                    """,
+                arguments: [unusedSince]
+            ).map(Self.titleLine)
+            return statistics
+        }
+    }
+
+    private static func titleLine(_ row: Row) -> ReadingStatistics.TitleLine {
+        ReadingStatistics.TitleLine(title: row["title"], authors: row["authors"], copies: row["copies"], loans: row["loans"], lastLoan: row["last_loan"])
+    }
+}
