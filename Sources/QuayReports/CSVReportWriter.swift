@@ -63,11 +63,23 @@ public final class CSVReportWriter: ReportWriter {
     private func field(_ cell: ReportCell) {
         switch cell {
         case .empty: break
-        case .integer(let number), .money(let number): buffer += Array(String(number).utf8)
-        case .date(let day): buffer += Array(day.vietnamese.utf8)
-        case .text(let text): buffer += Array(Self.quoted(text).utf8)
+        case .integer(let number), .money(let number): buffer.append(contentsOf: String(number).utf8)
+        case .date(let day): buffer.append(contentsOf: day.vietnamese.utf8)
+        case .text(let text):
+            // Most fields need neither quotes nor the formula guard: their bytes go as they are.
+            let bytes = text.utf8
+            if let first = bytes.first, !Self.formulaStarts.contains(first), !bytes.contains(where: Self.needsQuotes) {
+                buffer.append(contentsOf: bytes)
+            } else if !bytes.isEmpty {
+                buffer.append(contentsOf: Self.quoted(text).utf8)
+            }
         }
     }
+
+    /// `=`, `+`, `-`, `@`, tab, carriage return: what a spreadsheet may take for a formula.
+    static let formulaStarts: Set<UInt8> = [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D]
+
+    static func needsQuotes(_ byte: UInt8) -> Bool { byte == 0x2C || byte == 0x22 || byte == 0x0A || byte == 0x0D }
 
     /// A text field as RFC 4180 and formula neutralising write it.
     public static func quoted(_ text: String) -> String {

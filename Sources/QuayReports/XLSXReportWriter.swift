@@ -156,8 +156,20 @@ public final class XLSXReportWriter: ReportWriter {
     }
 
     /// Characters a cell shows on its widest line, as a column width.
+    /// Scalars, not characters: text is NFC, where a Vietnamese letter is one scalar, and
+    /// counting graphemes for every cell of a million-row register costs more than writing it.
     static func width(of text: String) -> Int {
-        (text.split(separator: "\n").map(\.count).max() ?? 0) + 2
+        var widest = 0
+        var current = 0
+        for scalar in text.unicodeScalars {
+            if scalar == "\n" {
+                widest = max(widest, current)
+                current = 0
+            } else {
+                current += 1
+            }
+        }
+        return max(widest, current) + 2
     }
 
     /// A sheet name Excel accepts: at most 31 characters, none of `[]:*?/\`.
