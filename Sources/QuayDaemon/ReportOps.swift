@@ -171,6 +171,12 @@ extension Dispatcher {
                 en: "Part I — intake (each batch), Part II — withdrawals (each confirmed disposal), Part III — inventories."),
             filters: ["register", "since", "until"], write: writeGeneralRegister),
         ReportDefinition(
+            name: "so-sgk", title: Bilingual(vi: "Sổ đăng ký sách giáo khoa", en: "Textbook register"),
+            purpose: Bilingual(
+                vi: "Mỗi đầu sách giáo khoa theo khối, mỗi đợt nhập với dải số ĐKCB, số bản còn (C) và mất (M) sau kiểm kê.",
+                en: "Each textbook title by grade, each intake with its range of accession numbers, present (C) and missing (M) copies."),
+            filters: ["since", "until"], write: writeTextbooks),
+        ReportDefinition(
             name: "muon-tra", title: Bilingual(vi: "Danh sách đang mượn", en: "Open loans"),
             purpose: Bilingual(
                 vi: "Sách đang mượn (hoặc quá hạn: overdue=true) theo lớp, học sinh theo thứ tự tên; của một lớp hoặc một bạn đọc.",
@@ -437,6 +443,29 @@ extension Dispatcher {
                 ]))
         for line in statistics.unused {
             try report.row([.text(line.title), .text(line.authors), .integer(line.copies), .day(line.lastLoan)])
+        }
+    }
+
+    static func writeTextbooks(_ report: ReportContext) throws {
+        try report.begin(
+            ReportSheet(
+                name: Bilingual(vi: "Sổ SGK", en: "Textbooks"), title: Bilingual(vi: "SỔ ĐĂNG KÝ SÁCH GIÁO KHOA", en: "TEXTBOOK REGISTER"),
+                columns: [
+                    ReportColumn("STT", "No.", .integer), ReportColumn("Tên sách", "Title"), ReportColumn("Khối", "Grade", .integer),
+                    ReportColumn("Ngày vào sổ", "Entered", .date), ReportColumn("Số vào sổ tổng quát", "General register", .integer),
+                    ReportColumn("Số ĐKCB (từ – đến)", "Accessions"), ReportColumn("Số bản", "Copies", .integer),
+                    ReportColumn("Còn (C)", "Present", .integer), ReportColumn("Mất (M)", "Missing", .integer),
+                    ReportColumn("Đã thanh lý", "Withdrawn", .integer), ReportColumn("Đơn giá (đ)", "Price (VND)", .money),
+                ]))
+        var count: Int64 = 0
+        try report.database.textbookRegister(report.filter) { (line: TextbookLine) in
+            count += 1
+            let cells: [ReportCell] = [
+                .integer(count), .text(line.title), .integer(or: line.grade.map { Int64($0) }), .day(line.receivedOn), .integer(line.batch),
+                .text(line.first == line.last ? line.first : line.first + " – " + line.last), .integer(line.copies), .integer(line.present),
+                .integer(line.missing), .integer(line.withdrawn), .money(or: line.price),
+            ]
+            try report.row(cells)
         }
     }
 }

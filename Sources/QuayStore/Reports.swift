@@ -374,12 +374,65 @@ extension QuayDatabase {
     public func reportQueryPlans(_ filter: ReportFilter, at now: Date) throws -> [String: [String]] {
         let queries: [String: (sql: String, arguments: StatementArguments)] = [
             "accessions": Self.accessionQuery(filter), "loans": Self.loanQuery(filter, at: now), "equipment": Self.equipmentQuery,
-            "usage": Self.usageQuery(filter),
+            "usage": Self.usageQuery(filter), "textbooks": Self.textbookQuery(filter),
         ]
         return try pool.read { db in
             try queries.mapValues { query in
                 try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + query.sql, arguments: query.arguments).map { $0["detail"] as String }
             }
         }
+    }
+}
+
+/// A line of the textbook register (sổ đăng ký sách giáo khoa): one intake of one title.
+public struct TextbookLine: Sendable {
+    public var title: String
+    public var grade: Int?
+    public var receivedOn: String
+    public var batch: Int64
+    public var first: String
+    public var last: String
+    public var copies: Int64
+    /// On the shelf or lent (có), missing or lost (mất), withdrawn by a disposal.
+    public var present: Int64
+    public var missing: Int64
+    public var withdrawn: Int64
+    public var price: Int64?
+}
+
+extension QuayDatabase {
+    /// The textbook register: each textbook title by grade, each of its intakes with the range of
+    /// its copies, and how many are present (C) and missing (M) now — after the last applied
+    /// inventory and every loss and disposal since.
+    public func textbookRegister(_ filter: ReportFilter, _ line: (TextbookLine) throws -> Void) throws {
+        try readReport(Self.textbookQuery(filter)) { row in
+            let register = Register(code: "", name: "", prefix: row[6], separator: row[7], width: row[8], nextNumber: 0)
+            try line(
+                TextbookLine(
+                    title: row[0], grade: row[1], receivedOn: row[2], batch: row[3], first: register.format(row[4]), last: register.format(row[5]),
+                    copies: row[9], present: row[10], missing: row[11], withdrawn: row[12], price: row[13]))
+        }
+    }
+
+    static func textbookQuery(_ filter: ReportFilter) -> (sql: String, arguments: StatementArguments) {
+        var conditions = ["r.kind = 'textbook'"]
+        var arguments: StatementArguments = []
+        if let since = filter.since {
+            conditions.append("b.received_on >= ?")
+            arguments += [since]
+        }
+        if let until = filter.until {
+            conditions.append("b.received_on <= ?")
+            arguments += [until]
+        }
+        let sql = """
+            SELECT r.title, r.grade, b.received_on, b.id, MIN(i.number), MAX(i.number), g.prefix, g.separator, g.width, COUNT(*),
+                SUM(i.status IN ('available', 'on_loan', 'damaged')), SUM(i.status IN ('missing', 'lost')), SUM(i.status = 'withdrawn'),
+                MAX(COALESCE(i.price, r.price))
+            FROM record r CROSS JOIN item i ON i.record_id = r.id JOIN batch b ON b.id = i.batch_id JOIN register g ON g.code = i.register_code
+            WHERE \(conditions.joined(separator: " AND "))
+            GROUP BY r.id, b.id ORDER BY r.grade IS NULL, r.grade, r.title, r.id, b.id
+            """
+        return (sql, arguments)
     }
 }

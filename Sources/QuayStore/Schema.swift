@@ -530,6 +530,8 @@ enum Schema {
             // Reports of a period (reading statistics, SPEC §10) read that period's loans by this
             // index, never the whole history.
             try db.execute(sql: "CREATE INDEX loan_loaned ON loan(loaned_at)")
+            // The textbook register reads the textbook titles, then their copies by record.
+            try db.execute(sql: "CREATE INDEX record_kind ON record(kind)")
         }
         return migrator
     }

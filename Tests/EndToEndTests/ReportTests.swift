@@ -139,6 +139,17 @@ import Testing
         #expect(reading[2] == "[['6A', 2, 2, 100, 2], ['7A', 1, 1, 100, 1]] 1", "\(reading)")
         #expect(reading[3] == "['Mắt biếc', 'Toán 6']", "\(reading)")
 
+        // The textbook register: Toán 6, one intake of three; SGK.000003 was not seen by the inventory.
+        let textbooks = try daemon.quay(["report", "so-sgk", "--out", "\(out)/sgk.csv"])
+        #expect(textbooks.status == 0, "\(textbooks.stderr)")
+        let sgk = try python(
+            """
+            import csv, io
+            rows = list(csv.reader(io.open('\(out)/sgk.csv', encoding='utf-8-sig', newline='')))
+            print(rows[4])
+            """)
+        #expect(sgk == ["['1', 'Toán 6', '', '12/09/2026', '2', 'SGK.000001 – SGK.000003', '3', '2', '1', '0', '20000']"], "\(sgk)")
+
         let catalogue = try daemon.quay(["report", "danh-muc-thiet-bi", "--out", "\(out)/danh-muc.csv"])
         #expect(catalogue.status == 0 && catalogue.stdout.contains("2"), "\(catalogue.stderr)")
         let disposal = try daemon.quay(["report", "thanh-ly", "--disposal", "1", "--out", "\(out)/thanh-ly.xlsx"])

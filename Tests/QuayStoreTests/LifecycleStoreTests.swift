@@ -351,7 +351,7 @@ import Testing
         narrowed.register = "STK"
         for filter in [ReportFilter(schoolYear: "2026-2027"), narrowed] {
             let plans = try database.reportQueryPlans(filter, at: Date())
-            #expect(Set(plans.keys) == ["accessions", "loans", "equipment", "usage"])
+            #expect(Set(plans.keys) == ["accessions", "loans", "equipment", "usage", "textbooks"])
             for (name, details) in plans {
                 for detail in details where detail.hasPrefix("SCAN") {
                     #expect(detail.contains(" USING "), "\(name): \(detail)")
