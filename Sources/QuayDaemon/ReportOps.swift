@@ -141,6 +141,10 @@ extension Dispatcher {
             }
             filter.disposal = id
         }
+        if let session = text(given["session"]) {
+            guard let id = Int64(session) else { throw Refusal(code: .invalidFilter, detail: "session must be an inventory session's number") }
+            filter.session = id
+        }
         if let months = text(given["months"]) {
             guard let value = Int(months), (1...120).contains(value) else { throw Refusal(code: .invalidFilter, detail: "months must be from 1 to 120") }
             filter.months = value
@@ -182,6 +186,12 @@ extension Dispatcher {
                 vi: "Sách đang mượn (hoặc quá hạn: overdue=true) theo lớp, học sinh theo thứ tự tên; của một lớp hoặc một bạn đọc.",
                 en: "Copies on loan (or overdue: overdue=true) by class, pupils in name order; of one class or one borrower."),
             filters: ["class", "school_year", "overdue", "patron"], write: writeLoans),
+        ReportDefinition(
+            name: "kiem-ke", title: Bilingual(vi: "Kết quả kiểm kê", en: "Inventory result"),
+            purpose: Bilingual(
+                vi: "Biên bản kiểm kê một đợt: tổng hợp, rồi từng phần — thấy đúng chỗ, sai chỗ, thiếu, đang mượn, ngoài phạm vi, mã lạ, đề nghị thanh lý.",
+                en: "One inventory's report: the totals, then each part — found, misplaced, missing, on loan, outside scope, unknown, to dispose of."),
+            filters: ["session"], write: writeInventory),
         ReportDefinition(
             name: "thanh-ly", title: Bilingual(vi: "Biên bản thanh lý", en: "Disposal list"),
             purpose: Bilingual(
@@ -466,6 +476,61 @@ extension Dispatcher {
                 .integer(line.missing), .integer(line.withdrawn), .money(or: line.price),
             ]
             try report.row(cells)
+        }
+    }
+
+    static let inventoryParts: [(InventoryCategory, Bilingual)] = [
+        (.found, Bilingual(vi: "Thấy đúng chỗ", en: "Found")), (.misplaced, Bilingual(vi: "Sai chỗ", en: "Misplaced")),
+        (.missing, Bilingual(vi: "Thiếu", en: "Missing")), (.onLoan, Bilingual(vi: "Đang mượn", en: "On loan")),
+        (.outsideScope, Bilingual(vi: "Ngoài phạm vi", en: "Outside scope")), (.unknown, Bilingual(vi: "Mã lạ", en: "Unknown")),
+        (.counted, Bilingual(vi: "Đếm số lượng", en: "Counted")), (.disposal, Bilingual(vi: "Đề nghị thanh lý", en: "To dispose of")),
+    ]
+
+    static func writeInventory(_ report: ReportContext) throws {
+        let first = try report.database.inventoryLinesForReport(session: report.filter.session, category: .found, after: 0, limit: 1).session
+        let scope = first.scope.isEmpty ? report.words(Bilingual(vi: "toàn bộ", en: "everything")) : first.scope.joined(separator: " ")
+        try report.begin(
+            ReportSheet(
+                name: Bilingual(vi: "Tổng hợp", en: "Totals"),
+                title: Bilingual(vi: "KẾT QUẢ KIỂM KÊ ĐỢT \(first.id) — \(scope)", en: "INVENTORY \(first.id) — \(scope)"),
+                columns: [ReportColumn("Phần", "Part"), ReportColumn("Số dòng", "Lines", .integer)], landscape: false))
+        // Each part is paged through (5,000 lines a page): the report never holds a part in memory.
+        var counts: [(Bilingual, Int64)] = []
+        for (category, words) in inventoryParts {
+            var lines: Int64 = 0
+            var after: Int64 = 0
+            while true {
+                let page = try report.database.inventoryLinesForReport(session: first.id, category: category, after: after, limit: 5000).lines
+                lines += Int64(page.count)
+                guard let last = page.last else { break }
+                after = last.line
+            }
+            counts.append((words, lines))
+        }
+        for (words, lines) in counts { try report.row([.text(report.words(words)), .integer(lines)]) }
+        for ((category, words), (_, lines)) in zip(inventoryParts, counts) where lines > 0 {
+            try report.begin(
+                ReportSheet(
+                    name: words, title: Bilingual(vi: "KIỂM KÊ ĐỢT \(first.id) — \(words.vi.uppercased())", en: "INVENTORY \(first.id) — \(words.en.uppercased())"),
+                    columns: [
+                        ReportColumn("STT", "Line", .integer), ReportColumn("Số ĐKCB", "Accession"), ReportColumn("Nhan đề / Tên", "Title"),
+                        ReportColumn("Ký hiệu xếp giá", "Call number"), ReportColumn("Vị trí ghi nhận", "Recorded at"), ReportColumn("Thấy tại", "Seen at"),
+                        ReportColumn("Tình trạng", "Status"), ReportColumn("Số lượng (sổ / đếm)", "Quantity (records / counted)"),
+                    ]))
+            var after: Int64 = 0
+            while true {
+                let page = try report.database.inventoryLinesForReport(session: first.id, category: category, after: after, limit: 5000).lines
+                for line in page {
+                    let quantity = line.expectedQuantity.map { "\($0) / \(line.countedQuantity ?? 0)" }
+                    let status = line.status.map { ItemStatus(rawValue: $0)?.words.text(report.language) ?? $0 }
+                    try report.row([
+                        .integer(line.line), .text(or: line.accession ?? (line.barcode.isEmpty ? nil : line.barcode)), .text(or: line.title),
+                        .text(or: line.callNumber), .text(or: line.recordedLocation), .text(or: line.location), .text(or: status), .text(or: quantity),
+                    ])
+                }
+                guard let last = page.last else { break }
+                after = last.line
+            }
         }
     }
 }

@@ -452,7 +452,20 @@ extension QuayDatabase {
     public func inventoryLines(session id: Int64?, category: InventoryCategory, after: Int64, limit: Int) async throws
         -> (session: InventorySessionView, lines: [InventoryLineView])
     {
-        try await pool.read { db in
+        try await pool.read { db in try Self.inventoryLines(db, session: id, category: category, after: after, limit: limit) }
+    }
+
+    /// The same, synchronous, for a report's own thread (which pages through every category).
+    public func inventoryLinesForReport(session id: Int64?, category: InventoryCategory, after: Int64, limit: Int) throws
+        -> (session: InventorySessionView, lines: [InventoryLineView])
+    {
+        try pool.read { db in try Self.inventoryLines(db, session: id, category: category, after: after, limit: limit) }
+    }
+
+    static func inventoryLines(_ db: Database, session id: Int64?, category: InventoryCategory, after: Int64, limit: Int) throws
+        -> (session: InventorySessionView, lines: [InventoryLineView])
+    {
+        do {
             let session = try Self.sessionRow(db, id: id)
             guard session["state"] != "open" else {
                 throw StoreError(

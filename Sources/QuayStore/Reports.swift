@@ -16,6 +16,8 @@ public struct ReportFilter: Sendable, Equatable {
     public var teacherCard: String?
     public var overdueOnly = false
     public var disposal: Int64?
+    /// An inventory session (the latest when nil).
+    public var session: Int64?
     /// Titles not borrowed in this many months are the least used.
     public var months: Int?
 

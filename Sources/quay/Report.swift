@@ -46,6 +46,7 @@ extension QuayCommand {
             @Flag(help: "Only the overdue loans.") var overdue = false
             @Option(help: "The disposal's number.") var disposal: String?
             @Option(help: "Titles not borrowed in this many months (van-hoa-doc; default 12).") var months: Int?
+            @Option(help: "The inventory session (kiem-ke; default the latest).") var session: Int?
 
             func run() throws {
                 let format = format?.lowercased() ?? ["xlsx", "csv"].first { out.lowercased().hasSuffix("." + $0) }
@@ -56,7 +57,7 @@ extension QuayCommand {
                 let given: [(String, String?)] = [
                     ("register", register), ("from", from), ("to", to), ("since", since), ("until", until), ("class", className),
                     ("school_year", year), ("patron", patron), ("teacher", teacher), ("overdue", overdue ? "true" : nil), ("disposal", disposal),
-                    ("months", months.map(String.init)),
+                    ("months", months.map(String.init)), ("session", session.map(String.init)),
                 ]
                 for (key, value) in given { if let value { filters[key] = value } }
                 let (partial, handle) = try options.openPartial(out)

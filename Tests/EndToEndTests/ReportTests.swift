@@ -150,6 +150,21 @@ import Testing
             """)
         #expect(sgk == ["['1', 'Toán 6', '', '12/09/2026', '2', 'SGK.000001 – SGK.000003', '3', '2', '1', '0', '20000']"], "\(sgk)")
 
+        // The inventory's result: totals, then each part that has lines.
+        let result = try daemon.quay(["report", "kiem-ke", "--out", "\(out)/kiem-ke.xlsx"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let inventory = try python(
+            """
+            import openpyxl
+            wb = openpyxl.load_workbook('\(out)/kiem-ke.xlsx')
+            print(wb.sheetnames)
+            print([list(r) for r in wb.worksheets[0].iter_rows(min_row=2, values_only=True)][:4])
+            print([list(r)[1:3] for r in wb['Thiếu'].iter_rows(min_row=2, values_only=True)])
+            """)
+        #expect(inventory[0] == "['Tổng hợp', 'Thấy đúng chỗ', 'Thiếu', 'Đang mượn', 'Đề nghị thanh lý']", "\(inventory)")
+        #expect(inventory[1] == "[['Thấy đúng chỗ', 1], ['Sai chỗ', 0], ['Thiếu', 1], ['Đang mượn', 1]]", "\(inventory)")
+        #expect(inventory[2] == "[['SGK.000003', 'Toán 6']]", "\(inventory)")
+
         let catalogue = try daemon.quay(["report", "danh-muc-thiet-bi", "--out", "\(out)/danh-muc.csv"])
         #expect(catalogue.status == 0 && catalogue.stdout.contains("2"), "\(catalogue.stderr)")
         let disposal = try daemon.quay(["report", "thanh-ly", "--disposal", "1", "--out", "\(out)/thanh-ly.xlsx"])
