@@ -56,3 +56,36 @@ extension GlobalOptions {
         }
     }
 }
+
+/// A line on a terminal's standard error while something takes more than a second ("Đang làm
+/// báo cáo… 4 s"), redrawn each second and cleared at the end; nothing when stderr is no terminal.
+final class ElapsedLine: @unchecked Sendable {
+    private let lock = NSLock()
+    private var running = true
+    private var shown = false
+
+    init(_ label: String) {
+        guard isatty(STDERR_FILENO) == 1 else {
+            running = false
+            return
+        }
+        let start = Date()
+        Thread.detachNewThread { [self] in
+            while true {
+                Thread.sleep(forTimeInterval: 1)
+                lock.lock()
+                defer { lock.unlock() }
+                guard running else { return }
+                shown = true
+                FileHandle.standardError.write(Data("\r\(label)… \(Int(Date().timeIntervalSince(start))) s".utf8))
+            }
+        }
+    }
+
+    func stop() {
+        lock.lock()
+        defer { lock.unlock() }
+        if running && shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        running = false
+    }
+}

@@ -70,7 +70,16 @@ extension QuayCommand {
                 }
                 // In Vietnamese unless --lang says otherwise (the locale does not: registers are Vietnamese).
         let args = ReportRunArgs(name: name, format: format, filters: filters.isEmpty ? nil : filters, language: options.lang)
-                guard case .success(let made) = try options.request(connection, .reportRun, args: args, as: ReportRunResult.self) else {
+                let waiting = ElapsedLine(options.text("Đang làm báo cáo", "Making the report"))
+                let answer: Swift.Result<(result: ReportRunResult, raw: [UInt8]), ErrorBody>
+                do {
+                    answer = try options.request(connection, .reportRun, args: args, as: ReportRunResult.self)
+                } catch {
+                    waiting.stop()
+                    throw error
+                }
+                waiting.stop()
+                guard case .success(let made) = answer else {
                     try? handle.close()
                     try? FileManager.default.removeItem(atPath: partial)
                     throw ExitCode(CLIExit.refused)
