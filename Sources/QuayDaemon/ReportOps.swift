@@ -58,7 +58,7 @@ extension Dispatcher {
         guard let format = ReportFormat(rawValue: args.format.lowercased()) else {
             throw Refusal(code: .invalidArgument, detail: "format must be xlsx or csv, not \(args.format)")
         }
-        let filter = try reportFilter(args.filters ?? [:], allowed: definition.filters)
+        var asked = try reportFilter(args.filters ?? [:], allowed: definition.filters)
         let config = state.config
         // Reports are in Vietnamese, the registers' language, unless the request asks otherwise.
         let language: Language
@@ -68,6 +68,8 @@ extension Dispatcher {
         } else {
             language = .vi
         }
+        asked.language = language
+        let filter = asked
         let (number, path) = state.reserveTransfer("report")
         let database = state.database
         let now = now()

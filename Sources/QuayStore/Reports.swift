@@ -16,6 +16,8 @@ public struct ReportFilter: Sendable, Equatable {
     public var teacherCard: String?
     public var overdueOnly = false
     public var disposal: Int64?
+    /// The language of the words a query puts in its cells (the usage log's "consumed", "lost").
+    public var language: Language = .vi
     /// An inventory session (the latest when nil).
     public var session: Int64?
     /// Titles not borrowed in this many months are the least used.
@@ -340,7 +342,14 @@ extension QuayDatabase {
 
     static func usageQuery(_ filter: ReportFilter) -> (sql: String, arguments: StatementArguments) {
         var conditions: [String] = ["s.lesson_date BETWEEN ? AND ?"]
-        var arguments: StatementArguments = [filter.since ?? "0000-00-00", filter.until ?? "9999-99-99"]
+        // The words the cells carry, in the report's language, bound in the order their `?`
+        // come in the text: a unit lost, a unit damaged, then a quantity consumed and lost.
+        let words = [
+            Bilingual(vi: "mất", en: "lost"), Bilingual(vi: "cần sửa", en: "needs repair"), Bilingual(vi: " dùng hết, ", en: " consumed, "),
+            Bilingual(vi: " mất", en: " lost"),
+        ].map { $0.text(filter.language) }
+        var arguments = StatementArguments(words)
+        arguments += [filter.since ?? "0000-00-00", filter.until ?? "9999-99-99"]
         if let card = filter.teacherCard {
             conditions.append("p.card = ?")
             arguments += [card]
@@ -348,11 +357,13 @@ extension QuayDatabase {
         let sql = """
             SELECT s.id, p.full_name, s.lesson_date, s.period, c.name AS class_name, s.subject, s.title, s.returned_at,
                 (SELECT group_concat(t.name || ' ' || g.prefix || g.separator || printf('%0' || g.width || 'd', u.number)
-                    || CASE WHEN lu.return_condition IS NULL OR lu.return_condition = 'good' THEN '' ELSE ' (' || lu.return_condition || ')' END, '; ')
+                    || CASE WHEN lu.return_condition IS NULL OR lu.return_condition = 'good' THEN ''
+                        ELSE ' (' || CASE lu.return_condition WHEN 'lost' THEN ? ELSE ? END || ')' END, '; ')
                  FROM lesson_unit lu JOIN equipment_unit u ON u.id = lu.unit_id JOIN equipment_type t ON t.code = u.type_code
                  JOIN register g ON g.code = u.register_code WHERE lu.lesson_id = s.id) AS units,
                 (SELECT group_concat(t.name || ' ×' || q.quantity || CASE WHEN COALESCE(q.consumed, 0) + COALESCE(q.lost, 0) > 0
-                    THEN ' (' || COALESCE(q.consumed, 0) || ' dùng hết, ' || COALESCE(q.lost, 0) || ' mất)' ELSE '' END, '; ')
+                    THEN ' (' || COALESCE(q.consumed, 0) || ? || COALESCE(q.lost, 0) || ? || ')'
+                    ELSE '' END, '; ')
                  FROM lesson_quantity q JOIN equipment_type t ON t.code = q.type_code WHERE q.lesson_id = s.id) AS quantities
             FROM lesson s JOIN patron p ON p.id = s.teacher_id LEFT JOIN class c ON c.id = s.class_id
             WHERE \(conditions.joined(separator: " AND "))

@@ -165,6 +165,12 @@ import Testing
         #expect(inventory[1] == "[['Thấy đúng chỗ', 1], ['Sai chỗ', 0], ['Thiếu', 1], ['Đang mượn', 1]]", "\(inventory)")
         #expect(inventory[2] == "[['SGK.000003', 'Toán 6']]", "\(inventory)")
 
+        // In English, the words inside the cells are English too.
+        let english = try daemon.quay(["report", "su-dung-thiet-bi", "--out", "\(out)/usage.csv", "--lang", "en"])
+        #expect(english.status == 0, "\(english.stderr)")
+        let usageEnglish = try String(contentsOfFile: "\(out)/usage.csv", encoding: .utf8)
+        #expect(usageEnglish.contains("(2 consumed, 0 lost)") && usageEnglish.contains("Teacher") && !usageEnglish.contains("dùng hết"), "\(usageEnglish)")
+
         let catalogue = try daemon.quay(["report", "danh-muc-thiet-bi", "--out", "\(out)/danh-muc.csv"])
         #expect(catalogue.status == 0 && catalogue.stdout.contains("2"), "\(catalogue.stderr)")
         let disposal = try daemon.quay(["report", "thanh-ly", "--disposal", "1", "--out", "\(out)/thanh-ly.xlsx"])
