@@ -49,57 +49,82 @@ extension QuayDatabase {
             statistics.unusedSince = unusedSince
             statistics.months = try Row.fetchAll(
                 db,
-                sql: """
-                    SELECT substr(l.loaned_at, 1, 7) AS month, COUNT(*) AS loans, COUNT(DISTINCT l.patron_id) AS readers
-                    FROM loan l WHERE l.loaned_at BETWEEN ? AND ? GROUP BY 1 ORDER BY 1
-                    """,
+                sql: Self.monthsSQL,
                 arguments: [from, to]
             ).map { ReadingStatistics.Month(month: $0["month"], loans: $0["loans"], readers: $0["readers"]) }
             statistics.classes = try Row.fetchAll(
                 db,
-                sql: """
-                    SELECT c.name, (SELECT COUNT(*) FROM patron p WHERE p.class_id = c.id AND p.kind = 'pupil') AS pupils,
-                        COALESCE(t.readers, 0) AS readers, COALESCE(t.loans, 0) AS loans
-                    FROM class c LEFT JOIN (
-                        SELECT p.class_id, COUNT(DISTINCT l.patron_id) AS readers, COUNT(*) AS loans
-                        FROM loan l JOIN patron p ON p.id = l.patron_id
-                        WHERE l.loaned_at BETWEEN ? AND ? AND p.kind = 'pupil' GROUP BY p.class_id
-                    ) t ON t.class_id = c.id
-                    WHERE c.school_year = ? ORDER BY c.grade, c.name
-                    """,
+                sql: Self.classesSQL,
                 arguments: [from, to, schoolYear]
             ).map { ReadingStatistics.ClassLine(className: $0["name"], pupils: $0["pupils"], readers: $0["readers"], loans: $0["loans"]) }
             statistics.kinds = try Row.fetchAll(
                 db,
-                sql: """
-                    SELECT r.kind, COUNT(*) AS loans FROM loan l JOIN item i ON i.id = l.item_id JOIN record r ON r.id = i.record_id
-                    WHERE l.loaned_at BETWEEN ? AND ? GROUP BY r.kind ORDER BY loans DESC
-                    """,
+                sql: Self.kindsSQL,
                 arguments: [from, to]
             ).map { ReadingStatistics.KindLine(kind: MaterialKind(rawValue: $0["kind"]) ?? .other, loans: $0["loans"]) }
             statistics.mostBorrowed = try Row.fetchAll(
                 db,
-                sql: """
-                    SELECT r.title, r.authors, (SELECT COUNT(*) FROM item c WHERE c.record_id = r.id) AS copies, t.loans, t.last_loan
-                    FROM (SELECT i.record_id, COUNT(*) AS loans, MAX(l.loaned_at) AS last_loan
-                          FROM loan l JOIN item i ON i.id = l.item_id WHERE l.loaned_at BETWEEN ? AND ? GROUP BY i.record_id) t
-                    JOIN record r ON r.id = t.record_id ORDER BY t.loans DESC, r.title LIMIT 50
-                    """,
+                sql: Self.mostBorrowedSQL,
                 arguments: [from, to]
             ).map(Self.titleLine)
             statistics.unused = try Row.fetchAll(
                 db,
-                sql: """
-                    SELECT r.title, r.authors, COUNT(*) AS copies, 0 AS loans,
-                        (SELECT MAX(l.loaned_at) FROM loan l JOIN item x ON x.id = l.item_id WHERE x.record_id = r.id) AS last_loan
-                    FROM record r JOIN item i ON i.record_id = r.id AND i.status NOT IN ('withdrawn', 'lost')
-                    WHERE NOT EXISTS (
-                        SELECT 1 FROM item x JOIN loan l ON l.item_id = x.id WHERE x.record_id = r.id AND l.loaned_at >= ?)
-                    GROUP BY r.id ORDER BY last_loan IS NOT NULL, last_loan, r.title LIMIT 1000
-                    """,
+                sql: Self.unusedSQL,
                 arguments: [unusedSince]
             ).map(Self.titleLine)
             return statistics
+        }
+    }
+
+    static let monthsSQL = """
+        SELECT substr(l.loaned_at, 1, 7) AS month, COUNT(*) AS loans, COUNT(DISTINCT l.patron_id) AS readers
+        FROM loan l WHERE l.loaned_at BETWEEN ? AND ? GROUP BY 1 ORDER BY 1
+        """
+
+    static let classesSQL = """
+        SELECT c.name, (SELECT COUNT(*) FROM patron p WHERE p.class_id = c.id AND p.kind = 'pupil') AS pupils,
+            COALESCE(t.readers, 0) AS readers, COALESCE(t.loans, 0) AS loans
+        FROM class c LEFT JOIN (
+            SELECT p.class_id, COUNT(DISTINCT l.patron_id) AS readers, COUNT(*) AS loans
+            FROM loan l JOIN patron p ON p.id = l.patron_id
+            WHERE l.loaned_at BETWEEN ? AND ? AND p.kind = 'pupil' GROUP BY p.class_id
+        ) t ON t.class_id = c.id
+        WHERE c.school_year = ? ORDER BY c.grade, c.name
+        """
+
+    static let kindsSQL = """
+        SELECT r.kind, COUNT(*) AS loans FROM loan l JOIN item i ON i.id = l.item_id JOIN record r ON r.id = i.record_id
+        WHERE l.loaned_at BETWEEN ? AND ? GROUP BY r.kind ORDER BY loans DESC
+        """
+
+    static let mostBorrowedSQL = """
+        SELECT r.title, r.authors, (SELECT COUNT(*) FROM item c WHERE c.record_id = r.id) AS copies, t.loans, t.last_loan
+        FROM (SELECT i.record_id, COUNT(*) AS loans, MAX(l.loaned_at) AS last_loan
+              FROM loan l JOIN item i ON i.id = l.item_id WHERE l.loaned_at BETWEEN ? AND ? GROUP BY i.record_id) t
+        JOIN record r ON r.id = t.record_id ORDER BY t.loans DESC, r.title LIMIT 50
+        """
+
+    static let unusedSQL = """
+        SELECT r.title, r.authors, COUNT(*) AS copies, 0 AS loans,
+            (SELECT MAX(l.loaned_at) FROM loan l JOIN item x ON x.id = l.item_id WHERE x.record_id = r.id) AS last_loan
+        FROM record r JOIN item i ON i.record_id = r.id AND i.status NOT IN ('withdrawn', 'lost')
+        WHERE NOT EXISTS (
+            SELECT 1 FROM item x JOIN loan l ON l.item_id = x.id WHERE x.record_id = r.id AND l.loaned_at >= ?)
+        GROUP BY r.id ORDER BY last_loan IS NOT NULL, last_loan, r.title LIMIT 1000
+        """
+
+    /// EXPLAIN QUERY PLAN of each statistics query, for the test that none reads the loan
+    /// history without an index.
+    public func statisticsQueryPlans() throws -> [String: [String]] {
+        let queries: [String: (String, StatementArguments)] = [
+            "months": (Self.monthsSQL, ["2026-09-01", "2027-05-31"]), "classes": (Self.classesSQL, ["2026-09-01", "2027-05-31", "2026-2027"]),
+            "kinds": (Self.kindsSQL, ["2026-09-01", "2027-05-31"]), "most_borrowed": (Self.mostBorrowedSQL, ["2026-09-01", "2027-05-31"]),
+            "unused": (Self.unusedSQL, ["2026-01-01"]),
+        ]
+        return try pool.read { db in
+            try queries.mapValues { sql, arguments in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String }
+            }
         }
     }
 

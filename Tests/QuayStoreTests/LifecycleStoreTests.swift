@@ -360,5 +360,17 @@ import Testing
             #expect(plans["loans"]!.contains { $0.hasPrefix("SCAN l USING INDEX loan_open") || $0.hasPrefix("SEARCH l USING INDEX loan_open") }, "\(plans["loans"]!)")
             #expect(!plans["accessions"]!.contains("USE TEMP B-TREE FOR ORDER BY"), "the register streams in its index's order")
         }
+        // The reading statistics read the period's loans by their date, never the whole history.
+        // What they may read whole: `t`, a subquery's own result; `c`, the year's classes; and
+        // `r` for the least-used titles, the titles one row each, their copies and loans by index.
+        for (name, details) in try database.statisticsQueryPlans() {
+            for detail in details where detail.hasPrefix("SCAN") {
+                let allowed = detail.hasPrefix("SCAN t") || detail.hasPrefix("SCAN c") || (name == "unused" && detail == "SCAN r")
+                #expect(detail.contains(" USING ") || allowed, "\(name): \(detail)")
+            }
+            if name != "unused" {
+                #expect(details.contains { $0.contains("loan_loaned") }, "\(name): \(details)")
+            }
+        }
     }
 }
