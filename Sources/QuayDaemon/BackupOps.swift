@@ -15,7 +15,7 @@ extension Dispatcher {
             logger.info("backup made", metadata: ["backup.number": "\(number)", "backup.bytes": "\(size)"])
             return BackupCreateResult(backup: number, sizeBytes: size, integrity: "ok")
         } catch {
-            state.forgetBackup(number)
+            state.forgetTransfer(number)
             throw error
         }
     }
@@ -27,7 +27,7 @@ extension Dispatcher {
     /// A piece of a file made for the client (a backup copy, a report), at `offset`; the file is
     /// removed once its last piece has been read.
     func readTransfer(_ number: Int64, offset: Int64, missing: String) throws -> FileChunk {
-        guard let path = state.backupFile(number), let handle = FileHandle(forReadingAtPath: path) else {
+        guard let path = state.transferFile(number), let handle = FileHandle(forReadingAtPath: path) else {
             throw Refusal(code: .notFound, detail: missing)
         }
         defer { try? handle.close() }
@@ -38,7 +38,7 @@ extension Dispatcher {
         try handle.seek(toOffset: UInt64(offset))
         let data = try handle.read(upToCount: FileChunk.maxChunk) ?? Data()
         let done = UInt64(offset) + UInt64(data.count) >= size
-        if done { state.forgetBackup(number) }
+        if done { state.forgetTransfer(number) }
         return FileChunk(offset: offset, data: data.base64EncodedString(), done: done)
     }
 }
@@ -80,7 +80,7 @@ extension DaemonState {
 
     /// A file made for a client to read (`backup`, `report`), beside the database, numbered.
     func reserveTransfer(_ kind: String) -> (Int64, String) {
-        backups.withLockedValue { state in
+        transfers.withLockedValue { state in
             let number = state.next
             state.next += 1
             let path = database.path + ".\(kind)-\(getpid())-\(number).tmp"
@@ -89,18 +89,18 @@ extension DaemonState {
         }
     }
 
-    func backupFile(_ number: Int64) -> String? { backups.withLockedValue { $0.files[number] } }
+    func transferFile(_ number: Int64) -> String? { transfers.withLockedValue { $0.files[number] } }
 
-    /// Forgets a copy and removes its file.
-    func forgetBackup(_ number: Int64) {
-        if let path = backups.withLockedValue({ $0.files.removeValue(forKey: number) }) {
+    /// Forgets a transfer file (a copy, a report) and removes it.
+    func forgetTransfer(_ number: Int64) {
+        if let path = transfers.withLockedValue({ $0.files.removeValue(forKey: number) }) {
             try? FileManager.default.removeItem(atPath: path)
         }
     }
 
-    /// Removes copies a client never finished reading before the daemon last stopped. Only
+    /// Removes copies and reports a client never finished reading before the daemon last stopped. Only
     /// called with the database's lock held, so no other quayd is making one.
-    static func removeStaleBackups(of databasePath: String) {
+    static func removeStaleTransfers(of databasePath: String) {
         let directory = (databasePath as NSString).deletingLastPathComponent
         let prefixes = ["backup-", "report-"].map { (databasePath as NSString).lastPathComponent + "." + $0 }
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory)) ?? []

@@ -160,7 +160,7 @@ public enum Daemon {
             }
             return .failure
         }
-        DaemonState.removeStaleBackups(of: config.databasePath)
+        DaemonState.removeStaleTransfers(of: config.databasePath)
         do {
             try await database.recordSchool(config.schoolName)
         } catch {

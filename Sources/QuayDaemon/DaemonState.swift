@@ -29,8 +29,8 @@ public final class DaemonState: Sendable {
     public let events = EventHub()
     private let deskService = NIOLockedValueBox<DeskService?>(nil)
     private let printService = NIOLockedValueBox<PrintService?>(nil)
-    /// Copies made by `backup.create` and not yet read to their end: number → file.
-    let backups = NIOLockedValueBox<(next: Int64, files: [Int64: String])>((1, [:]))
+    /// Files made for a client — `backup.create`'s copies, `report.run`'s reports — and not yet read to their end: number → file.
+    let transfers = NIOLockedValueBox<(next: Int64, files: [Int64: String])>((1, [:]))
     /// The automatic backups: the newest good one and the last failure.
     let automaticBackups = NIOLockedValueBox(BackupRecord())
     /// `PRAGMA quick_check` since start: "ok", "running", or what is wrong.

@@ -92,10 +92,10 @@ extension Dispatcher {
             logger.info("report made", metadata: ["report.name": "\(definition.name)", "report.rows": "\(rows)", "report.bytes": "\(size)"])
             return ReportRunResult(report: number, format: format.rawValue, sizeBytes: size, rows: rows)
         } catch let error as ReportError {
-            state.forgetBackup(number)
+            state.forgetTransfer(number)
             throw Refusal(code: .internalError, detail: error.detail)
         } catch {
-            state.forgetBackup(number)
+            state.forgetTransfer(number)
             throw error
         }
     }
