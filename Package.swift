@@ -35,7 +35,7 @@ let package = Package(
         .systemLibrary(name: "CSodium", path: "Sources/CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
         // Registers and reports as XLSX (SPEC §10), written in constant-memory mode.
         .systemLibrary(name: "CXlsxWriter", path: "Sources/CXlsxWriter", providers: [.apt(["libxlsxwriter-dev"])]),
-        .target(name: "QuayReports", dependencies: ["QuayCore", "CXlsxWriter"]),
+        .target(name: "QuayReports", dependencies: ["QuayCore", "QuayLabels", "CXlsxWriter"]),
         .target(
             name: "QuayLabels",
             dependencies: [

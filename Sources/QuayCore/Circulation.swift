@@ -230,6 +230,21 @@ public struct SchoolCalendar: Sendable, Equatable {
         self.yearEndDay = yearEndDay
     }
 
+    /// The first day of the second term (học kỳ II), month and day of the year's second calendar year.
+    public var secondTermMonth = 1
+    public var secondTermDay = 15
+
+    /// The first and last days of a term (1 or 2) of the school year `2027-2028`.
+    public func dates(ofTerm term: Int, schoolYear year: String) -> (starts: Day, ends: Day)? {
+        guard let whole = dates(ofSchoolYear: year), let first = Int(year.prefix(4)) else { return nil }
+        let second = Day(year: first + 1, month: secondTermMonth, day: secondTermDay)
+        switch term {
+        case 1: return (whole.starts, second.adding(days: -1))
+        case 2: return (second, whole.ends)
+        default: return nil
+        }
+    }
+
     /// The first and last days of the school year `2027-2028`.
     public func dates(ofSchoolYear year: String) -> (starts: Day, ends: Day)? {
         guard SchoolYear.isValid(year), let first = Int(year.prefix(4)) else { return nil }

@@ -45,6 +45,9 @@ public struct DaemonConfig: Sendable, Equatable {
     public var printing = PrintingSettings()
     /// Automatic backups (`[backup]`); off until a directory is set.
     public var backup = BackupSettings()
+    /// The lesson periods with equipment each teacher is expected to teach in a term
+    /// (`[equipment_quota]`), for the summary of use per teacher.
+    public var equipmentQuota = EquipmentQuota()
     /// The SIP2 listener (`[sip2]`, `[[sip2_account]]`); nil (off) without a `[sip2]` table.
     public var sip2: SIP2Settings?
 
@@ -135,7 +138,7 @@ public enum ConfigLoader {
         }
 
         mutating func read() throws(ConfigError) -> DaemonConfig {
-            let sections = ["school", "database", "socket", "access", "log", "calendar", "policy", "labels", "desk", "scanner", "pattern", "printer", "printing", "backup", "sip2", "sip2_account"]
+            let sections = ["school", "database", "socket", "access", "log", "calendar", "policy", "labels", "desk", "scanner", "pattern", "printer", "printing", "backup", "sip2", "sip2_account", "equipment_quota"]
             for key in table.keys where !sections.contains(key) {
                 throw fail(section: nil, key: key, "unknown section or key '\(key)'")
             }
@@ -197,8 +200,25 @@ public enum ConfigLoader {
                 }
                 reader.config.logLevel = level
             }
-            try section("calendar", ["closed_weekdays", "closed", "school_year_end", "school_year_start"]) { (key, value, reader) throws(ConfigError) in
+            try section("calendar", ["closed_weekdays", "closed", "school_year_end", "school_year_start", "second_term_start"]) { (key, value, reader) throws(ConfigError) in
                 try reader.calendar(key, value)
+            }
+            try section("equipment_quota", ["periods", "subjects", "teachers"]) { (key, value, reader) throws(ConfigError) in
+                if key == "periods" {
+                    reader.config.equipmentQuota.periods = try reader.integer(value, "equipment_quota", key, in: 0...1000)
+                    return
+                }
+                guard let table = value.table else {
+                    throw reader.fail(section: "equipment_quota", key: key, "equipment_quota.\(key) must be a table of names and periods")
+                }
+                var quotas: [String: Int] = [:]
+                for name in table.keys {
+                    guard let periods = table[name]?.int, (0...1000).contains(periods) else {
+                        throw reader.fail(section: "equipment_quota", key: key, "equipment_quota.\(key).\(name) must be a whole number of periods from 0 to 1000")
+                    }
+                    quotas[VietnameseText.nfc(name)] = periods
+                }
+                if key == "subjects" { reader.config.equipmentQuota.subjects = quotas } else { reader.config.equipmentQuota.teachers = quotas }
             }
             try section("labels", ["font", "bold_font", "fallback_fonts", "templates", "dpi"]) { (key, value, reader) throws(ConfigError) in
                 switch key {
@@ -350,6 +370,9 @@ public enum ConfigLoader {
                 if key == "school_year_start" {
                     config.circulation.calendar.yearStartMonth = month
                     config.circulation.calendar.yearStartDay = day
+                } else if key == "second_term_start" {
+                    config.circulation.calendar.secondTermMonth = month
+                    config.circulation.calendar.secondTermDay = day
                 } else {
                     config.circulation.calendar.yearEndMonth = month
                     config.circulation.calendar.yearEndDay = day
@@ -488,5 +511,19 @@ public enum ConfigLoader {
         func fail(section: String?, key: String, _ reason: String) -> ConfigError {
             ConfigError(path: path, line: table.line(section: section, key: key), reason: reason)
         }
+    }
+}
+
+/// How many lesson periods with equipment a teacher is expected to teach in a term: the
+/// teacher's own figure (by card), else their subject's, else the school's.
+public struct EquipmentQuota: Sendable, Equatable {
+    public var periods: Int?
+    public var subjects: [String: Int] = [:]
+    public var teachers: [String: Int] = [:]
+
+    public init() {}
+
+    public func periods(card: String, subject: String?) -> Int? {
+        teachers[card] ?? subject.flatMap { subject in subjects.first { VietnameseText.fold($0.key) == VietnameseText.fold(subject) }?.value } ?? periods
     }
 }

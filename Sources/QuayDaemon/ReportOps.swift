@@ -21,14 +21,48 @@ final class ReportContext: @unchecked Sendable {
     let writer: any ReportWriter
     let language: Language
     let now: Date
+    /// The school calendar (terms, the school year's dates) and the equipment quotas.
+    let calendar: SchoolCalendar
+    let quota: EquipmentQuota
     var rows = 0
 
-    init(database: QuayDatabase, filter: ReportFilter, writer: any ReportWriter, language: Language, now: Date) {
+    init(
+        database: QuayDatabase, filter: ReportFilter, writer: any ReportWriter, language: Language, now: Date, calendar: SchoolCalendar = SchoolCalendar(),
+        quota: EquipmentQuota = EquipmentQuota()
+    ) {
         self.database = database
         self.filter = filter
         self.writer = writer
         self.language = language
         self.now = now
+        self.calendar = calendar
+        self.quota = quota
+    }
+
+    /// The days a report of a period covers, and the period in words: `since`/`until` as
+    /// given, else a month, else a term of the school year, else the whole school year.
+    func period() -> (since: String, until: String, words: Bilingual) {
+        let year = filter.schoolYear
+        var (since, until): (Day?, Day?) = (nil, nil)
+        var words = Bilingual(vi: "NĂM HỌC \(year)", en: "SCHOOL YEAR \(year)")
+        if let month = filter.month, let first = Day(month + "-01") {
+            since = first
+            until = Day(year: first.month == 12 ? first.year + 1 : first.year, month: first.month % 12 + 1, day: 1).adding(days: -1)
+            let shown = String(format: "%02d/%d", first.month, first.year)
+            words = Bilingual(vi: "THÁNG \(shown)", en: "MONTH \(shown)")
+        } else if let term = filter.term, let dates = calendar.dates(ofTerm: term, schoolYear: year) {
+            (since, until) = (dates.starts, dates.ends)
+            words = Bilingual(vi: "HỌC KỲ \(term == 1 ? "I" : "II") NĂM HỌC \(year)", en: "TERM \(term), SCHOOL YEAR \(year)")
+        } else if let dates = calendar.dates(ofSchoolYear: year) {
+            (since, until) = (dates.starts, dates.ends)
+        }
+        if filter.since != nil || filter.until != nil {
+            since = filter.since.flatMap(Day.init) ?? since
+            until = filter.until.flatMap(Day.init) ?? until
+            let shown = "\(since?.vietnamese ?? "…") – \(until?.vietnamese ?? "…")"
+            words = Bilingual(vi: shown, en: shown)
+        }
+        return (since?.description ?? "0000-00-00", until?.description ?? "9999-12-31", words)
     }
 
     func begin(_ sheet: ReportSheet) throws { try writer.begin(sheet) }
@@ -56,7 +90,7 @@ extension Dispatcher {
             throw Refusal(code: .unknownReport, detail: "\(args.name); reports: \(Self.reports.map(\.name).joined(separator: ", "))")
         }
         guard let format = ReportFormat(rawValue: args.format.lowercased()) else {
-            throw Refusal(code: .invalidArgument, detail: "format must be xlsx or csv, not \(args.format)")
+            throw Refusal(code: .invalidArgument, detail: "format must be xlsx, csv, svg or png (the charts) or page (the first printed page), not \(args.format)")
         }
         var asked = try reportFilter(args.filters ?? [:], allowed: definition.filters)
         let config = state.config
@@ -81,7 +115,9 @@ extension Dispatcher {
                         let writer = try format.writer(
                             path: path, school: config.schoolName, title: definition.title.text(language), language: language,
                             temporaryDirectory: temporary.isEmpty ? "." : temporary)
-                        let context = ReportContext(database: database, filter: filter, writer: writer, language: language, now: now)
+                        let context = ReportContext(
+                            database: database, filter: filter, writer: writer, language: language, now: now, calendar: config.circulation.calendar,
+                            quota: config.equipmentQuota)
                         try definition.write(context)
                         try writer.finish()
                         return context.rows
@@ -93,7 +129,11 @@ extension Dispatcher {
             return ReportRunResult(report: number, format: format.rawValue, sizeBytes: size, rows: rows)
         } catch let error as ReportError {
             state.forgetTransfer(number)
-            throw Refusal(code: .internalError, detail: error.detail)
+            switch error.kind {
+            case .failure: throw Refusal(code: .internalError, detail: error.detail)
+            case .missingFilter: throw Refusal(code: .invalidFilter, detail: error.detail)
+            case .notInReport: throw Refusal(code: .invalidArgument, detail: "\(definition.name): \(error.detail)")
+            }
         } catch {
             state.forgetTransfer(number)
             throw error
@@ -147,6 +187,24 @@ extension Dispatcher {
             guard let id = Int64(session) else { throw Refusal(code: .invalidFilter, detail: "session must be an inventory session's number") }
             filter.session = id
         }
+        if let term = text(given["term"]) {
+            guard let value = Int(term.uppercased() == "I" ? "1" : term.uppercased() == "II" ? "2" : term), (1...2).contains(value) else {
+                throw Refusal(code: .invalidFilter, detail: "term must be 1 or 2")
+            }
+            filter.term = value
+        }
+        if let month = text(given["month"]) {
+            let parts = month.contains("/") ? month.split(separator: "/").reversed().map(String.init) : month.split(separator: "-").map(String.init)
+            guard parts.count == 2, let year = Int(parts[0]), let number = Int(parts[1]), (1...12).contains(number), (2000...2100).contains(year) else {
+                throw Refusal(code: .invalidFilter, detail: "month must be yyyy-mm or mm/yyyy, not \(month)")
+            }
+            filter.month = String(format: "%04d-%02d", year, number)
+        }
+        if let kind = text(given["kind"]) {
+            let kinds = ["pupil": "pupil", "hs": "pupil", "học sinh": "pupil", "teacher": "teacher", "gv": "teacher", "giáo viên": "teacher", "staff": "staff"]
+            guard let value = kinds[kind.lowercased()] else { throw Refusal(code: .invalidFilter, detail: "kind must be pupil, teacher or staff") }
+            filter.borrowerKind = value
+        }
         if let months = text(given["months"]) {
             guard let value = Int(months), (1...120).contains(value) else { throw Refusal(code: .invalidFilter, detail: "months must be from 1 to 120") }
             filter.months = value
@@ -187,7 +245,13 @@ extension Dispatcher {
             purpose: Bilingual(
                 vi: "Sách đang mượn (hoặc quá hạn: overdue=true) theo lớp, học sinh theo thứ tự tên; của một lớp hoặc một bạn đọc.",
                 en: "Copies on loan (or overdue: overdue=true) by class, pupils in name order; of one class or one borrower."),
-            filters: ["class", "school_year", "overdue", "patron"], write: writeLoans),
+            filters: ["class", "school_year", "overdue", "patron", "kind"], write: writeLoans),
+        ReportDefinition(
+            name: "lich-su-muon", title: Bilingual(vi: "Lịch sử mượn của bạn đọc", en: "A borrower's loan history"),
+            purpose: Bilingual(
+                vi: "Mọi lần mượn của một bạn đọc (patron=SỐ THẺ, cả thẻ cũ): ngày mượn, sách, hạn trả, ngày trả, trả muộn hay mất.",
+                en: "Every loan of one borrower (patron=CARD, an old card too): lent, copy, due, returned, late or lost."),
+            filters: ["patron", "since", "until"], write: writeHistory),
         ReportDefinition(
             name: "kiem-ke", title: Bilingual(vi: "Kết quả kiểm kê", en: "Inventory result"),
             purpose: Bilingual(
@@ -213,11 +277,23 @@ extension Dispatcher {
                 en: "By teacher: date, period, class, lesson, the equipment lent and how it came back."),
             filters: ["teacher", "since", "until"], write: writeUsage),
         ReportDefinition(
+            name: "dinh-muc-thiet-bi", title: Bilingual(vi: "Tổng hợp sử dụng thiết bị theo giáo viên", en: "Equipment use per teacher"),
+            purpose: Bilingual(
+                vi: "Số tiết có sử dụng thiết bị của mỗi giáo viên trong học kỳ (term=1|2) hoặc năm học, so với định mức [equipment_quota]; ai chưa đạt.",
+                en: "Each teacher's lesson periods with equipment in a term (term=1|2) or the school year, against the [equipment_quota]; who is under it."),
+            filters: ["school_year", "term", "since", "until"], write: writeTeacherUse),
+        ReportDefinition(
             name: "van-hoa-doc", title: Bilingual(vi: "Thống kê văn hoá đọc", en: "Reading statistics"),
             purpose: Bilingual(
                 vi: "Lượt mượn theo tháng, theo lớp, theo loại tài liệu; tỉ lệ học sinh có mượn sách; sách mượn nhiều nhất; sách lâu không ai mượn. Có biểu đồ.",
                 en: "Loans by month, class and kind; the share of pupils who borrowed; the most borrowed titles; titles not borrowed in N months. With charts."),
             filters: ["since", "until", "school_year", "months"], write: writeStatistics),
+        ReportDefinition(
+            name: "bao-cao-dinh-ky", title: Bilingual(vi: "Báo cáo định kỳ hoạt động thư viện", en: "Periodic library report"),
+            purpose: Bilingual(
+                vi: "Gửi phòng giáo dục theo tháng (month=2026-10), học kỳ (term=1|2) hoặc năm học: sách mới nhập theo loại và giá trị, xuất, vốn tài liệu cuối kỳ, bạn đọc và lượt mượn của giáo viên và học sinh.",
+                en: "For the education office by month (month=2026-10), term (term=1|2) or school year: new stock by kind and value, withdrawals, the stock at the end, readers and loans of teachers and pupils."),
+            filters: ["school_year", "term", "month", "since", "until"], write: writePeriodic),
     ]
 
     static let kinds: [(MaterialKind, Bilingual)] = [
@@ -336,7 +412,7 @@ extension Dispatcher {
     }
 
     static func writeDisposal(_ report: ReportContext) throws {
-        guard let id = report.filter.disposal else { throw ReportError("give the disposal: disposal=N") }
+        guard let id = report.filter.disposal else { throw ReportError("give the disposal: disposal=N", .missingFilter) }
         let disposal = try report.database.disposalForReport(id: id)
         try report.begin(
             ReportSheet(
@@ -427,6 +503,32 @@ extension Dispatcher {
         }
         try report.writer.chart(
             ReportChart(.column, title: report.words(Bilingual(vi: "Tỉ lệ học sinh có mượn sách (%)", en: "Pupils who borrowed (%)")), categories: 0, values: [3]))
+        // By grade: the year's classes added up (a school has tens of classes).
+        var grades: [(grade: Int?, pupils: Int64, readers: Int64, loans: Int64)] = []
+        for line in statistics.classes {
+            if let last = grades.indices.last, grades[last].grade == line.grade {
+                grades[last].pupils += line.pupils
+                grades[last].readers += line.readers
+                grades[last].loans += line.loans
+            } else {
+                grades.append((line.grade, line.pupils, line.readers, line.loans))
+            }
+        }
+        try report.begin(
+            ReportSheet(
+                name: Bilingual(vi: "Theo khối", en: "By grade"), title: Bilingual(vi: "HỌC SINH MƯỢN SÁCH THEO KHỐI, \(period)", en: "PUPILS WHO BORROWED, BY GRADE, \(period)"),
+                columns: [
+                    ReportColumn("Khối", "Grade"), ReportColumn("Số học sinh", "Pupils", .integer), ReportColumn("Số HS có mượn", "Pupils who borrowed", .integer),
+                    ReportColumn("Tỉ lệ (%)", "Share (%)", .integer), ReportColumn("Lượt mượn", "Loans", .integer),
+                ], landscape: false))
+        for line in grades {
+            let share = line.pupils > 0 ? (line.readers * 100 + line.pupils / 2) / line.pupils : 0
+            try report.row([
+                .text(line.grade.map { report.words(Bilingual(vi: "Khối \($0)", en: "Grade \($0)")) } ?? "—"), .integer(line.pupils), .integer(line.readers),
+                .integer(share), .integer(line.loans),
+            ])
+        }
+        try report.writer.chart(ReportChart(.column, title: report.words(Bilingual(vi: "Lượt mượn theo khối", en: "Loans by grade")), categories: 0, values: [4]))
         try report.begin(
             ReportSheet(
                 name: Bilingual(vi: "Theo loại", en: "By kind"), title: Bilingual(vi: "LƯỢT MƯỢN THEO LOẠI TÀI LIỆU, \(period)", en: "LOANS BY KIND, \(period)"),
@@ -534,5 +636,136 @@ extension Dispatcher {
                 after = last.line
             }
         }
+    }
+
+    static func writeHistory(_ report: ReportContext) throws {
+        guard let card = report.filter.teacherCard else { throw ReportError("give the borrower: patron=CARD", .missingFilter) }
+        guard let borrower = try report.database.historyBorrower(card: card) else { throw ReportError("no borrower has the card \(card)", .missingFilter) }
+        let who = [borrower.card, borrower.className].compactMap { $0 }.joined(separator: ", ")
+        try report.begin(
+            ReportSheet(
+                name: Bilingual(vi: "Lịch sử mượn", en: "History"),
+                title: Bilingual(vi: "LỊCH SỬ MƯỢN — \(borrower.name) (\(who))", en: "LOAN HISTORY — \(borrower.name) (\(who))"),
+                columns: [
+                    ReportColumn("STT", "No.", .integer), ReportColumn("Ngày mượn", "Lent", .date), ReportColumn("Số ĐKCB", "Accession"),
+                    ReportColumn("Nhan đề", "Title"), ReportColumn("Hạn trả", "Due", .date), ReportColumn("Ngày trả", "Returned", .date),
+                    ReportColumn("Ghi chú", "Notes"),
+                ]))
+        let today = Day(report.now)
+        var count: Int64 = 0
+        try report.database.borrowerHistory(report.filter) { line in
+            count += 1
+            let due: Day? = Timestamp.parse(line.due).map { Day($0) }
+            let back: Day? = line.returnedAt.flatMap(Timestamp.parse).map { Day($0) }
+            let late = due.map { CirculationRules.overdueDays(due: $0, returned: back ?? today) } ?? 0
+            let note: Bilingual? =
+                if line.endedAs == "lost" { Bilingual(vi: "báo mất", en: "lost") }
+                else if back == nil { late > 0 ? Bilingual(vi: "đang mượn, quá hạn \(late) ngày", en: "on loan, \(late) days overdue") : Bilingual(vi: "đang mượn", en: "on loan") }
+                else if late > 0 { Bilingual(vi: "trả muộn \(late) ngày", en: "\(late) days late") }
+                else { nil }
+            try report.row([
+                .integer(count), .day(line.loanedAt), .text(line.accession), .text(line.title), due.map(ReportCell.date) ?? .empty,
+                back.map(ReportCell.date) ?? .empty, .text(or: note.map(report.words)),
+            ])
+        }
+    }
+
+    static func writeTeacherUse(_ report: ReportContext) throws {
+        let period = report.period()
+        // The quota is per term; a report of the whole year (no term, no dates) counts two.
+        let terms = report.filter.term == nil && report.filter.since == nil && report.filter.until == nil ? 2 : 1
+        let columns = [
+            ReportColumn("STT", "No.", .integer), ReportColumn("Giáo viên", "Teacher"), ReportColumn("Số thẻ", "Card"), ReportColumn("Môn", "Subject"),
+            ReportColumn("Số tiết có sử dụng TBDH", "Periods with equipment", .integer), ReportColumn("Định mức (tiết)", "Quota (periods)", .integer),
+            ReportColumn("Tỉ lệ (%)", "Share (%)", .integer), ReportColumn("Đánh giá", "Evaluation"),
+        ]
+        try report.begin(
+            ReportSheet(
+                name: Bilingual(vi: "Theo giáo viên", en: "By teacher"),
+                title: Bilingual(vi: "TỔNG HỢP SỬ DỤNG THIẾT BỊ DẠY HỌC — \(period.words.vi)", en: "EQUIPMENT USE PER TEACHER — \(period.words.en)"),
+                columns: columns))
+        // A school has tens of teachers: those under the quota are kept for their own sheet.
+        var under: [[ReportCell]] = []
+        var count: Int64 = 0
+        try report.database.teacherUse(since: period.since, until: period.until) { line in
+            count += 1
+            let quota = report.quota.periods(card: line.card, subject: line.subject).map { Int64($0 * terms) }
+            let share = quota.map { $0 > 0 ? (line.periods * 100 + $0 / 2) / $0 : 100 }
+            let evaluation: Bilingual? = quota.map { line.periods >= $0 ? Bilingual(vi: "Đạt", en: "Met") : Bilingual(vi: "Chưa đạt", en: "Under the quota") }
+            let cells: [ReportCell] = [
+                .integer(count), .text(line.name), .text(line.card), .text(or: line.subject), .integer(line.periods), .integer(or: quota), .integer(or: share),
+                .text(or: evaluation.map(report.words)),
+            ]
+            try report.row(cells)
+            if let quota, line.periods < quota { under.append(cells) }
+        }
+        try report.writer.chart(
+            ReportChart(.bar, title: report.words(Bilingual(vi: "Số tiết có sử dụng thiết bị", en: "Periods with equipment")), categories: 1, values: [4, 5]))
+        try report.begin(
+            ReportSheet(
+                name: Bilingual(vi: "Chưa đạt định mức", en: "Under the quota"),
+                title: Bilingual(vi: "GIÁO VIÊN CHƯA ĐẠT ĐỊNH MỨC — \(period.words.vi)", en: "TEACHERS UNDER THE QUOTA — \(period.words.en)"),
+                columns: columns))
+        for cells in under { try report.row(cells) }
+    }
+
+    static func writePeriodic(_ report: ReportContext) throws {
+        let period = report.period()
+        let figures = try report.database.periodicReport(since: period.since, until: period.until)
+        let dates = "\(Day(period.since)?.vietnamese ?? period.since) – \(Day(period.until)?.vietnamese ?? period.until)"
+        try report.begin(
+            ReportSheet(
+                name: Bilingual(vi: "Vốn tài liệu", en: "Stock"),
+                title: Bilingual(vi: "BÁO CÁO THƯ VIỆN — \(period.words.vi) (\(dates)) — VỐN TÀI LIỆU", en: "LIBRARY REPORT — \(period.words.en) (\(dates)) — STOCK"),
+                columns: [
+                    ReportColumn("Loại tài liệu", "Kind"), ReportColumn("Đầu kỳ (bản)", "At the start (copies)", .integer),
+                    ReportColumn("Nhập trong kỳ (bản)", "Received (copies)", .integer), ReportColumn("Giá trị nhập (đ)", "Value received (VND)", .money),
+                    ReportColumn("Xuất trong kỳ (bản)", "Withdrawn (copies)", .integer), ReportColumn("Cuối kỳ (bản)", "At the end (copies)", .integer),
+                    ReportColumn("Giá trị cuối kỳ (đ)", "Value at the end (VND)", .money),
+                ]))
+        var total = [StockCount](repeating: StockCount(), count: 4)
+        for (kind, words) in kinds {
+            let counts = [figures.atStart[kind], figures.received[kind], figures.withdrawn[kind], figures.atEnd[kind]].map { $0 ?? StockCount() }
+            guard counts.contains(where: { $0.copies > 0 }) else { continue }
+            for index in 0..<4 {
+                total[index].copies += counts[index].copies
+                total[index].value += counts[index].value
+            }
+            try report.row([
+                .text(report.words(words)), .integer(counts[0].copies), .integer(counts[1].copies), .money(counts[1].value), .integer(counts[2].copies),
+                .integer(counts[3].copies), .money(counts[3].value),
+            ])
+        }
+        try report.row([
+            .text(report.words(Bilingual(vi: "Tổng cộng", en: "Total"))), .integer(total[0].copies), .integer(total[1].copies), .money(total[1].value),
+            .integer(total[2].copies), .integer(total[3].copies), .money(total[3].value),
+        ])
+        try report.begin(
+            ReportSheet(
+                name: Bilingual(vi: "Bạn đọc", en: "Readers"),
+                title: Bilingual(vi: "BÁO CÁO THƯ VIỆN — \(period.words.vi) (\(dates)) — BẠN ĐỌC", en: "LIBRARY REPORT — \(period.words.en) (\(dates)) — READERS"),
+                columns: [
+                    ReportColumn("Bạn đọc", "Readers"), ReportColumn("Số thẻ", "Cards", .integer), ReportColumn("Số người có mượn", "Who borrowed", .integer),
+                    ReportColumn("Tỉ lệ (%)", "Share (%)", .integer), ReportColumn("Lượt mượn", "Loans", .integer),
+                ], landscape: false))
+        var sum = PeriodicReport.Readers()
+        for (kind, words) in [
+            ("pupil", Bilingual(vi: "Học sinh", en: "Pupils")), ("teacher", Bilingual(vi: "Giáo viên", en: "Teachers")),
+            ("staff", Bilingual(vi: "Cán bộ, nhân viên", en: "Staff")),
+        ] {
+            let line = figures.readers[kind] ?? PeriodicReport.Readers()
+            sum.registered += line.registered
+            sum.borrowers += line.borrowers
+            sum.loans += line.loans
+            try report.row([
+                .text(report.words(words)), .integer(line.registered), .integer(line.borrowers),
+                line.registered > 0 ? .integer((line.borrowers * 100 + line.registered / 2) / line.registered) : .empty, .integer(line.loans),
+            ])
+        }
+        try report.row([.text(report.words(Bilingual(vi: "Mượn theo lớp", en: "Class loans"))), .empty, .empty, .empty, .integer(figures.classLoans)])
+        try report.row([
+            .text(report.words(Bilingual(vi: "Tổng cộng", en: "Total"))), .integer(sum.registered), .integer(sum.borrowers),
+            sum.registered > 0 ? .integer((sum.borrowers * 100 + sum.registered / 2) / sum.registered) : .empty, .integer(sum.loans + figures.classLoans),
+        ])
     }
 }

@@ -16,7 +16,7 @@ enum Secrets {
         let chars = secret.utf8.map { CChar(bitPattern: $0) } + [0]
         let status = crypto_pwhash_str(&output, chars, UInt64(chars.count - 1), UInt64(crypto_pwhash_OPSLIMIT_INTERACTIVE), memoryLimit)
         guard status == 0 else { return nil }
-        return String(cString: output)
+        return String(decoding: output.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Whether `secret` is the one `hash` was made from; false for anything that is not a hash.

@@ -89,28 +89,38 @@ public protocol ReportWriter: AnyObject {
 }
 
 public struct ReportError: Error, CustomStringConvertible {
+    /// A failure to write, or something the request left out or asked for that the report
+    /// cannot give (the daemon refuses those as the request's fault, not its own).
+    public enum Kind: Sendable { case failure, missingFilter, notInReport }
+
     public var detail: String
-    public init(_ detail: String) { self.detail = detail }
+    public var kind: Kind
+    public init(_ detail: String, _ kind: Kind = .failure) {
+        self.detail = detail
+        self.kind = kind
+    }
     public var description: String { detail }
 }
 
-/// The file formats, by the output file's extension.
+/// The file formats: a workbook or a table (by the output file's extension), or a picture —
+/// the report's charts (`svg`, `png`) or its first printed page (`page`, a PNG).
 public enum ReportFormat: String, Sendable, CaseIterable, Codable {
-    case xlsx, csv
+    case xlsx, csv, svg, png, page
 
     /// `.xlsx` or `.csv` at the end of `path`; nil for anything else.
     public init?(path: String) {
         let lower = path.lowercased()
-        guard let format = ReportFormat.allCases.first(where: { lower.hasSuffix("." + $0.rawValue) }) else { return nil }
+        guard let format = [ReportFormat.xlsx, .csv].first(where: { lower.hasSuffix("." + $0.rawValue) }) else { return nil }
         self = format
     }
 
     /// A writer of this format into `path`, with the school's name and the report's title in
-    /// the page header (XLSX) or its first lines (CSV).
+    /// the page header (XLSX, the page picture) or its first lines (CSV).
     public func writer(path: String, school: String, title: String, language: Language, temporaryDirectory: String) throws(ReportError) -> any ReportWriter {
         switch self {
         case .csv: try CSVReportWriter(path: path, school: school, title: title, language: language)
         case .xlsx: try XLSXReportWriter(path: path, school: school, title: title, language: language, temporaryDirectory: temporaryDirectory)
+        case .svg, .png, .page: try PictureReportWriter(path: path, school: school, title: title, language: language, format: self)
         }
     }
 }

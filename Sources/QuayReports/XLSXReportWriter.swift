@@ -99,18 +99,15 @@ public final class XLSXReportWriter: ReportWriter {
                 result = worksheet_write_blank(sheet, rowNumber, column, text)
             case .text(let value):
                 result = worksheet_write_string(sheet, rowNumber, column, value, text)
-                if index < widths.count { widths[index] = max(widths[index], Self.width(of: value)) }
             case .integer(let value):
                 result = worksheet_write_number(sheet, rowNumber, column, Double(value), integer)
-                if index < widths.count { widths[index] = max(widths[index], String(value).count + 2) }
             case .money(let value):
                 result = worksheet_write_number(sheet, rowNumber, column, Double(value), money)
-                if index < widths.count { widths[index] = max(widths[index], String(value).count * 4 / 3 + 2) }
             case .date(let day):
                 var value = lxw_datetime(year: Int32(day.year), month: Int32(day.month), day: Int32(day.day), hour: 0, min: 0, sec: 0)
                 result = worksheet_write_datetime(sheet, rowNumber, column, &value, date)
-                if index < widths.count { widths[index] = max(widths[index], 12) }
             }
+            if index < widths.count { widths[index] = max(widths[index], Self.cellWidth(cell)) }
             guard result == LXW_NO_ERROR else { throw ReportError("cannot write row \(rowNumber + 1): \(String(cString: lxw_strerror(result)))") }
         }
         rowNumber += 1
@@ -153,6 +150,17 @@ public final class XLSXReportWriter: ReportWriter {
             worksheet_set_column(sheet, lxw_col_t(index), lxw_col_t(index), Double(min(max(width, 6), 60)), nil)
         }
         self.sheet = nil
+    }
+
+    /// The width a non-text cell needs, as `row` counts it.
+    static func cellWidth(_ cell: ReportCell) -> Int {
+        switch cell {
+        case .empty: 0
+        case .text(let value): width(of: value)
+        case .integer(let value): String(value).count + 2
+        case .money(let value): String(value).count * 4 / 3 + 2
+        case .date: 12
+        }
     }
 
     /// Characters a cell shows on its widest line, as a column width.

@@ -153,7 +153,7 @@ extension QuayDatabase {
                 sortKey = .some(callNumber?.sortKey)
             }
             let result = try Self.audited(db, context, op: "record.update", target: "r\(id)") {
-                var changes = try Self.update(db, table: "record", rowID: id, assignments)
+                let changes = try Self.update(db, table: "record", rowID: id, assignments)
                 if let change = changes["kind"], case .text(let old) = change.before, case .text(let new) = change.after {
                     // Limits count open loans per material kind: the record's open loans move with it.
                     for open in try Row.fetchAll(

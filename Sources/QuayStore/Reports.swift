@@ -22,6 +22,11 @@ public struct ReportFilter: Sendable, Equatable {
     public var session: Int64?
     /// Titles not borrowed in this many months are the least used.
     public var months: Int?
+    /// A term of the school year (1 or 2), a calendar month (`yyyy-mm`).
+    public var term: Int?
+    public var month: String?
+    /// Only borrowers of this kind: `pupil`, `teacher`, `staff`.
+    public var borrowerKind: String?
 
     public init(schoolYear: String) { self.schoolYear = schoolYear }
 }
@@ -193,22 +198,9 @@ extension QuayDatabase {
     ) throws {
         let (since, until) = (filter.since ?? "0000-00-00", filter.until ?? "9999-99-99")
         try pool.read { db in
-            var registerCondition = ""
             var arguments: StatementArguments = [since, until]
-            if let register = filter.register {
-                registerCondition = "AND b.register_code = ?"
-                arguments += [register.uppercased()]
-            }
-            let batches = try Row.fetchCursor(
-                db,
-                sql: """
-                    SELECT b.id, b.received_on, b.source, b.document_ref, b.copies, b.total_value, b.register_code, b.first_number,
-                        b.last_number, g.prefix, g.separator, g.width,
-                        (SELECT r.kind FROM item i JOIN record r ON r.id = i.record_id WHERE i.batch_id = b.id LIMIT 1) AS kind
-                    FROM batch b JOIN register g ON g.code = b.register_code
-                    WHERE b.received_on BETWEEN ? AND ? \(registerCondition) ORDER BY b.id
-                    """,
-                arguments: arguments)
+            if let register = filter.register { arguments += [register.uppercased()] }
+            let batches = try Row.fetchCursor(db, sql: Self.batchesSQL(register: filter.register != nil), arguments: arguments)
             while let row = try batches.next() {
                 let register = Register(code: "", name: "", prefix: row["prefix"], separator: row["separator"], width: row["width"], nextNumber: 0)
                 try intake(
@@ -217,10 +209,7 @@ extension QuayDatabase {
                         kind: MaterialKind(rawValue: row["kind"] ?? "") ?? .other, copies: row["copies"], value: row["total_value"],
                         register: row["register_code"], first: register.format(row["first_number"]), last: register.format(row["last_number"])))
             }
-            let disposals = try Row.fetchCursor(
-                db,
-                sql: "SELECT id, kind, decision_ref, decided_on FROM disposal WHERE state = 'confirmed' AND decided_on BETWEEN ? AND ? ORDER BY decided_on, id",
-                arguments: [since, until])
+            let disposals = try Row.fetchCursor(db, sql: Self.disposalsSQL, arguments: [since, until])
             while let row = try disposals.next() {
                 let id: Int64 = row["id"]
                 var byKind: [MaterialKind: Int64] = [:]
@@ -248,13 +237,7 @@ extension QuayDatabase {
                         disposal: id, kind: DisposalKind(rawValue: row["kind"]) ?? .disposal, decision: row["decision_ref"],
                         decidedOn: row["decided_on"], copiesByKind: byKind, units: totals["units"], value: totals["value"], reasons: reasons))
             }
-            let sessions = try Row.fetchCursor(
-                db,
-                sql: """
-                    SELECT id, substr(applied_at, 1, 10) AS applied_on, scope, expected, found, misplaced, missing, on_loan
-                    FROM inventory_session WHERE state = 'applied' AND substr(applied_at, 1, 10) BETWEEN ? AND ? ORDER BY id
-                    """,
-                arguments: [since, until])
+            let sessions = try Row.fetchCursor(db, sql: Self.sessionsSQL, arguments: [since, until])
             while let row = try sessions.next() {
                 try inventory(
                     InventoryTotalsLine(
@@ -264,6 +247,27 @@ extension QuayDatabase {
             }
         }
     }
+
+    /// Phần I: the intakes of the period, of one register when `register`.
+    static func batchesSQL(register: Bool) -> String {
+        """
+        SELECT b.id, b.received_on, b.source, b.document_ref, b.copies, b.total_value, b.register_code, b.first_number,
+            b.last_number, g.prefix, g.separator, g.width,
+            (SELECT r.kind FROM item i JOIN record r ON r.id = i.record_id WHERE i.batch_id = b.id LIMIT 1) AS kind
+        FROM batch b JOIN register g ON g.code = b.register_code
+        WHERE b.received_on BETWEEN ? AND ? \(register ? "AND b.register_code = ?" : "") ORDER BY b.id
+        """
+    }
+
+    /// Phần II: the disposals confirmed in the period.
+    static let disposalsSQL =
+        "SELECT id, kind, decision_ref, decided_on FROM disposal WHERE state = 'confirmed' AND decided_on BETWEEN ? AND ? ORDER BY decided_on, id"
+
+    /// Phần III: the inventories applied in the period.
+    static let sessionsSQL = """
+        SELECT id, substr(applied_at, 1, 10) AS applied_on, scope, expected, found, misplaced, missing, on_loan
+        FROM inventory_session WHERE state = 'applied' AND substr(applied_at, 1, 10) BETWEEN ? AND ? ORDER BY id
+        """
 
     /// Open loans (or only the overdue ones) by class, pupils in Vietnamese name order, then due
     /// date; of one class, or one borrower's.
@@ -291,6 +295,10 @@ extension QuayDatabase {
         if let card = filter.teacherCard {
             conditions.append("p.card = ?")
             arguments += [card]
+        }
+        if let kind = filter.borrowerKind {
+            conditions.append("p.kind = ?")
+            arguments += [kind]
         }
         let sql = """
             SELECT COALESCE(pc.name, c.name) AS class_name, p.card, COALESCE(p.full_name, c.name) AS borrower, l.kind, i.number, g.prefix,

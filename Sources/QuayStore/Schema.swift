@@ -533,6 +533,12 @@ enum Schema {
             // The textbook register reads the textbook titles, then their copies by record.
             try db.execute(sql: "CREATE INDEX record_kind ON record(kind)")
         }
+        migrator.registerMigration("v12-history-indexes") { db in
+            // A borrower's history (every loan, returned ones too) is read by borrower and date.
+            try db.execute(sql: "CREATE INDEX loan_patron ON loan(patron_id, loaned_at) WHERE patron_id IS NOT NULL")
+            // The general register's Phần I finds an intake's copies by their batch.
+            try db.execute(sql: "CREATE INDEX item_batch ON item(batch_id)")
+        }
         return migrator
     }
 

@@ -13,6 +13,7 @@ public struct ReadingStatistics: Sendable {
 
     public struct ClassLine: Sendable {
         public var className: String
+        public var grade: Int?
         public var pupils: Int64
         public var readers: Int64
         public var loans: Int64
@@ -56,7 +57,7 @@ extension QuayDatabase {
                 db,
                 sql: Self.classesSQL,
                 arguments: [from, to, schoolYear]
-            ).map { ReadingStatistics.ClassLine(className: $0["name"], pupils: $0["pupils"], readers: $0["readers"], loans: $0["loans"]) }
+            ).map { ReadingStatistics.ClassLine(className: $0["name"], grade: $0["grade"], pupils: $0["pupils"], readers: $0["readers"], loans: $0["loans"]) }
             statistics.kinds = try Row.fetchAll(
                 db,
                 sql: Self.kindsSQL,
@@ -82,7 +83,7 @@ extension QuayDatabase {
         """
 
     static let classesSQL = """
-        SELECT c.name, (SELECT COUNT(*) FROM patron p WHERE p.class_id = c.id AND p.kind = 'pupil') AS pupils,
+        SELECT c.name, c.grade, (SELECT COUNT(*) FROM patron p WHERE p.class_id = c.id AND p.kind = 'pupil') AS pupils,
             COALESCE(t.readers, 0) AS readers, COALESCE(t.loans, 0) AS loans
         FROM class c LEFT JOIN (
             SELECT p.class_id, COUNT(DISTINCT l.patron_id) AS readers, COUNT(*) AS loans

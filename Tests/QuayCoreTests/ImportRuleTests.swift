@@ -14,7 +14,7 @@ import Testing
         "QuayLabels": ["QuayCore", "CZint", "CFreeType", "CZlib"],
         "QuayClient": ["QuayProtocol", "QuayCore", "QuayCodecs", "CQuayShims"],
         "QuayStore": ["QuayCore"],
-        "QuayReports": ["QuayCore", "CXlsxWriter"],
+        "QuayReports": ["QuayCore", "QuayLabels", "CXlsxWriter"],
         "QuayDevices": ["QuayCodecs", "CQuayShims", "CUSB", "CUdev"],
         "QuayDaemon": [
             "QuayCore", "QuayCodecs", "QuayProtocol", "QuayStore", "QuayLabels", "QuayReports", "QuayDevices", "CQuayShims", "CSodium",

@@ -147,6 +147,31 @@ private let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathCompon
         #expect(schoolYear.circulation.policy.rule(for: .staff, material: .other).period == .endOfSchoolYear)
     }
 
+    /// The complete file of docs/config.md reads, with its quotas and terms.
+    @Test func theDocumentedCompleteFileReadsWithItsQuotas() throws {
+        let document = try String(contentsOf: packageRoot.appendingPathComponent("docs/config.md"), encoding: .utf8)
+        let start = try #require(document.range(of: "## A complete file\n\n```toml\n"))
+        let end = try #require(document.range(of: "```", range: start.upperBound..<document.endIndex))
+        let config = try ConfigLoader.parse(String(document[start.upperBound..<end.lowerBound]), path: "config.md")
+        let quota = config.equipmentQuota
+        #expect(quota.periods == 20 && quota.subjects == ["Vật lý": 30, "Hoá học": 30] && quota.teachers == ["GV0003": 12])
+        // A teacher's own figure first, then the subject's (without diacritics or case), then the school's.
+        #expect(quota.periods(card: "GV0003", subject: "Vật lý") == 12)
+        #expect(quota.periods(card: "GV0009", subject: "vat ly") == 30)
+        #expect(quota.periods(card: "GV0009", subject: "Toán") == 20 && quota.periods(card: "GV0009", subject: nil) == 20)
+        let terms = try #require(config.circulation.calendar.dates(ofTerm: 1, schoolYear: "2026-2027"))
+        #expect(terms.starts == Day("2026-09-05") && terms.ends == Day("2027-01-14"))
+        #expect(config.circulation.calendar.dates(ofTerm: 2, schoolYear: "2026-2027")?.starts == Day("2027-01-15"))
+        for (text, message) in [
+            ("[equipment_quota]\nperiods = \"hai\"\n", "equipment_quota.periods must be a whole number from 0 to 1000"),
+            ("[equipment_quota]\nsubjects = 3\n", "equipment_quota.subjects must be a table"),
+            ("[equipment_quota.teachers]\nGV01 = -1\n", "equipment_quota.teachers.GV01 must be a whole number"),
+            ("[equipment_quota]\nquota = 1\n", "unknown key 'quota' in [equipment_quota]"),
+        ] {
+            #expect { try ConfigLoader.parse(text, path: "x.toml") } throws: { "\($0)".contains(message) }
+        }
+    }
+
     @Test func aMissingFileIsRefused() {
         #expect(throws: ConfigError.self) { try ConfigLoader.load(path: "/nonexistent/quayd.toml") }
     }

@@ -372,5 +372,21 @@ import Testing
                 #expect(details.contains { $0.contains("loan_loaned") }, "\(name): \(details)")
             }
         }
+        // A borrower's history by `loan_patron`, the period's loans by `loan_loaned`, the teachers'
+        // lessons by `lesson_teacher`, an intake's copies by `item_batch`. What may be read whole:
+        // the copies once for the stock counts (`SCAN i`: the stock on a day is every copy's), the
+        // teachers among the patrons, and the intakes, disposals and inventories (tens a year).
+        let plans = try database.periodQueryPlans()
+        #expect(Set(plans.keys) == ["history", "teacher_use", "stock", "period_loans", "intake", "withdrawals", "inventories"])
+        for (name, details) in plans {
+            for detail in details where detail.hasPrefix("SCAN") && !detail.contains(" USING ") {
+                let allowed = ["stock": ["SCAN i", "SCAN t"], "teacher_use": ["SCAN p"], "intake": ["SCAN b"], "withdrawals": ["SCAN disposal"], "inventories": ["SCAN inventory_session"]]
+                #expect(allowed[name, default: []].contains(detail), "\(name): \(detail)")
+            }
+        }
+        #expect(plans["history"]!.contains { $0.contains("loan_patron") }, "\(plans["history"]!)")
+        #expect(plans["period_loans"]!.contains { $0.contains("loan_loaned") }, "\(plans["period_loans"]!)")
+        #expect(plans["teacher_use"]!.contains { $0.contains("lesson_teacher") }, "\(plans["teacher_use"]!)")
+        #expect(plans["intake"]!.contains { $0.contains("item_batch") }, "\(plans["intake"]!)")
     }
 }
