@@ -363,6 +363,7 @@ if options.reportsOnly {
     let seconds = try await generateCatalogue(path: databasePath, items: options.items)
     print("quay-bench: \(options.items) copies (catalogue \(String(format: "%.1f", seconds)) s through the store)")
     try reportReportBenchmarks(bin: options.bin, directory: directory, path: databasePath, items: options.items)
+    try await reportStatisticsBenchmark(bin: options.bin, directory: directory, path: databasePath, items: options.items, loans: 200_000, pupils: 2_000)
     try? FileManager.default.removeItem(atPath: directory)
     exit(0)
 }
@@ -602,6 +603,7 @@ do {
 try reportLabelBenchmarks()
 try await reportOperationsBenchmarks(bin: options.bin, directory: directory, path: databasePath)
 try reportReportBenchmarks(bin: options.bin, directory: directory, path: databasePath, items: options.items)
+try await reportStatisticsBenchmark(bin: options.bin, directory: directory, path: databasePath, items: options.items, loans: 200_000, pupils: 2_000)
 
 // Last, since it changes the data set: the inventory (SPEC §14: 50,000 scans against 1,000,000 copies ≤ 2 s).
 try await reportInventoryBenchmarks(path: databasePath, items: options.items, scans: options.scans)
