@@ -326,4 +326,103 @@ import Testing
         }
         #expect(LegacyEncoding.tcvn3.decode([0x81]) == "\u{FFFD}")
     }
+
+    // MARK: - Syllables
+
+    @Test func validSyllables() {
+        let words = [
+            "Tiếng", "Việt", "Nguyễn", "NGUYỄN", "nguyễn", "Thị", "Hương", "Lịch", "sử", "Đảng", "người", "được", "khuya",
+            "khuỷu", "quốc", "Quỳnh", "Huỳnh", "giữa", "gì", "Giang", "hoà", "hòa", "hoàn", "thuý", "thúy", "Trường", "chuyện",
+            "yêu", "yến", "oanh", "hoạch", "uống", "muối", "rượu", "thuở", "An", "Van", "a", "ở", "Ánh", "Đức", "kìa", "xoáy",
+            "ngoẹo", "nghiêng", "khuyết", "quyển", "tuần", "khuấy", "xoong", "giếng", "gìn", "Kiều", "kỳ", "ghế", "nghỉ", "quýt",
+            "huých", "ếch", "lênh", "uyển", "yên", "quyết",
+        ]
+        for word in words { #expect(EncodingDetector.isValidSyllable(word), "\(word)") }
+    }
+
+    @Test func invalidSyllables() {
+        let words = [
+            "", "Tieáng", "Tiáº¿ng", "TiÕng", "NguyÔn", "Höông", "ThÞ", "hoàá", "Thịị", "Viêt", "màt", "mat", "ăn̉", "ă", "iêng",
+            "Nguyen", "ngs", "Wifi", "fan", "zô", "nGUYỄN", "NguyỄn", "Lê1", "Lê-Văn", "b́a", "\u{301}a", "hoanh̃", "xyz",
+            "Tiêngg", "qa", "ûa", "ĕm", "café", "Hã\u{A0}", "lúc̣", "\u{FFFD}", "ka", "ci", "ghá", "nghà", "ngi", "gế", "iên", "tyên",
+            "lênc", "tiêng̀", "ôch", "ung̣", "xoon", "Lỡch", "Tiạng", "Viỷt", "KiÒu",
+        ]
+        for word in words { #expect(!EncodingDetector.isValidSyllable(word), "\(word)") }
+    }
+
+    // MARK: - Detection
+
+    static let names = ["Nguyễn Thị Hương", "Trần Văn Đức", "Lê Hoàng Yến", "Phạm Quỳnh Anh", "Đặng Ngọc Minh"]
+    static let titles = ["Lịch sử Đảng", "Tiếng Việt lớp 5", "Truyện Kiều", "Dế Mèn phiêu lưu ký", "Những người khốn khổ"]
+
+    @Test(arguments: LegacyEncoding.allCases)
+    func detectsAColumnOfFiveNames(encoding: LegacyEncoding) throws {
+        for column in [Self.names, Self.titles] {
+            let samples = try column.map { try encoding.encode($0) }
+            let verdict = EncodingDetector.detect(samples)
+            #expect(verdict.encoding == encoding, "\(column) in \(encoding): \(verdict)")
+            #expect(verdict.confidence == .confident, "\(verdict)")
+            #expect(verdict.score == 1, "\(verdict)")
+            // A wrong reading still makes some words syllables (TCVN3's "phiếu" is VISCII's
+            // "phiếu" too); the right one must be far ahead.
+            #expect(verdict.score - verdict.runnerUpScore >= 0.4, "\(verdict)")
+            #expect(samples.map { encoding.decode($0) } == column)
+        }
+    }
+
+    @Test func detectsFontTextFromSpreadsheetCells() throws {
+        let tcvn3Cells = ["NguyÔn ThÞ H\u{AD}¬ng", "TrÇn V¨n §øc", "Lª Hoµng YÕn", "Ph¹m Quúnh Anh", "§Æng Ngäc Minh"]
+        let verdict = EncodingDetector.detect(fontTexts: tcvn3Cells)
+        #expect(verdict.encoding == .tcvn3 && verdict.confidence == .confident, "\(verdict)")
+        #expect(tcvn3Cells.map { LegacyEncoding.tcvn3.decode(fontText: $0) } == Self.names)
+        let vniCells = ["Nguyeãn Thò Höông", "Traàn Vaên Ñöùc", "Leâ Hoaøng Yeán", "Phaïm Quyønh Anh", "Ñaëng Ngoïc Minh"]
+        let vniVerdict = EncodingDetector.detect(fontTexts: vniCells)
+        #expect(vniVerdict.encoding == .vni && vniVerdict.confidence == .confident, "\(vniVerdict)")
+        #expect(vniCells.map { LegacyEncoding.vni.decode(fontText: $0) } == Self.names)
+        let unicode = EncodingDetector.detect(fontTexts: Self.names)
+        #expect(unicode.encoding == .utf8 && unicode.confidence == .confident, "\(unicode)")
+        let doubled = try Self.names.map { String(decoding: try LegacyEncoding.doubleUTF8.encode($0), as: UTF8.self) }
+        let double = EncodingDetector.detect(fontTexts: doubled)
+        #expect(double.encoding == .doubleUTF8 && double.confidence == .confident, "\(double)")
+    }
+
+    @Test func asciiIsUTF8WithoutEvidence() {
+        let verdict = EncodingDetector.detect(["Nguyen Van An", "Tran Thi B", "10A1", "ISBN 978-604-2-12345-6"].map { Array($0.utf8) })
+        #expect(verdict.encoding == .utf8)
+        #expect(verdict.confidence == .noEvidence)
+        #expect(verdict.evidence == 0)
+        #expect(EncodingDetector.detect([]).confidence == .noEvidence)
+    }
+
+    @Test func garbageAndMixedAreNotConfident() throws {
+        // Bytes from a fixed linear congruential generator: the same garbage every run.
+        var state: UInt32 = 12345
+        let garbage: [[UInt8]] = (0..<5).map { _ in
+            (0..<12).map { _ in
+                state = state &* 1_103_515_245 &+ 12345
+                return UInt8(truncatingIfNeeded: state >> 16)
+            }
+        }
+        let verdict = EncodingDetector.detect(garbage)
+        #expect(verdict.confidence == .unknown, "\(verdict)")
+        #expect(verdict.score < 0.6)
+        // Half the column UTF-8, half TCVN3: no reading fits most of it.
+        let mixed = try Self.names.prefix(3).map { Array($0.utf8) } + Self.titles.prefix(3).map { try LegacyEncoding.tcvn3.encode($0) }
+        let mixedVerdict = EncodingDetector.detect(mixed)
+        #expect(mixedVerdict.confidence != .confident, "\(mixedVerdict)")
+        #expect(mixedVerdict.score < 0.8, "\(mixedVerdict)")
+    }
+
+    @Test func detectionIsDeterministic() throws {
+        let samples = try Self.names.map { try LegacyEncoding.viscii.encode($0) }
+        let first = EncodingDetector.detect(samples)
+        for _ in 0..<5 {
+            #expect(EncodingDetector.detect(samples) == first)
+            #expect(EncodingDetector.detect(Array(samples.reversed())) == first)
+        }
+        // A tie goes to the encoding first in LegacyEncoding's order: "Hà" is the Latin-1 "Hà"
+        // in VISCII, VPS and Windows-1258 alike.
+        let tie = EncodingDetector.detect([[0x48, 0xE0]])
+        #expect(tie.encoding == .viscii && tie.runnerUp == .vps && tie.confidence == .ambiguous, "\(tie)")
+    }
 }
