@@ -33,9 +33,15 @@ public struct XMLPullParser: Sendable {
     /// The byte offset where the last event returned by `next()` began.
     public private(set) var eventOffset = 0
 
-    public init(_ bytes: some Collection<UInt8>, maxDepth: Int = XMLPullParser.defaultMaxDepth) {
-        self.bytes = Array(bytes)
+    /// Over an array, shared (a sheet's XML may be a quarter of a GiB: it is never copied).
+    public init(_ bytes: [UInt8], maxDepth: Int = XMLPullParser.defaultMaxDepth) {
+        self.bytes = bytes
         self.maxDepth = maxDepth
+    }
+
+    /// Over any bytes (`Data`, a slice), copied into an array once.
+    public init(_ bytes: some Collection<UInt8>, maxDepth: Int = XMLPullParser.defaultMaxDepth) {
+        self.init(Array(bytes), maxDepth: maxDepth)
     }
 
     /// How many elements are open (after a start event, its own element counts).
