@@ -102,7 +102,7 @@ extension DaemonState {
     /// called with the database's lock held, so no other quayd is making one.
     static func removeStaleTransfers(of databasePath: String) {
         let directory = (databasePath as NSString).deletingLastPathComponent
-        let prefixes = ["backup-", "report-"].map { (databasePath as NSString).lastPathComponent + "." + $0 }
+        let prefixes = ["backup-", "report-", "upload-"].map { (databasePath as NSString).lastPathComponent + "." + $0 }
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory)) ?? []
         for name in names where prefixes.contains(where: name.hasPrefix) && name.hasSuffix(".tmp") {
             try? FileManager.default.removeItem(atPath: (directory.isEmpty ? "." : directory) + "/" + name)

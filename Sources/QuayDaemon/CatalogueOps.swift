@@ -235,34 +235,60 @@ extension Dispatcher {
     /// and the good rows are imported.
     func patronImport(_ args: PatronImportArgs) async throws -> ImportResult {
         let year = try schoolYear(args.schoolYear)
-        let rows: [CSV.Row]
-        do {
-            rows = try CSV.parse(args.csv)
-        } catch {
-            throw Refusal(code: .invalidCSV, detail: "line \(error.line): \(error.reason)")
+        let header: [String]
+        let body: [(line: Int, cells: [String])]
+        if let upload = args.upload {
+            // A class list as a file: CSV or XLSX, in any of the encodings a catalogue may be in.
+            let bytes = try takeUpload(upload)
+            var forced: LegacyEncoding? = nil
+            if let name = text(args.encoding) {
+                guard let encoding = LegacyEncoding(name: name) else { throw Refusal(code: .invalidArgument, detail: "encoding \(name) is not known") }
+                forced = encoding
+            }
+            let table: ImportTable
+            switch try importFormat(args.format, bytes) {
+            case "xlsx": table = try xlsxTable(bytes, forced: forced)
+            case "csv": table = try csvTable(bytes, forced: forced)
+            case let other: throw Refusal(code: .invalidImportFile, detail: "a class list is CSV or XLSX, not \(other)")
+            }
+            (header, body) = (table.header, table.rows)
+        } else {
+            let rows: [CSV.Row]
+            do {
+                rows = try CSV.parse(args.csv ?? "")
+            } catch {
+                throw Refusal(code: .invalidCSV, detail: "line \(error.line): \(error.reason)")
+            }
+            guard let first = rows.first else { throw Refusal(code: .invalidCSV, detail: "the file is empty") }
+            header = first.fields
+            body = rows.dropFirst().map { ($0.line, $0.fields) }
         }
-        guard let header = rows.first else { throw Refusal(code: .invalidCSV, detail: "the file is empty") }
-        let names = header.fields.map { VietnameseText.fold($0) }
+        let names = header.map { VietnameseText.fold($0) }
         func column(_ aliases: [String]) -> Int? { names.firstIndex { aliases.contains($0) } }
         guard let cardColumn = column(["card", "the", "so the", "ma the"]),
             let nameColumn = column(["name", "ho ten", "ho va ten", "full name"])
         else {
-            throw Refusal(code: .invalidCSV, detail: "line \(header.line): the header must name the columns card and name")
+            throw Refusal(code: .invalidCSV, detail: "line 1: the header must name the columns card and name")
         }
         let kindColumn = column(["kind", "loai", "doi tuong"])
         let classColumn = column(["class", "lop"])
+        let classifier = state.config.classifier
         var good: [(line: Int, patron: NewPatron)] = []
         var rejected: [RejectedRow] = []
-        for row in rows.dropFirst() {
-            func field(_ index: Int?) -> String? { index.flatMap { $0 < row.fields.count ? row.fields[$0] : nil } }
-            guard row.fields.count == header.fields.count else {
-                rejected.append(RejectedRow(line: row.line, reason: "invalid_argument: \(row.fields.count) fields, the header has \(header.fields.count)"))
+        for row in body where row.cells.contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            func field(_ index: Int?) -> String? { index.flatMap { $0 < row.cells.count ? row.cells[$0] : nil } }
+            guard args.upload != nil || row.cells.count == header.count else {
+                rejected.append(RejectedRow(line: row.line, reason: "invalid_argument: \(row.cells.count) fields, the header has \(header.count)"))
                 continue
             }
             do {
-                good.append((row.line, try newPatron(
-                    card: field(cardColumn), name: field(nameColumn), kind: field(kindColumn), className: field(classColumn),
-                    schoolYear: year)))
+                let patron = try newPatron(
+                    card: field(cardColumn), name: field(nameColumn), kind: field(kindColumn), className: field(classColumn), schoolYear: year)
+                // A card the desk would not read as a card is refused (the [[pattern]]s of the config).
+                guard case .patron = classifier.classify(patron.card) else {
+                    throw Refusal(code: .invalidArgument, detail: "\(patron.card) is not a card the desk reads (the card patterns, docs/config.md [[pattern]])")
+                }
+                good.append((row.line, patron))
             } catch let refusal as Refusal {
                 rejected.append(RejectedRow(line: row.line, reason: "\(refusal.code.rawValue): \(refusal.detail ?? "")"))
             }

@@ -177,6 +177,9 @@ extension Dispatcher {
         Operation(.reportList, Dispatcher.reportList),
         Operation(.reportRun, Dispatcher.reportRun),
         Operation(.reportRead, Dispatcher.reportRead),
+        Operation(.uploadBegin, role: .admin, Dispatcher.uploadBegin),
+        Operation(.uploadWrite, role: .admin, Dispatcher.uploadWrite),
+        Operation(.importCatalogue, role: .admin, Dispatcher.importCatalogue),
     ]
 
     func ping() -> PingResult { PingResult() }

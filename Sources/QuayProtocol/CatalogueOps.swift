@@ -100,17 +100,25 @@ public struct CardArgs: Sendable, Codable, Equatable {
 
 /// `patron.import`: the CSV text itself (the CLI reads the file), a header row with
 /// `card,name[,kind][,class]` in any order.
+/// Or an uploaded file (`upload`, from `upload.begin`): CSV or XLSX in any encoding a catalogue
+/// may be in (`encoding` forces one).
 public struct PatronImportArgs: Sendable, Codable, Equatable {
-    public var csv: String
+    public var csv: String?
+    public var upload: Int64?
+    public var format: String?
+    public var encoding: String?
     public var schoolYear: String?
 
-    public init(csv: String, schoolYear: String? = nil) {
+    public init(csv: String? = nil, upload: Int64? = nil, format: String? = nil, encoding: String? = nil, schoolYear: String? = nil) {
         self.csv = csv
+        self.upload = upload
+        self.format = format
+        self.encoding = encoding
         self.schoolYear = schoolYear
     }
 
     enum CodingKeys: String, CodingKey {
-        case csv
+        case csv, upload, format, encoding
         case schoolYear = "school_year"
     }
 }

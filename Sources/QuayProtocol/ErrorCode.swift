@@ -118,6 +118,9 @@ public enum ErrorCode: String, Sendable, Codable, CaseIterable {
     case unknownReport = "unknown_report"
     /// A filter the report does not take, or one that cannot be read (a date range the wrong way round).
     case invalidFilter = "invalid_filter"
+    /// A file to import that cannot be read at all: not the format it claims, over a limit
+    /// (size, rows, an XLSX's uncompressed size), or without a column the import needs.
+    case invalidImportFile = "invalid_import_file"
 
     /// The message for people, in the request's language.
     public func message(_ language: Language) -> String {
@@ -230,6 +233,8 @@ public enum ErrorCode: String, Sendable, Codable, CaseIterable {
             text = Bilingual(vi: "Thiết bị/hoá chất đã hết hạn sử dụng", en: "The equipment (chemical) is past its expiry date")
         case .nothingToUndo:
             text = Bilingual(vi: "Không có lượt mượn/trả nào để hoàn tác", en: "Nothing to undo")
+        case .invalidImportFile:
+            text = Bilingual(vi: "Không đọc được tệp cần nhập", en: "Cannot read the file to import")
         case .unknownReport:
             text = Bilingual(vi: "Không có báo cáo này", en: "No such report")
         case .invalidFilter:

@@ -75,6 +75,9 @@ public enum Op: String, Sendable, CaseIterable {
     case reportList = "report.list"
     case reportRun = "report.run"
     case reportRead = "report.read"
+    case uploadBegin = "upload.begin"
+    case uploadWrite = "upload.write"
+    case importCatalogue = "import.catalogue"
 }
 
 /// The reply to `ping`.

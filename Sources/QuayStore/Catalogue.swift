@@ -91,22 +91,7 @@ extension QuayDatabase {
                 sql: "UPDATE register SET next_number = ? WHERE code = ?", arguments: [last + 1, register.code])
             let record = intake.record
             let callNumber = record.callNumber
-            try db.execute(
-                sql: """
-                    INSERT INTO record (title, authors, publisher, year, isbn, language, class_number, author_mark,
-                        call_number, call_sort_key, subject, grade, kind, price, notes, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    record.title, record.authors.joined(separator: "; "), record.publisher, record.year, record.isbn,
-                    record.language, callNumber?.classNumber, callNumber?.authorMark, callNumber?.text,
-                    callNumber?.sortKey, record.subject, record.grade, record.kind.rawValue, record.price, record.notes,
-                    createdAt,
-                ])
-            let recordID = db.lastInsertedRowID
-            try db.execute(
-                sql: "INSERT INTO record_search (rowid, folded) VALUES (?, ?)",
-                arguments: [recordID, Self.searchText(record)])
+            let recordID = try Self.insertRecord(db, record, createdAt: createdAt)
             // Both bounded above (Money.maxAmount, Intake.maxCopies): the product fits.
             let unitPrice = record.price ?? 0
             try db.execute(
@@ -146,6 +131,26 @@ extension QuayDatabase {
                 accessionNumbers: numbers, firstAccession: register.format(first), lastAccession: register.format(last),
                 callNumber: callNumber?.text)
         }
+    }
+
+    /// A new record and its search text.
+    static func insertRecord(_ db: Database, _ record: NewRecord, createdAt: String) throws -> Int64 {
+        let callNumber = record.callNumber
+        try db.execute(
+            sql: """
+                INSERT INTO record (title, authors, publisher, year, isbn, language, class_number, author_mark,
+                    call_number, call_sort_key, subject, grade, kind, price, notes, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                record.title, record.authors.joined(separator: "; "), record.publisher, record.year, record.isbn,
+                record.language, callNumber?.classNumber, callNumber?.authorMark, callNumber?.text,
+                callNumber?.sortKey, record.subject, record.grade, record.kind.rawValue, record.price, record.notes,
+                createdAt,
+            ])
+        let recordID = db.lastInsertedRowID
+        try db.execute(sql: "INSERT INTO record_search (rowid, folded) VALUES (?, ?)", arguments: [recordID, searchText(record)])
+        return recordID
     }
 
     static func searchText(_ record: NewRecord) -> String {

@@ -165,7 +165,8 @@ func reportStatisticsBenchmark(bin: String, directory: String, path: String, ite
                 WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < ?)
                 INSERT INTO patron (card, full_name, name_sort_key, kind, class_id, school_year, created_at)
                 SELECT printf('TK%07d', x), 'Học sinh ' || x, CAST(printf('%08d', x) AS BLOB), 'pupil',
-                    (SELECT id FROM class WHERE school_year = '2026-2027' ORDER BY id LIMIT 1 OFFSET (x - 1) / 40), '2026-2027', '2026-09-01T00:00:00Z'
+                    (SELECT MIN(id) FROM class WHERE school_year = '2026-2027' AND name GLOB '[6-9]A[0-9]*') + (x - 1) / 40, '2026-2027',
+                    '2026-09-01T00:00:00Z'
                 FROM n
                 """,
             arguments: [pupils])

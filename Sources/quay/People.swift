@@ -79,27 +79,28 @@ extension QuayCommand {
 
         struct Import: ParsableCommand {
             static let configuration = CommandConfiguration(commandName: "import", 
-                abstract: "Import a class list (UTF-8 CSV with a header: card,name[,kind][,class]).",
-                discussion: "Good rows are imported; each bad row is reported with its line and reason, and the exit status is then 1.")
+                abstract: "Import a class list (CSV or XLSX with a header: card,name[,kind][,class]).",
+                discussion: """
+                    The file may be in UTF-8 or a legacy Vietnamese encoding (TCVN3, VNI, VISCII, VPS, CP1258; found \
+                    column by column, or --encoding); XLSX cells in .VnTime or VNI fonts are converted. A card the \
+                    desk would not read as a card ([[pattern]]) is refused. Good rows are imported; each bad row is \
+                    reported with its line and reason, and the exit status is then 1.
+                    """)
             @OptionGroup var options: GlobalOptions
-            @Argument(help: "The CSV file.") var file: String
+            @Argument(help: "The CSV or XLSX file.") var file: String
             @Option(help: "School year (default: the current one).") var year: String?
+            @Option(help: "Read every column in this encoding: utf-8, tcvn3, vni, viscii, vps, cp1258, double-utf-8.") var encoding: String?
 
             func run() throws {
-                let data: Data
-                do {
-                    data = try Data(contentsOf: URL(fileURLWithPath: file))
-                } catch {
-                    options.printError(options.text("không đọc được tệp \(file)", "cannot read \(file)") + ": \(error.localizedDescription)")
-                    throw ExitCode(CLIExit.usage)
+                let connection = try options.connect()
+                let upload = try options.upload(file, connection)
+                let args = PatronImportArgs(upload: upload, encoding: encoding, schoolYear: year)
+                guard case .success(let answer) = try options.request(connection, .patronImport, args: args, as: ImportResult.self) else {
+                    throw ExitCode(CLIExit.refused)
                 }
-                guard let csv = String(data: data, encoding: .utf8) else {
-                    options.printError(options.text("tệp \(file) không phải UTF-8", "\(file) is not UTF-8"))
-                    throw ExitCode(CLIExit.usage)
-                }
-                let (result, raw) = try options.call(.patronImport, args: PatronImportArgs(csv: csv, schoolYear: year), as: ImportResult.self)
+                let result = answer.result
                 if options.json {
-                    print(String(decoding: raw, as: UTF8.self))
+                    print(String(decoding: answer.raw, as: UTF8.self))
                 } else {
                     print(options.text("Đã nhập \(result.imported) bạn đọc.", "Imported \(result.imported) patrons."))
                     for row in result.rejected {

@@ -136,7 +136,12 @@ import Testing
         try "card,name\n\"HS9,Never closed\n".write(to: csv, atomically: true, encoding: .utf8)
         let broken = try daemon.quay(["patron", "import", csv.path])
         #expect(broken.status == 1)
-        #expect(broken.stderr.contains("[invalid_csv]"))
+        #expect(broken.stderr.contains("[invalid_import_file]") && broken.stderr.contains("line 2: a quoted field is never closed"), "\(broken.stderr)")
         #expect(try count(daemon, "patron") == 4)
+        // A card no desk would read as one (the standard pattern is HS and six digits) is refused.
+        try "card,name\nHS00004X,Sai Thẻ\nHS000009,Đúng Thẻ\n".write(to: csv, atomically: true, encoding: .utf8)
+        let pattern = try daemon.quay(["patron", "import", csv.path])
+        #expect(pattern.status == 1 && pattern.stdout.contains("line 2: invalid_argument: HS00004X is not a card the desk reads"), "\(pattern.stdout)")
+        #expect(try count(daemon, "patron") == 5)
     }
 }

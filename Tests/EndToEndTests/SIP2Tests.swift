@@ -239,11 +239,11 @@ func field(_ id: String, in reply: String?) -> String? {
         let (daemon, port) = try Self.kioskDaemon(account: "pin_required = false", extra: "max_connections = 64")
         let kiosks = 50
         #expect(try daemon.quay(["intake", "--register", "TN", "--copies", "\(kiosks)", "--title", "Sách tải"]).status == 0)
-        let csv = "card,name\n" + (1...kiosks).map { String(format: "TT%04d,Bạn %d", $0, $0) }.joined(separator: "\n") + "\n"
+        let csv = "card,name\n" + (1...kiosks).map { String(format: "HS10%04d,Bạn %d", $0, $0) }.joined(separator: "\n") + "\n"
         let file = daemon.directory.appendingPathComponent("tai.csv")
         try csv.write(to: file, atomically: true, encoding: .utf8)
         let imported = try daemon.quay(["patron", "import", file.path])
-        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.status == 0, "\(imported.stdout)\(imported.stderr)")
         final class Tally: @unchecked Sendable {
             let lock = NSLock()
             var sent = 0, answered = 0, lent = 0, returned = 0, failures: [String] = []
@@ -257,7 +257,7 @@ func field(_ id: String, in reply: String?) -> String? {
                     tally.lock.lock(); tally.failures.append("login \(index)"); tally.lock.unlock()
                     return
                 }
-                let card = String(format: "TT%04d", index)
+                let card = String(format: "HS10%04d", index)
                 let item = String(format: "TN.%06d", index)
                 var sequence = 0
                 while Date() < deadline {

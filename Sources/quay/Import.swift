@@ -1,0 +1,120 @@
+import ArgumentParser
+import Foundation
+import QuayClient
+import QuayCore
+import QuayProtocol
+
+extension QuayCommand {
+    struct ImportCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "import", abstract: "Bring a school's catalogue in: CSV, XLSX, MARC 21 (ISO 2709) or MARCXML.",
+            discussion: """
+                quay reads FILE and sends it to quayd in pieces; quayd finds its format and, column by column, its \
+                encoding (UTF-8, TCVN3, VNI, VISCII, VPS, CP1258, double-encoded UTF-8). Nothing is written when a row \
+                has a problem unless --skip-bad-rows; --dry-run shows what would be created. Importing the same file \
+                again creates nothing new. docs/import-export.md.
+                """,
+            subcommands: [Catalogue.self])
+
+        struct Catalogue: ParsableCommand {
+            static let configuration = CommandConfiguration(commandName: "catalogue", abstract: "Import records and copies.")
+            @OptionGroup var options: GlobalOptions
+            @Argument(help: "The file: .csv, .xlsx, .mrc (ISO 2709) or .xml (MARCXML).") var file: String
+            @Option(help: "csv, xlsx, marc or marcxml (default: from the file's bytes).") var format: String?
+            @Option(help: "Read every text column in this encoding: utf-8, tcvn3, vni, viscii, vps, cp1258, double-utf-8.") var encoding: String?
+            @Option(help: "A column the names do not say: \"HEADER=field\" (repeat; fields: \(ImportField.allCases.map(\.rawValue).joined(separator: ", "))).")
+            var map: [String] = []
+            @Option(help: "The register of numbers without a prefix, and of title rows (SGK, STK…).") var register: String?
+            @Flag(help: "Show what would be created and every problem; write nothing.") var dryRun = false
+            @Flag(help: "Import the good rows and leave out the bad ones (each said).") var skipBadRows = false
+
+            func run() throws {
+                var overrides: [String: String] = [:]
+                for entry in map {
+                    let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+                    guard parts.count == 2 else { throw ValidationError(options.text("--map cần \"CỘT=trường\"", "--map takes \"HEADER=field\"")) }
+                    overrides[parts[0]] = parts[1]
+                }
+                let connection = try options.connect()
+                let upload = try options.upload(file, connection)
+                let args = ImportArgs(
+                    upload: upload, format: format, encoding: encoding, map: overrides.isEmpty ? nil : overrides, register: register, dryRun: dryRun,
+                    skipBadRows: skipBadRows)
+                let waiting = ElapsedLine(options.text("Đang nhập", "Importing"))
+                let answer = try options.request(connection, .importCatalogue, args: args, as: ImportReport.self)
+                waiting.stop()
+                guard case .success(let reply) = answer else { throw ExitCode(CLIExit.refused) }
+                if options.json {
+                    print(String(decoding: reply.raw, as: UTF8.self))
+                } else {
+                    print(options.describe(reply.result, what: [("records", "đầu sách", "records"), ("copies", "bản", "copies")]))
+                }
+                if !reply.result.problems.isEmpty && !reply.result.applied && !dryRun { throw ExitCode(CLIExit.refused) }
+            }
+        }
+    }
+}
+
+extension GlobalOptions {
+    /// Sends FILE to quayd in pieces (`upload.begin`, `upload.write`), with a progress line on a
+    /// terminal for a large file; the upload's number for the import.
+    func upload(_ file: String, _ connection: QuayConnection) throws -> Int64 {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: file))
+        } catch {
+            printError(text("không đọc được tệp \(file)", "cannot read \(file)") + ": \(error.localizedDescription)")
+            throw ExitCode(CLIExit.usage)
+        }
+        guard case .success(let begun) = try request(connection, .uploadBegin, args: UploadBeginArgs(sizeBytes: Int64(data.count)), as: UploadBeginResult.self)
+        else { throw ExitCode(CLIExit.refused) }
+        let showProgress = isatty(STDERR_FILENO) == 1 && data.count > 4 << 20
+        var offset = 0
+        while offset < data.count {
+            let piece = data[offset..<min(data.count, offset + begun.result.maxChunk)]
+            let args = UploadWriteArgs(upload: begun.result.upload, offset: Int64(offset), data: piece.base64EncodedString())
+            guard case .success = try request(connection, .uploadWrite, args: args, as: UploadWriteResult.self) else { throw ExitCode(CLIExit.refused) }
+            offset += piece.count
+            if showProgress { FileHandle.standardError.write(Data("\r\(text("Đang gửi tệp", "Sending the file")) \(offset * 100 / data.count)%".utf8)) }
+        }
+        if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
+        return begun.result.upload
+    }
+
+    /// An import's reply for people: what was (or would be) created, each column's encoding
+    /// with samples before and after, each problem with its line and column.
+    func describe(_ report: ImportReport, what: [(key: String, vi: String, en: String)]) -> String {
+        var lines: [String] = []
+        let counts = what.map { "\(report.created[$0.key] ?? 0) \(text($0.vi, $0.en))" }.joined(separator: ", ")
+        if report.dryRun {
+            lines.append(text("Thử (không ghi gì): sẽ tạo \(counts).", "Dry run (nothing written): would create \(counts)."))
+        } else if report.applied {
+            lines.append(text("Đã nhập: \(counts).", "Imported: \(counts)."))
+        } else {
+            lines.append(text("Không nhập gì: \(report.problems.count) vấn đề (sửa tệp, hoặc --skip-bad-rows).", "Nothing imported: \(report.problems.count) problems (fix the file, or --skip-bad-rows)."))
+        }
+        if report.unchanged > 0 {
+            lines.append(text("\(report.unchanged) bản đã có sẵn, không thêm gì cho chúng.", "\(report.unchanged) copies were there already: nothing added for them."))
+        }
+        for (code, next) in report.registers.sorted(by: { $0.key < $1.key }) {
+            lines.append(text("Sổ \(code): số tiếp theo \(next).", "Register \(code): next number \(next)."))
+        }
+        let shown = report.columns.filter { $0.field != nil || !$0.samples.isEmpty }
+        if !shown.isEmpty {
+            lines.append(text("Các cột:", "Columns:"))
+            for column in report.columns {
+                var line = "  \(column.column) \(column.header) → \(column.field ?? text("(bỏ qua)", "(left out)")) [\(column.encoding)]"
+                if let sample = column.samples.first, sample.count == 2, sample[0] != sample[1] { line += "  «\(sample[0])» → «\(sample[1])»" }
+                lines.append(line)
+            }
+        }
+        if !report.skippedLines.isEmpty {
+            lines.append(text("Bỏ qua các dòng: ", "Skipped lines: ") + report.skippedLines.map(String.init).joined(separator: ", "))
+        }
+        for problem in report.problems {
+            let column = problem.column.map { text(", cột \($0)", ", column \($0)") } ?? ""
+            lines.append(text("dòng \(problem.line)\(column): \(problem.reason)", "line \(problem.line)\(column): \(problem.reason)"))
+        }
+        return lines.joined(separator: "\n")
+    }
+}
