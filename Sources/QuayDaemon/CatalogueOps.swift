@@ -240,17 +240,9 @@ extension Dispatcher {
         if let upload = args.upload {
             // A class list as a file: CSV or XLSX, in any of the encodings a catalogue may be in.
             let bytes = try takeUpload(upload)
-            var forced: LegacyEncoding? = nil
-            if let name = text(args.encoding) {
-                guard let encoding = LegacyEncoding(name: name) else { throw Refusal(code: .invalidArgument, detail: "encoding \(name) is not known") }
-                forced = encoding
-            }
-            let table: ImportTable
-            switch try importFormat(args.format, bytes) {
-            case "xlsx": table = try xlsxTable(bytes, forced: forced)
-            case "csv": table = try csvTable(bytes, forced: forced)
-            case let other: throw Refusal(code: .invalidImportFile, detail: "a class list is CSV or XLSX, not \(other)")
-            }
+            let format = try importFormat(args.format, bytes)
+            guard format == "csv" || format == "xlsx" else { throw Refusal(code: .invalidImportFile, detail: "a class list is CSV or XLSX, not \(format)") }
+            let table = try spreadsheet(bytes, format: format, forced: try forcedEncoding(args.encoding))
             (header, body) = (table.header, table.rows)
         } else {
             let rows: [CSV.Row]

@@ -60,13 +60,7 @@ extension Dispatcher {
         let language = requestLanguage ?? state.config.language
         let bytes = try takeUpload(args.upload)
         let format = try importFormat(args.format, bytes)
-        var forced: LegacyEncoding? = nil
-        if let name = text(args.encoding) {
-            guard let encoding = LegacyEncoding(name: name) else {
-                throw Refusal(code: .invalidArgument, detail: "encoding must be one of \(LegacyEncoding.allCases.map(\.rawValue).joined(separator: ", ")), not \(name)")
-            }
-            forced = encoding
-        }
+        let forced = try forcedEncoding(args.encoding)
         var records: [ImportedRecord]
         var problems: [ImportProblem]
         var columns: [ImportColumnView] = []
@@ -75,7 +69,7 @@ extension Dispatcher {
         case "marc", "marcxml":
             (records, problems, rowCount) = try marcRecords(bytes, xml: format == "marcxml", forced: forced)
         default:
-            let table = try format == "xlsx" ? xlsxTable(bytes, forced: forced) : csvTable(bytes, forced: forced)
+            let table = try spreadsheet(bytes, format: format, forced: forced)
             let mapping: [Int: ImportField]
             do {
                 mapping = try CataloguePlanner.mapping(header: table.header, overrides: args.map ?? [:])
@@ -102,6 +96,50 @@ extension Dispatcher {
             created: ["records": outcome.recordsCreated, "copies": outcome.copiesCreated], unchanged: outcome.unchanged, columns: columns,
             problems: outcome.problems.map { ImportProblemView(line: $0.line, column: $0.column, reason: $0.reason.text(language)) },
             skippedLines: args.skipBadRows == true && !outcome.problems.isEmpty ? outcome.skippedLines : [], registers: outcome.registers)
+    }
+
+    func importEquipment(_ args: ImportArgs) async throws -> ImportReport {
+        let language = requestLanguage ?? state.config.language
+        let bytes = try takeUpload(args.upload)
+        let format = try importFormat(args.format, bytes)
+        guard format == "csv" || format == "xlsx" else { throw Refusal(code: .invalidImportFile, detail: "an equipment list is CSV or XLSX, not \(format)") }
+        let table = try spreadsheet(bytes, format: format, forced: try forcedEncoding(args.encoding))
+        let mapping: [Int: EquipmentField]
+        do {
+            mapping = try EquipmentPlanner.mapping(header: table.header, overrides: args.map ?? [:])
+        } catch {
+            throw Refusal(code: .invalidImportFile, detail: error.reason)
+        }
+        let columns = table.columns.enumerated().map { index, column in
+            var column = column
+            column.field = mapping[index]?.rawValue
+            return column
+        }
+        let (kinds, problems) = EquipmentPlanner(mapping: mapping).plan(table.rows)
+        let outcome = try await state.database.importEquipment(
+            kinds, earlier: problems, dryRun: args.dryRun == true, skipBadRows: args.skipBadRows == true, at: now())
+        logger.info(
+            "equipment import", metadata: ["import.format": "\(format)", "import.rows": "\(table.rows.count)", "import.applied": "\(outcome.applied)",
+                "import.units": "\(outcome.unitsCreated)", "import.problems": "\(outcome.problems.count)"])
+        return ImportReport(
+            format: format, rows: table.rows.count, dryRun: args.dryRun == true, applied: outcome.applied,
+            created: ["types": outcome.typesCreated, "units": outcome.unitsCreated], unchanged: outcome.unchanged, columns: columns,
+            problems: outcome.problems.map { ImportProblemView(line: $0.line, column: $0.column, reason: $0.reason.text(language)) },
+            skippedLines: args.skipBadRows == true && !outcome.problems.isEmpty ? outcome.skippedLines : [], registers: outcome.registers)
+    }
+
+    /// The encoding a request forces on every column, if any.
+    func forcedEncoding(_ name: String?) throws -> LegacyEncoding? {
+        guard let name = text(name) else { return nil }
+        guard let encoding = LegacyEncoding(name: name) else {
+            throw Refusal(code: .invalidArgument, detail: "encoding must be one of \(LegacyEncoding.allCases.map(\.rawValue).joined(separator: ", ")), not \(name)")
+        }
+        return encoding
+    }
+
+    /// A CSV or XLSX file's header and rows, decoded.
+    func spreadsheet(_ bytes: [UInt8], format: String, forced: LegacyEncoding?) throws -> ImportTable {
+        format == "xlsx" ? try xlsxTable(bytes, forced: forced) : try csvTable(bytes, forced: forced)
     }
 
     /// The format asked for, else the one the bytes are: a ZIP is XLSX, ISO 2709 starts with

@@ -180,6 +180,7 @@ extension Dispatcher {
         Operation(.uploadBegin, role: .admin, Dispatcher.uploadBegin),
         Operation(.uploadWrite, role: .admin, Dispatcher.uploadWrite),
         Operation(.importCatalogue, role: .admin, Dispatcher.importCatalogue),
+        Operation(.importEquipment, role: .admin, Dispatcher.importEquipment),
     ]
 
     func ping() -> PingResult { PingResult() }

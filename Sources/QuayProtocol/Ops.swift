@@ -78,6 +78,7 @@ public enum Op: String, Sendable, CaseIterable {
     case uploadBegin = "upload.begin"
     case uploadWrite = "upload.write"
     case importCatalogue = "import.catalogue"
+    case importEquipment = "import.equipment"
 }
 
 /// The reply to `ping`.

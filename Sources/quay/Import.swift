@@ -7,14 +7,14 @@ import QuayProtocol
 extension QuayCommand {
     struct ImportCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "import", abstract: "Bring a school's catalogue in: CSV, XLSX, MARC 21 (ISO 2709) or MARCXML.",
+            commandName: "import", abstract: "Bring a school's catalogue (CSV, XLSX, MARC 21, MARCXML) or equipment list (CSV, XLSX) in.",
             discussion: """
                 quay reads FILE and sends it to quayd in pieces; quayd finds its format and, column by column, its \
                 encoding (UTF-8, TCVN3, VNI, VISCII, VPS, CP1258, double-encoded UTF-8). Nothing is written when a row \
                 has a problem unless --skip-bad-rows; --dry-run shows what would be created. Importing the same file \
                 again creates nothing new. docs/import-export.md.
                 """,
-            subcommands: [Catalogue.self])
+            subcommands: [Catalogue.self, Equipment.self])
 
         struct Catalogue: ParsableCommand {
             static let configuration = CommandConfiguration(commandName: "catalogue", abstract: "Import records and copies.")
@@ -29,33 +29,66 @@ extension QuayCommand {
             @Flag(help: "Import the good rows and leave out the bad ones (each said).") var skipBadRows = false
 
             func run() throws {
-                var overrides: [String: String] = [:]
-                for entry in map {
-                    let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
-                    guard parts.count == 2 else { throw ValidationError(options.text("--map cần \"CỘT=trường\"", "--map takes \"HEADER=field\"")) }
-                    overrides[parts[0]] = parts[1]
-                }
-                let connection = try options.connect()
-                let upload = try options.upload(file, connection)
-                let args = ImportArgs(
-                    upload: upload, format: format, encoding: encoding, map: overrides.isEmpty ? nil : overrides, register: register, dryRun: dryRun,
-                    skipBadRows: skipBadRows)
-                let waiting = ElapsedLine(options.text("Đang nhập", "Importing"))
-                let answer = try options.request(connection, .importCatalogue, args: args, as: ImportReport.self)
-                waiting.stop()
-                guard case .success(let reply) = answer else { throw ExitCode(CLIExit.refused) }
-                if options.json {
-                    print(String(decoding: reply.raw, as: UTF8.self))
-                } else {
-                    print(options.describe(reply.result, what: [("records", "đầu sách", "records"), ("copies", "bản", "copies")]))
-                }
-                if !reply.result.problems.isEmpty && !reply.result.applied && !dryRun { throw ExitCode(CLIExit.refused) }
+                try options.runImport(
+                    .importCatalogue, file: file, format: format, encoding: encoding, map: map, register: register, dryRun: dryRun,
+                    skipBadRows: skipBadRows, what: [("records", "đầu sách", "records"), ("copies", "bản", "copies")])
             }
         }
     }
 }
 
+extension QuayCommand.ImportCommand {
+    struct Equipment: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "equipment", abstract: "Import the equipment catalogue: codes, units with their asset numbers, quantities.",
+            discussion: """
+                One row per tagged unit (Số tài sản, e.g. TB.000012) or one row per kind with its quantity (Số lượng); rows of \
+                the same code (Mã) are one kind. A kind is tracked per unit when a row gives an asset number or Theo dõi says \
+                unit; otherwise by quantity.
+                """)
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The file: .csv or .xlsx.") var file: String
+        @Option(help: "csv or xlsx (default: from the file's bytes).") var format: String?
+        @Option(help: "Read every text column in this encoding: utf-8, tcvn3, vni, viscii, vps, cp1258, double-utf-8.") var encoding: String?
+        @Option(help: "A column the names do not say: \"HEADER=field\" (repeat; fields: \(EquipmentField.allCases.map(\.rawValue).joined(separator: ", "))).")
+        var map: [String] = []
+        @Flag(help: "Show what would be created and every problem; write nothing.") var dryRun = false
+        @Flag(help: "Import the good rows and leave out the bad ones (each said).") var skipBadRows = false
+
+        func run() throws {
+            try options.runImport(
+                .importEquipment, file: file, format: format, encoding: encoding, map: map, register: nil, dryRun: dryRun, skipBadRows: skipBadRows,
+                what: [("types", "loại thiết bị", "kinds of equipment"), ("units", "chiếc", "units")])
+        }
+    }
+}
+
 extension GlobalOptions {
+    /// An import from FILE through `op`: sent, imported, described; exit 1 when nothing was
+    /// written for its problems.
+    func runImport(
+        _ op: Op, file: String, format: String?, encoding: String?, map: [String], register: String?, dryRun: Bool, skipBadRows: Bool,
+        what: [(key: String, vi: String, en: String)]
+    ) throws {
+        var overrides: [String: String] = [:]
+        for entry in map {
+            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { throw ValidationError(text("--map cần \"CỘT=trường\"", "--map takes \"HEADER=field\"")) }
+            overrides[parts[0]] = parts[1]
+        }
+        let connection = try connect()
+        let upload = try upload(file, connection)
+        let args = ImportArgs(
+            upload: upload, format: format, encoding: encoding, map: overrides.isEmpty ? nil : overrides, register: register, dryRun: dryRun,
+            skipBadRows: skipBadRows)
+        let waiting = ElapsedLine(text("Đang nhập", "Importing"))
+        let answer = try request(connection, op, args: args, as: ImportReport.self)
+        waiting.stop()
+        guard case .success(let reply) = answer else { throw ExitCode(CLIExit.refused) }
+        print(json ? String(decoding: reply.raw, as: UTF8.self) : describe(reply.result, what: what))
+        if !reply.result.problems.isEmpty && !reply.result.applied && !dryRun { throw ExitCode(CLIExit.refused) }
+    }
+
     /// Sends FILE to quayd in pieces (`upload.begin`, `upload.write`), with a progress line on a
     /// terminal for a large file; the upload's number for the import.
     func upload(_ file: String, _ connection: QuayConnection) throws -> Int64 {

@@ -212,4 +212,36 @@ import Testing
         let refused = try daemon.quay(["import", "catalogue", bomb.path])
         #expect(refused.status == 1 && refused.stderr.contains("[invalid_import_file]") && refused.stderr.contains("UncompressedSize"), "\(refused.stderr)")
     }
+
+    /// The equipment catalogue: units with their asset numbers, a kind by quantity, expiry dates;
+    /// the same list again adds nothing; a unit numbered for another kind is refused.
+    @Test func anEquipmentListComesInWithItsAssetNumbers() throws {
+        let daemon = try DaemonHarness()
+        let file = daemon.directory.appendingPathComponent("thiet-bi.csv")
+        try write(
+            """
+            Mã,Tên thiết bị,Môn,Khối,Đơn vị,Số lượng,Phòng,Đơn giá,Hạn sử dụng,Số tài sản,Tình trạng
+            KHV6,Kính hiển vi,Sinh học,6,cái,,P.SINH,2.500.000,,TB.000010,tốt
+            KHV6,Kính hiển vi,Sinh học,6,cái,,P.SINH,2.500.000,,TB.000011,hỏng
+            ONG,Ống nghiệm,Hoá học,8,cái,40,P.HOA,5000,,,
+            HCL,Axit HCl 0.1M,Hoá học,9,lọ,6,P.HOA,30000,31/12/2027,,
+            X1,,,,,,,,,,
+
+            """, file)
+        let dry = try daemon.quay(["import", "equipment", file.path, "--dry-run"])
+        #expect(dry.status == 0 && dry.stdout.contains("would create 3 kinds of equipment, 2 units.") && dry.stdout.contains("line 6, column B: no equipment name"), "\(dry.stdout)\(dry.stderr)")
+        let refused = try daemon.quay(["import", "equipment", file.path])
+        #expect(refused.status == 1 && refused.stdout.contains("Nothing imported: 1 problems"), "\(refused.stdout)")
+        let real = try daemon.quay(["import", "equipment", file.path, "--skip-bad-rows"])
+        #expect(real.status == 0 && real.stdout.contains("Imported: 3 kinds of equipment, 2 units.") && real.stdout.contains("Register TB: next number 12."), "\(real.stdout)")
+        let microscope = try daemon.quay(["equipment", "show", "KHV6", "--json"])
+        #expect(microscope.stdout.contains("TB.000011") && microscope.stdout.contains("\"condition\":\"broken\"") && microscope.stdout.contains("P.SINH"), "\(microscope.stdout)")
+        let acid = try daemon.quay(["equipment", "show", "HCL", "--json"])
+        #expect(acid.stdout.contains("\"quantity\":6") && acid.stdout.contains("2027-12-31") && acid.stdout.contains("\"value\":30000"), "\(acid.stdout)")
+        let again = try daemon.quay(["import", "equipment", file.path, "--skip-bad-rows"])
+        #expect(again.stdout.contains("Imported: 0 kinds of equipment, 0 units."), "\(again.stdout)")
+        try write("Mã,Tên thiết bị,Số tài sản\nONG2,Ống nghiệm to,TB.000010\n", file)
+        let clash = try daemon.quay(["import", "equipment", file.path])
+        #expect(clash.status == 1 && clash.stdout.contains("line 2: the asset number TB.000010 is already KHV6's"), "\(clash.stdout)")
+    }
 }
