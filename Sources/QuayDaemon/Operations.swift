@@ -177,6 +177,7 @@ extension Dispatcher {
         Operation(.reportList, Dispatcher.reportList),
         Operation(.reportRun, Dispatcher.reportRun),
         Operation(.reportRead, Dispatcher.reportRead),
+        Operation(.exportRun, Dispatcher.exportRun),
     ]
 
     func ping() -> PingResult { PingResult() }

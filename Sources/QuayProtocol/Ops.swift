@@ -75,6 +75,7 @@ public enum Op: String, Sendable, CaseIterable {
     case reportList = "report.list"
     case reportRun = "report.run"
     case reportRead = "report.read"
+    case exportRun = "export.run"
 }
 
 /// The reply to `ping`.

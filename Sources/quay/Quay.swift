@@ -51,6 +51,7 @@ struct QuayCommand: ParsableCommand {
             ClassCommand.self, RegisterCommand.self, EquipmentCommand.self, LessonCommand.self, PrintCommand.self,
             LabelCommand.self, Printers.self, Jobs.self, Watch.self, Scans.self, DeskCommand.self, Scanners.self,
             InventoryCommand.self, Backup.self, Backups.self, History.self, DisposalCommand.self, YearCommand.self, ReportCommand.self,
+            ExportCommand.self,
         ])
 }
 
