@@ -78,7 +78,7 @@ extension DaemonState {
     /// The file of a new copy, beside the database (the same disk, and a directory quayd may write).
     func reserveBackup() -> (Int64, String) { reserveTransfer("backup") }
 
-    /// A file made for a client to read (`backup`, `report`), beside the database, numbered.
+    /// A file made for a client to read (`backup`, `report`, `export`), beside the database, numbered.
     func reserveTransfer(_ kind: String) -> (Int64, String) {
         transfers.withLockedValue { state in
             let number = state.next
@@ -98,11 +98,11 @@ extension DaemonState {
         }
     }
 
-    /// Removes copies and reports a client never finished reading before the daemon last stopped. Only
+    /// Removes copies, reports and exports a client never finished reading before the daemon last stopped. Only
     /// called with the database's lock held, so no other quayd is making one.
     static func removeStaleTransfers(of databasePath: String) {
         let directory = (databasePath as NSString).deletingLastPathComponent
-        let prefixes = ["backup-", "report-", "upload-"].map { (databasePath as NSString).lastPathComponent + "." + $0 }
+        let prefixes = ["backup-", "report-", "upload-", "export-"].map { (databasePath as NSString).lastPathComponent + "." + $0 }
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory)) ?? []
         for name in names where prefixes.contains(where: name.hasPrefix) && name.hasSuffix(".tmp") {
             try? FileManager.default.removeItem(atPath: (directory.isEmpty ? "." : directory) + "/" + name)

@@ -185,7 +185,18 @@ extension Dispatcher {
         func raw(_ field: String) -> [UInt8] { field.unicodeScalars.map { UInt8(truncatingIfNeeded: $0.value) } }
         let width = rows.map(\.fields.count).max() ?? 0
         let cells = rows.map { row in (0..<width).map { $0 < row.fields.count ? raw(row.fields[$0]) : [] } }
-        return Self.decodedTable(header: cells[0], rows: Array(zip(rows.dropFirst().map(\.line), cells.dropFirst())), forced: encoding, headerLine: header.line)
+        var table = Self.decodedTable(header: cells[0], rows: Array(zip(rows.dropFirst().map(\.line), cells.dropFirst())), forced: encoding, headerLine: header.line)
+        // A spreadsheet-safe CSV (ours, RFC 4180 writers that guard formulas) puts a ' before a
+        // text that begins with = + - @, a tab, a CR or a ': one such ' is not the value.
+        for row in table.rows.indices {
+            for column in table.rows[row].cells.indices {
+                let cell = table.rows[row].cells[column]
+                if cell.hasPrefix("'"), let next = cell.dropFirst().first, "=+-@\t\r'".contains(next) {
+                    table.rows[row].cells[column] = String(cell.dropFirst())
+                }
+            }
+        }
+        return table
     }
 
     /// Cells of legacy bytes decoded column by column: each column's encoding found from all
@@ -349,9 +360,19 @@ extension Dispatcher {
             }
             if marc.isEmpty && problems.isEmpty { throw Refusal(code: .invalidImportFile, detail: "no MARC record in the file") }
         }
+        // A title is one record with all its copies; a title with more copies than one ISO 2709
+        // record holds comes as several records with the same fields (and 001): they are joined.
+        var index: [String: Int] = [:]
         for (line, record) in marc {
             switch Self.catalogueRecord(record, line: line) {
-            case .success(let imported): records.append(imported)
+            case .success(let imported):
+                let key = (record.field("001")?.value).map { "001:" + $0 + "|" + imported.key } ?? imported.key
+                if let at = index[key] {
+                    records[at].copies += imported.copies
+                } else {
+                    index[key] = records.count
+                    records.append(imported)
+                }
             case .failure(let problem): problems.append(problem)
             }
         }
@@ -383,6 +404,7 @@ extension Dispatcher {
         }
         if let price = marc.fields("020").compactMap({ $0.subfield("c") }).first { record.price = ImportValues.price(price) }
         record.language = marc.field("041")?.subfield("a")
+        if let grade = marc.field("521")?.subfield("a").map({ $0.filter(\.isNumber) }).flatMap({ Int($0) }), (1...12).contains(grade) { record.grade = grade }
         record.subject = (marc.fields("650") + marc.fields("653")).compactMap { clean($0.subfield("a")) }.first
         record.notes = marc.fields("500").compactMap { clean($0.subfield("a")) }.first
         if let edition = clean(marc.field("250")?.subfield("a")) { record.notes = [record.notes, edition].compactMap { $0 }.joined(separator: "; ") }

@@ -94,14 +94,7 @@ extension Dispatcher {
         }
         var asked = try reportFilter(args.filters ?? [:], allowed: definition.filters)
         let config = state.config
-        // Reports are in Vietnamese, the registers' language, unless the request asks otherwise.
-        let language: Language
-        if let tag = text(args.language) {
-            guard let asked = Language(tag: tag) else { throw Refusal(code: .invalidArgument, detail: "language must be vi or en, not \(tag)") }
-            language = asked
-        } else {
-            language = .vi
-        }
+        let language = try fileLanguage(args.language)
         asked.language = language
         let filter = asked
         let (number, path) = state.reserveTransfer("report")
@@ -138,6 +131,14 @@ extension Dispatcher {
             state.forgetTransfer(number)
             throw error
         }
+    }
+
+    /// The language of a file quayd makes (a report, an export): Vietnamese, the registers'
+    /// language, unless the request asks for `en` — whatever the request's own `lang` is.
+    func fileLanguage(_ tag: String?) throws -> Language {
+        guard let tag = text(tag) else { return .vi }
+        guard let language = Language(tag: tag) else { throw Refusal(code: .invalidArgument, detail: "language must be vi or en, not \(tag)") }
+        return language
     }
 
     func reportRead(_ args: ReportReadArgs) throws -> FileChunk {

@@ -5,31 +5,39 @@ import QuayCore
 /// diacritics), CRLF line ends, fields quoted when they must be. A text cell that begins with
 /// `=`, `+`, `-`, `@`, a tab or a carriage return is written with a leading `'`, so that no
 /// spreadsheet runs it as a formula (formula injection: a title typed as `=HYPERLINK(…)`).
-/// Each sheet is a block: its title line, its header, its rows, then a blank line.
+/// A report (`.report`) is a block per sheet: its title line, its header, its rows, then a blank
+/// line, after the school's name and the report's title. A table (`.table`, the exports) is what
+/// another program reads back: the header on the first line, then the rows of its one sheet,
+/// dates as `yyyy-mm-dd`, and the formula guard made reversible (see `quoted`).
 public final class CSVReportWriter: ReportWriter {
     private let handle: FileHandle
     private var buffer: [UInt8] = []
     private let language: Language
+    private let layout: ReportLayout
     private var columns: [ReportColumn] = []
     private var sheets = 0
 
-    public init(path: String, school: String, title: String, language: Language) throws(ReportError) {
+    public init(path: String, school: String, title: String, language: Language, layout: ReportLayout = .report) throws(ReportError) {
         guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
             throw ReportError("cannot write \(path): \(String(cString: strerror(errno)))")
         }
         self.handle = handle
         self.language = language
+        self.layout = layout
         buffer.reserveCapacity(1 << 16)
         buffer += [0xEF, 0xBB, 0xBF]
-        line([.text(school)])
-        line([.text(title)])
+        if layout == .report {
+            line([.text(school)])
+            line([.text(title)])
+        }
     }
 
     public func begin(_ sheet: ReportSheet) throws(ReportError) {
+        if layout == .table && sheets > 0 { throw ReportError("a table has one sheet") }
         if sheets > 0 { buffer += [13, 10] }
         sheets += 1
         columns = sheet.columns
-        line([.text(sheet.title.text(language))])
+        if layout == .report { line([.text(sheet.title.text(language))]) }
         line(sheet.columns.map { .text($0.heading.text(language)) })
         try flushIfFull()
     }
@@ -64,14 +72,16 @@ public final class CSVReportWriter: ReportWriter {
         switch cell {
         case .empty: break
         case .integer(let number), .money(let number): buffer.append(contentsOf: String(number).utf8)
-        case .date(let day): buffer.append(contentsOf: day.vietnamese.utf8)
+        case .date(let day): buffer.append(contentsOf: (layout == .table ? day.description : day.vietnamese).utf8)
         case .text(let text):
             // Most fields need neither quotes nor the formula guard: their bytes go as they are.
             let bytes = text.utf8
-            if let first = bytes.first, !Self.formulaStarts.contains(first), !bytes.contains(where: Self.needsQuotes) {
+            if let first = bytes.first, !Self.formulaStarts.contains(first), !bytes.contains(where: Self.needsQuotes),
+                layout == .report || first != Self.apostrophe
+            {
                 buffer.append(contentsOf: bytes)
             } else if !bytes.isEmpty {
-                buffer.append(contentsOf: Self.quoted(text).utf8)
+                buffer.append(contentsOf: Self.quoted(text, reversibly: layout == .table).utf8)
             }
         }
     }
@@ -81,10 +91,21 @@ public final class CSVReportWriter: ReportWriter {
 
     static func needsQuotes(_ byte: UInt8) -> Bool { byte == 0x2C || byte == 0x22 || byte == 0x0A || byte == 0x0D }
 
-    /// A text field as RFC 4180 and formula neutralising write it.
-    public static func quoted(_ text: String) -> String {
+    static let apostrophe = UInt8(ascii: "'")
+
+    /// A text field as RFC 4180 and formula neutralising write it. `reversibly` (a table, read
+    /// back by an import): a text that already begins with `'` followed by a formula start gets
+    /// a second `'`, so that a reader that drops one leading `'` before `=`, `+`, `-`, `@`, a tab,
+    /// a carriage return or another `'` gets every text back exactly.
+    public static func quoted(_ text: String, reversibly: Bool = false) -> String {
         var value = text
-        if let first = value.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) { value = "'" + value }
+        let scalars = Array(value.unicodeScalars.prefix(2))
+        let starts: [Unicode.Scalar] = ["=", "+", "-", "@", "\t", "\r"]
+        if let first = scalars.first, starts.contains(first) {
+            value = "'" + value
+        } else if reversibly, scalars.count == 2, scalars[0] == "'", starts.contains(scalars[1]) || scalars[1] == "'" {
+            value = "'" + value
+        }
         guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return value }
         return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }

@@ -102,6 +102,14 @@ public struct ReportError: Error, CustomStringConvertible {
     public var description: String { detail }
 }
 
+/// How a report's file is laid out: for people to print and sign (`report`: the school's name
+/// and the titles above each table), or for another program to read back (`table`: the header
+/// row first, one sheet; the exports of SPEC §10). XLSX is the same either way: its header row is
+/// the sheet's first, and the titles are in the printed page's header.
+public enum ReportLayout: Sendable {
+    case report, table
+}
+
 /// The file formats: a workbook or a table (by the output file's extension), or a picture —
 /// the report's charts (`svg`, `png`) or its first printed page (`page`, a PNG).
 public enum ReportFormat: String, Sendable, CaseIterable, Codable {
@@ -116,9 +124,11 @@ public enum ReportFormat: String, Sendable, CaseIterable, Codable {
 
     /// A writer of this format into `path`, with the school's name and the report's title in
     /// the page header (XLSX, the page picture) or its first lines (CSV).
-    public func writer(path: String, school: String, title: String, language: Language, temporaryDirectory: String) throws(ReportError) -> any ReportWriter {
+    public func writer(
+        path: String, school: String, title: String, language: Language, temporaryDirectory: String, layout: ReportLayout = .report
+    ) throws(ReportError) -> any ReportWriter {
         switch self {
-        case .csv: try CSVReportWriter(path: path, school: school, title: title, language: language)
+        case .csv: try CSVReportWriter(path: path, school: school, title: title, language: language, layout: layout)
         case .xlsx: try XLSXReportWriter(path: path, school: school, title: title, language: language, temporaryDirectory: temporaryDirectory)
         case .svg, .png, .page: try PictureReportWriter(path: path, school: school, title: title, language: language, format: self)
         }

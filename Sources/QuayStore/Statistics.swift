@@ -36,7 +36,7 @@ public struct ReadingStatistics: Sendable {
     public var classes: [ClassLine] = []
     public var kinds: [KindLine] = []
     public var mostBorrowed: [TitleLine] = []
-    /// Titles not borrowed since `unusedSince`, fewest copies first… at most 1,000.
+    /// Titles not borrowed since `unusedSince`, by title, at most 1,000.
     public var unused: [TitleLine] = []
     public var unusedSince: String = ""
 }
@@ -105,13 +105,20 @@ extension QuayDatabase {
         JOIN record r ON r.id = t.record_id ORDER BY t.loans DESC, r.title LIMIT 50
         """
 
+    /// Titles not borrowed since the day, by title: the titles lent since are found from that
+    /// period's loans (`loan_loaned`), the rest are read by title; copies and the last loan are
+    /// counted only for the thousand listed.
     static let unusedSQL = """
-        SELECT r.title, r.authors, COUNT(*) AS copies, 0 AS loans,
-            (SELECT MAX(l.loaned_at) FROM loan l JOIN item x ON x.id = l.item_id WHERE x.record_id = r.id) AS last_loan
-        FROM record r JOIN item i ON i.record_id = r.id AND i.status NOT IN ('withdrawn', 'lost')
-        WHERE NOT EXISTS (
-            SELECT 1 FROM item x JOIN loan l ON l.item_id = x.id WHERE x.record_id = r.id AND l.loaned_at >= ?)
-        GROUP BY r.id ORDER BY last_loan IS NOT NULL, last_loan, r.title LIMIT 1000
+        SELECT t.title, t.authors,
+            (SELECT COUNT(*) FROM item c WHERE c.record_id = t.id AND c.status NOT IN ('withdrawn', 'lost')) AS copies, 0 AS loans,
+            (SELECT MAX(l.loaned_at) FROM item x JOIN loan l ON l.item_id = x.id WHERE x.record_id = t.id) AS last_loan
+        FROM (
+            SELECT r.id, r.title, r.authors FROM record r
+            WHERE r.id NOT IN (SELECT i.record_id FROM loan l JOIN item i ON i.id = l.item_id WHERE l.loaned_at >= ?)
+                AND EXISTS (SELECT 1 FROM item c WHERE c.record_id = r.id AND c.status NOT IN ('withdrawn', 'lost'))
+            ORDER BY r.title LIMIT 1000
+        ) t
+        ORDER BY t.title
         """
 
     /// EXPLAIN QUERY PLAN of each statistics query, for the test that none reads the loan

@@ -12,7 +12,7 @@ import Glibc
 // `make bench`: the SPEC §14 benchmarks that exist so far, each printed beside a floor
 // measured in the same run, so the ratio holds on any machine. Usage:
 //   quay-bench --bin .build/release [--iterations N] [--items N] [--patrons N] [--past-loans N] [--pairs N]
-//              [--labels-only] [--inventory-only] [--operations-only] [--reports-only] [--scans N]
+//              [--labels-only] [--inventory-only] [--operations-only] [--reports-only] [--statistics-only] [--scans N]
 
 struct Options {
     var bin = ".build/release"
@@ -30,6 +30,7 @@ struct Options {
     var operationsOnly = false
     /// Only the reports: the catalogue, then the accession register to XLSX and CSV.
     var reportsOnly = false
+    var statisticsOnly = false
 
     init(_ arguments: [String]) {
         var rest = arguments[...]
@@ -45,6 +46,7 @@ struct Options {
             case "--inventory-only": inventoryOnly = true
             case "--operations-only": operationsOnly = true
             case "--reports-only": reportsOnly = true
+            case "--statistics-only": statisticsOnly = true
             case "--scans": scans = Int(rest.popFirst() ?? "") ?? scans
             default:
                 FileHandle.standardError.write(Data("quay-bench: unknown flag \(flag)\n".utf8))
@@ -356,6 +358,13 @@ if options.inventoryOnly {
     let seconds = try await generateCatalogue(path: databasePath, items: options.items)
     print("quay-bench: \(options.items) copies (catalogue \(String(format: "%.1f", seconds)) s through the store)")
     try await reportInventoryBenchmarks(path: databasePath, items: options.items, scans: options.scans)
+    try? FileManager.default.removeItem(atPath: directory)
+    exit(0)
+}
+if options.statisticsOnly {
+    let seconds = try await generateCatalogue(path: databasePath, items: options.items)
+    print("quay-bench: \(options.items) copies (catalogue \(String(format: "%.1f", seconds)) s through the store)")
+    try await reportStatisticsBenchmark(bin: options.bin, directory: directory, path: databasePath, items: options.items, loans: 200_000, pupils: 2_000)
     try? FileManager.default.removeItem(atPath: directory)
     exit(0)
 }

@@ -57,6 +57,48 @@ extension GlobalOptions {
     }
 }
 
+extension GlobalOptions {
+    /// A file quayd makes on request (`report.run`, `export.run`: both answer with a
+    /// `ReportRunResult` and are read with `report.read`), written to `out` through FILE.partial,
+    /// with the elapsed time on a terminal while quayd works; then "Wrote FILE (N rows)" (N records
+    /// for MARC), or the reply with --json. A refusal leaves no file, and exits 1.
+    func madeFile<Arguments: Encodable & Sendable>(
+        _ op: Op, args: Arguments, into out: String, making: Bilingual, fetching: Bilingual
+    ) throws {
+        let (partial, handle) = try openPartial(out)
+        let connection: QuayConnection
+        do {
+            connection = try connect()
+        } catch {
+            try? FileManager.default.removeItem(atPath: partial)
+            throw error
+        }
+        let waiting = ElapsedLine(making.text(language))
+        let answer: Swift.Result<(result: ReportRunResult, raw: [UInt8]), ErrorBody>
+        do {
+            answer = try request(connection, op, args: args, as: ReportRunResult.self)
+        } catch {
+            waiting.stop()
+            try? handle.close()
+            try? FileManager.default.removeItem(atPath: partial)
+            throw error
+        }
+        waiting.stop()
+        guard case .success(let made) = answer else {
+            try? handle.close()
+            try? FileManager.default.removeItem(atPath: partial)
+            throw ExitCode(CLIExit.refused)
+        }
+        let file = made.result
+        try download(connection, .reportRead, size: file.sizeBytes, progress: fetching, partial: partial, handle: handle, to: out) {
+            ReportReadArgs(report: file.report, offset: $0)
+        }
+        // A MARC file counts records; a table, rows.
+        let (vi, en) = file.format.hasPrefix("marc") ? ("bản ghi", "records") : ("dòng", "rows")
+        print(json ? String(decoding: made.raw, as: UTF8.self) : text("Đã ghi \(out) (\(file.rows) \(vi))", "Wrote \(out) (\(file.rows) \(en))"))
+    }
+}
+
 /// A line on a terminal's standard error while something takes more than a second ("Đang làm
 /// báo cáo… 4 s"), redrawn each second and cleared at the end; nothing when stderr is no terminal.
 final class ElapsedLine: @unchecked Sendable {

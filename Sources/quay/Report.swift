@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import QuayClient
 import QuayCore
 import QuayProtocol
 
@@ -89,41 +88,11 @@ extension QuayCommand {
 
             /// One file of the report: quayd makes it, quay fetches it into FILE.partial and renames it once whole.
             func make(_ format: String, into out: String, filters: [String: String]) throws {
-                let (partial, handle) = try options.openPartial(out)
-                let connection: QuayConnection
-                do {
-                    connection = try options.connect()
-                } catch {
-                    try? FileManager.default.removeItem(atPath: partial)
-                    throw error
-                }
                 // In Vietnamese unless --lang says otherwise (the locale does not: registers are Vietnamese).
                 let args = ReportRunArgs(name: name, format: format, filters: filters.isEmpty ? nil : filters, language: options.lang)
-                let waiting = ElapsedLine(options.text("Đang làm báo cáo", "Making the report"))
-                let answer: Swift.Result<(result: ReportRunResult, raw: [UInt8]), ErrorBody>
-                do {
-                    answer = try options.request(connection, .reportRun, args: args, as: ReportRunResult.self)
-                } catch {
-                    waiting.stop()
-                    try? handle.close()
-                    try? FileManager.default.removeItem(atPath: partial)
-                    throw error
-                }
-                waiting.stop()
-                guard case .success(let made) = answer else {
-                    try? handle.close()
-                    try? FileManager.default.removeItem(atPath: partial)
-                    throw ExitCode(CLIExit.refused)
-                }
-                let report = made.result
-                try options.download(
-                    connection, .reportRead, size: report.sizeBytes, progress: Bilingual(vi: "Đang tải báo cáo", en: "Fetching the report"),
-                    partial: partial, handle: handle, to: out
-                ) { ReportReadArgs(report: report.report, offset: $0) }
-                print(
-                    options.json
-                        ? String(decoding: made.raw, as: UTF8.self)
-                        : options.text("Đã ghi \(out) (\(report.rows) dòng)", "Wrote \(out) (\(report.rows) rows)"))
+                try options.madeFile(
+                    .reportRun, args: args, into: out, making: Bilingual(vi: "Đang làm báo cáo", en: "Making the report"),
+                    fetching: Bilingual(vi: "Đang tải báo cáo", en: "Fetching the report"))
             }
         }
     }

@@ -234,6 +234,16 @@ func scalars(_ lines: [String]) -> [[UInt32]] { lines.map { $0.unicodeScalars.ma
     }
 }
 
+extension MARCWriterTests {
+    /// What a writer that splits records adds up is what the record comes to.
+    @Test func encodedLengthsAddUpToTheRecordsLength() throws {
+        for record in MARCFixtures.records {
+            let length = 24 + 1 + 1 + record.fields.reduce(0) { $0 + MARCWriter.encodedLength(of: $1) }
+            #expect(length == (try MARCWriter.iso2709(record)).count)
+        }
+    }
+}
+
 @Suite struct MARCXMLTests {
     @Test func aSmallRecordIsWrittenToTheCharacter() throws {
         let record = MARCRecord(
@@ -269,6 +279,15 @@ func scalars(_ lines: [String]) -> [[UInt32]] { lines.map { $0.unicodeScalars.ma
         #expect(yaz.count == ours.count)
         for (theirs, mine) in zip(yaz, ours) where !mine.hasPrefix("0000") {
             #expect(theirs.unicodeScalars.elementsEqual(mine.unicodeScalars), "yaz: \(theirs)\nours: \(mine)")
+        }
+    }
+
+    /// Written field by field (an export streams a title's holdings), a record is the record.
+    @Test func aRecordWrittenFieldByFieldIsTheRecord() throws {
+        for record in MARCFixtures.records {
+            var text = try MARCXMLWriter.recordStart(leader: record.leader)
+            for field in record.fields { text += try MARCXMLWriter.field(field) }
+            #expect(text + MARCXMLWriter.recordEnd == (try MARCXMLWriter.record(record)))
         }
     }
 

@@ -91,6 +91,33 @@ import Testing
         #expect(CSVReportWriter.quoted("-1") == "'-1" && CSVReportWriter.quoted("@cmd") == "'@cmd" && CSVReportWriter.quoted("+84") == "'+84")
     }
 
+    /// A table (an export) is what a program reads back: the header first, ISO dates, one sheet,
+    /// and the formula guard undone by dropping one `'` before `= + - @`, tab, CR or `'`.
+    @Test func aCSVTableHasTheHeaderFirstISODatesAndAReversibleGuard() throws {
+        let path = directory.appendingPathComponent("bang.csv").path
+        let writer = try ReportFormat.csv.writer(path: path, school: "Trường", title: "Danh mục", language: .en, temporaryDirectory: directory.path, layout: .table)
+        try writer.begin(sheet)
+        let texts = ["=1+1", "'=1+1", "''x", "'x", "'", "-", "Truyện Kiều"]
+        for (index, text) in texts.enumerated() {
+            try writer.row([.text("STK.00000\(index + 1)"), .date(Day("2026-11-20")!), .text(text), .money(85000), .empty])
+        }
+        #expect(throws: ReportError.self) { try writer.begin(sheet) }
+        try writer.finish()
+        let out = try python(
+            """
+            import csv, io, json
+            starts = ('=', '+', '-', '@', '\\t', '\\r', "'")
+            for row in csv.reader(io.open(\(String(reflecting: path)), encoding='utf-8-sig', newline='')):
+                title = row[2][1:] if row[2][:1] == "'" and row[2][1:2] in starts and len(row[2]) > 1 else row[2]
+                print(json.dumps([row[0], row[1], title, row[3], row[4]], ensure_ascii=False))
+            """)
+        let rows = try out.split(separator: "\n").map { try JSONDecoder().decode([String].self, from: Data($0.utf8)) }
+        #expect(rows.first == ["Accession", "Entered", "Title", "Price", "No."])
+        #expect(rows.dropFirst().map { $0[2] } == texts, "\(rows)")
+        #expect(rows.dropFirst().allSatisfy { $0[1] == "2026-11-20" && $0[3] == "85000" && $0[4] == "" })
+        #expect(CSVReportWriter.quoted("'=x", reversibly: true) == "''=x" && CSVReportWriter.quoted("'=x") == "'=x")
+    }
+
     @Test func theFormatComesFromTheExtension() {
         #expect(ReportFormat(path: "so.XLSX") == .xlsx && ReportFormat(path: "a/b.csv") == .csv && ReportFormat(path: "so.pdf") == nil)
     }

@@ -76,6 +76,21 @@ public enum MARCWriter {
         return leader + directory + data + [0x1D]
     }
 
+    /// The most bytes one record may have: Leader/00–04 is five digits.
+    public static let maxRecordLength = 99_999
+
+    /// The bytes `field` takes in a record: its data with its terminator, plus its 12-byte
+    /// directory entry. A writer that must split a record (an export's title with thousands of
+    /// copies) adds these up before it writes: a record is 24 + 1 + 1 bytes and its fields'.
+    public static func encodedLength(of field: MARCField) -> Int {
+        let data: Int
+        switch field {
+        case .control(_, let value): data = normalized(value).utf8.count
+        case .data(_, _, _, let subfields): data = 2 + subfields.reduce(0) { $0 + 2 + normalized($1.value).utf8.count }
+        }
+        return 12 + data + 1
+    }
+
     /// Several records, one after another, as a .mrc file holds them.
     public static func iso2709(_ records: some Sequence<MARCRecord>) throws(MARCWriteError) -> [UInt8] {
         var bytes: [UInt8] = []

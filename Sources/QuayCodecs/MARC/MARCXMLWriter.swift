@@ -24,25 +24,37 @@ public enum MARCXMLWriter {
     /// One `<record>` element, indented for its place in a collection. The leader is the
     /// record's with Leader/09 "a": the text is Unicode whatever the record came from.
     public static func record(_ record: MARCRecord) throws(MARCWriteError) -> String {
-        try MARCWriter.checkLeader(record.leader)
-        var leader = record.leader
+        var text = try recordStart(leader: record.leader)
+        for field in record.fields { text += try self.field(field) }
+        return text + recordEnd
+    }
+
+    /// The start of a `<record>` and its leader (Leader/09 "a"); its fields follow, then
+    /// `recordEnd`. A record written field by field is never held whole: an export writes a
+    /// title's thousands of holdings fields one at a time.
+    public static func recordStart(leader: [UInt8]) throws(MARCWriteError) -> String {
+        try MARCWriter.checkLeader(leader)
+        var leader = leader
         leader[9] = UInt8(ascii: "a")
-        var text = "  <record>\n    <leader>\(escaped(String(decoding: leader, as: UTF8.self), attribute: false))</leader>\n"
-        for field in record.fields {
-            try MARCWriter.check(field)
-            switch field {
-            case .control(let tag, let value):
-                text += "    <controlfield tag=\"\(tag)\">\(try content(value, tag: tag))</controlfield>\n"
-            case .data(let tag, let ind1, let ind2, let subfields):
-                text += "    <datafield tag=\"\(tag)\" ind1=\"\(escaped(String(ind1), attribute: true))\" ind2=\"\(escaped(String(ind2), attribute: true))\">\n"
-                for subfield in subfields {
-                    let code = escaped(String(subfield.code), attribute: true)
-                    text += "      <subfield code=\"\(code)\">\(try content(subfield.value, tag: tag))</subfield>\n"
-                }
-                text += "    </datafield>\n"
+        return "  <record>\n    <leader>\(escaped(String(decoding: leader, as: UTF8.self), attribute: false))</leader>\n"
+    }
+
+    public static let recordEnd = "  </record>\n"
+
+    /// One `<controlfield>` or `<datafield>` element, indented for its place in a record.
+    public static func field(_ field: MARCField) throws(MARCWriteError) -> String {
+        try MARCWriter.check(field)
+        switch field {
+        case .control(let tag, let value):
+            return "    <controlfield tag=\"\(tag)\">\(try content(value, tag: tag))</controlfield>\n"
+        case .data(let tag, let ind1, let ind2, let subfields):
+            var text = "    <datafield tag=\"\(tag)\" ind1=\"\(escaped(String(ind1), attribute: true))\" ind2=\"\(escaped(String(ind2), attribute: true))\">\n"
+            for subfield in subfields {
+                let code = escaped(String(subfield.code), attribute: true)
+                text += "      <subfield code=\"\(code)\">\(try content(subfield.value, tag: tag))</subfield>\n"
             }
+            return text + "    </datafield>\n"
         }
-        return text + "  </record>\n"
     }
 
     /// A value as element content: NFC, checked and escaped.
