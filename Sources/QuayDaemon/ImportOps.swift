@@ -331,8 +331,8 @@ extension Dispatcher {
         return ImportTable(header: header, rows: table, columns: columns)
     }
 
-    /// MARC 21 records as catalogue records (SPEC §10): 020 ISBN and price, 082 or 090 / 852
-    /// class number, 100 / 700 authors, 245 title (its non-filing characters kept), 250, 260 /
+    /// MARC 21 records as catalogue records (SPEC §10): 020 ISBN and price, the copies' 952 $o
+    /// call number (else 082 or 090 / 852 class number), 100 / 700 authors, 245 title (its non-filing characters kept), 250, 260 /
     /// 264 publisher and year, 650 / 653 subjects, 041 language; each 952 (Koha's holdings) a copy.
     func marcRecords(_ bytes: [UInt8], xml: Bool, forced: LegacyEncoding?) throws -> ([ImportedRecord], [ImportProblem], Int) {
         var records: [ImportedRecord] = []
@@ -408,8 +408,14 @@ extension Dispatcher {
         record.subject = (marc.fields("650") + marc.fields("653")).compactMap { clean($0.subfield("a")) }.first
         record.notes = marc.fields("500").compactMap { clean($0.subfield("a")) }.first
         if let edition = clean(marc.field("250")?.subfield("a")) { record.notes = [record.notes, edition].compactMap { $0 }.joined(separator: "; ") }
+        // The copies' call number as the library shelved them (952 $o, class and mark) first.
+        if let shelved = marc.fields("952").lazy.compactMap({ clean($0.subfield("o")) }).first, let callNumber = try? CallNumber.parse(shelved),
+            callNumber.authorMark != nil
+        {
+            record.callNumber = callNumber
+        }
         let classNumber = clean(marc.field("082")?.subfield("a")) ?? clean(marc.field("090")?.subfield("a")) ?? clean(marc.field("852")?.subfield("h"))
-        if let classNumber, var callNumber = try? CallNumber.parse(classNumber) {
+        if record.callNumber == nil, let classNumber, var callNumber = try? CallNumber.parse(classNumber) {
             if let mark = clean(marc.field("090")?.subfield("b")) { callNumber.authorMark = mark.uppercased() } else if let author = record.authors.first {
                 callNumber.authorMark = AuthorMark.derive(from: author)
             }

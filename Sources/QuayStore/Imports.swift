@@ -109,9 +109,15 @@ extension QuayDatabase {
                 numbered.append(NewCopy(record: index, copy: copy, register: register, number: accession.number))
             }
         }
-        // Barcodes: the given one, else the accession number's text (as intake prints it).
+        // Barcodes: the given one, else the accession number's text (as intake prints it); a copy
+        // numbered on import brings only the one it was given.
         var accepted: [NewCopy] = []
-        for new in numbered {
+        var waiting: [NewCopy] = []
+        for new in numbered + unnumbered {
+            guard new.number > 0 || new.copy.barcode != nil else {
+                waiting.append(new)
+                continue
+            }
             let barcode = new.copy.barcode ?? new.register.format(new.number)
             if let line = taken[barcode] {
                 problem(new.copy.line, "mã vạch \(barcode) đã có ở dòng \(line)", "the barcode \(barcode) is on line \(line) too")
@@ -122,12 +128,12 @@ extension QuayDatabase {
                 problem(new.copy.line, "mã vạch \(barcode) đã có trong cơ sở dữ liệu", "the barcode \(barcode) is already in the database")
                 continue
             }
-            accepted.append(new)
+            if new.number > 0 { accepted.append(new) } else { waiting.append(new) }
         }
         // Unnumbered copies take numbers after the highest of their register, imported ones included.
         var next: [String: Int64] = Dictionary(uniqueKeysWithValues: registers.map { ($0.code, $0.nextNumber) })
         for new in accepted { next[new.register.code] = max(next[new.register.code] ?? 1, new.number + 1) }
-        for new in unnumbered {
+        for new in waiting {
             for _ in 0..<new.copy.count {
                 var copy = new
                 copy.number = next[new.register.code] ?? 1
