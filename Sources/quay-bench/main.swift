@@ -12,7 +12,7 @@ import Glibc
 // `make bench`: the SPEC §14 benchmarks that exist so far, each printed beside a floor
 // measured in the same run, so the ratio holds on any machine. Usage:
 //   quay-bench --bin .build/release [--iterations N] [--items N] [--patrons N] [--past-loans N] [--pairs N]
-//              [--labels-only] [--inventory-only] [--operations-only] [--reports-only] [--statistics-only] [--scans N]
+//              [--labels-only] [--inventory-only] [--operations-only] [--reports-only] [--statistics-only] [--import-only] [--scans N]
 
 struct Options {
     var bin = ".build/release"
@@ -31,6 +31,7 @@ struct Options {
     /// Only the reports: the catalogue, then the accession register to XLSX and CSV.
     var reportsOnly = false
     var statisticsOnly = false
+    var importOnly = false
 
     init(_ arguments: [String]) {
         var rest = arguments[...]
@@ -47,6 +48,7 @@ struct Options {
             case "--operations-only": operationsOnly = true
             case "--reports-only": reportsOnly = true
             case "--statistics-only": statisticsOnly = true
+            case "--import-only": importOnly = true
             case "--scans": scans = Int(rest.popFirst() ?? "") ?? scans
             default:
                 FileHandle.standardError.write(Data("quay-bench: unknown flag \(flag)\n".utf8))
@@ -361,6 +363,11 @@ if options.inventoryOnly {
     try? FileManager.default.removeItem(atPath: directory)
     exit(0)
 }
+if options.importOnly {
+    try await reportImportBenchmark(bin: options.bin, directory: directory, records: 100_000)
+    try? FileManager.default.removeItem(atPath: directory)
+    exit(0)
+}
 if options.statisticsOnly {
     let seconds = try await generateCatalogue(path: databasePath, items: options.items)
     print("quay-bench: \(options.items) copies (catalogue \(String(format: "%.1f", seconds)) s through the store)")
@@ -613,6 +620,7 @@ try reportLabelBenchmarks()
 try await reportOperationsBenchmarks(bin: options.bin, directory: directory, path: databasePath)
 try reportReportBenchmarks(bin: options.bin, directory: directory, path: databasePath, items: options.items)
 try await reportStatisticsBenchmark(bin: options.bin, directory: directory, path: databasePath, items: options.items, loans: 200_000, pupils: 2_000)
+try await reportImportBenchmark(bin: options.bin, directory: directory, records: 100_000)
 
 // Last, since it changes the data set: the inventory (SPEC §14: 50,000 scans against 1,000,000 copies ≤ 2 s).
 try await reportInventoryBenchmarks(path: databasePath, items: options.items, scans: options.scans)
