@@ -237,51 +237,51 @@ public struct CataloguePlanner: Sendable {
     }
 
     func parse(_ row: (line: Int, cells: [String])) -> Result<ImportedRecord, ImportProblem> {
-        var values: [ImportField: (column: String, value: String)] = [:]
+        var values: [ImportField: String] = [:]
         for (column, field) in mapping where column < row.cells.count {
             let value = VietnameseText.nfc(row.cells[column].trimmingCharacters(in: .whitespacesAndNewlines))
-            if !value.isEmpty { values[field] = (Self.columnName(column), value) }
+            if !value.isEmpty { values[field] = value }
         }
         func fail(_ field: ImportField, _ vi: String, _ en: String) -> Result<ImportedRecord, ImportProblem> {
             .failure(ImportProblem(line: row.line, column: mapping.first { $0.value == field }.map { Self.columnName($0.key) }, reason: Bilingual(vi: vi, en: en)))
         }
-        guard let title = values[.title]?.value else { return fail(.title, "thiếu nhan đề", "no title") }
-        if let control = VietnameseText.firstControl(in: values.values.map(\.value).joined(separator: " ")) {
+        guard let title = values[.title] else { return fail(.title, "thiếu nhan đề", "no title") }
+        if let control = VietnameseText.firstControl(in: values.values.joined(separator: " ")) {
             return .failure(
                 ImportProblem(line: row.line, reason: Bilingual(vi: "có ký tự điều khiển \(VietnameseText.codePoint(control))", en: "a control character \(VietnameseText.codePoint(control))")))
         }
         var record = ImportedRecord(title: title)
         var copy = ImportedCopy(line: row.line)
-        record.authors = values[.authors].map { ImportValues.authors($0.value) } ?? []
-        record.publisher = values[.publisher]?.value
-        record.language = values[.language]?.value
-        record.subject = values[.subject]?.value
-        record.notes = values[.notes]?.value
-        if let year = values[.year]?.value {
+        record.authors = values[.authors].map { ImportValues.authors($0) } ?? []
+        record.publisher = values[.publisher]
+        record.language = values[.language]
+        record.subject = values[.subject]
+        record.notes = values[.notes]
+        if let year = values[.year] {
             guard let number = Int(year.prefix(4)), (1000...9999).contains(number) else { return fail(.year, "năm xuất bản \(year) không đọc được", "the year \(year) is not a year") }
             record.year = number
         }
-        if let isbn = values[.isbn]?.value {
+        if let isbn = values[.isbn] {
             guard let normalized = Identifiers.normalizedISBN(isbn) else { return fail(.isbn, "ISBN \(isbn) sai", "the ISBN \(isbn) is not valid") }
             record.isbn = normalized
         }
-        if let grade = values[.grade]?.value {
+        if let grade = values[.grade] {
             guard let number = Int(grade.filter(\.isNumber)), (1...12).contains(number) else { return fail(.grade, "khối \(grade) không đọc được", "the grade \(grade) is not 1–12") }
             record.grade = number
         }
-        if let kind = values[.kind]?.value {
+        if let kind = values[.kind] {
             guard let parsed = ImportValues.kind(kind) else { return fail(.kind, "loại tài liệu \(kind) không biết", "the kind \(kind) is not known") }
             record.kind = parsed
         }
-        if let price = values[.price]?.value {
+        if let price = values[.price] {
             guard let value = ImportValues.price(price) else { return fail(.price, "giá \(price) không đọc được", "the price \(price) is not an amount") }
             record.price = value
             copy.price = value
         }
-        if let classNumber = values[.classNumber]?.value {
+        if let classNumber = values[.classNumber] {
             do {
                 var callNumber = try CallNumber.parse(classNumber)
-                if let mark = values[.authorMark]?.value {
+                if let mark = values[.authorMark] {
                     callNumber.authorMark = mark.uppercased()
                 } else if callNumber.authorMark == nil, let author = record.authors.first {
                     callNumber.authorMark = AuthorMark.derive(from: author)
@@ -291,36 +291,36 @@ public struct CataloguePlanner: Sendable {
                 return fail(.classNumber, "ký hiệu phân loại \(classNumber) sai: \(error.description)", "the class number \(classNumber): \(error.description)")
             }
         }
-        if let accession = values[.accession]?.value {
+        if let accession = values[.accession] {
             if let parsed = AccessionNumber(accession) {
                 copy.accession = parsed
-            } else if let number = Int64(accession), number >= 1, let register = values[.register]?.value ?? defaultRegister {
+            } else if let number = Int64(accession), number >= 1, let register = values[.register] ?? defaultRegister {
                 copy.accession = AccessionNumber(prefix: register.uppercased(), number: number)
             } else {
                 return fail(.accession, "số ĐKCB \(accession) không đọc được (như STK.000123)", "the accession number \(accession) is not one (such as STK.000123)")
             }
         }
-        copy.registerCode = values[.register]?.value.uppercased() ?? defaultRegister
-        copy.barcode = values[.barcode]?.value
+        copy.registerCode = values[.register]?.uppercased() ?? defaultRegister
+        copy.barcode = values[.barcode]
         if let barcode = copy.barcode, barcode.count > 64 || barcode.contains(where: \.isWhitespace) {
             return fail(.barcode, "mã vạch \(barcode) sai", "the barcode \(barcode) is not one")
         }
-        if let day = values[.receivedOn]?.value {
+        if let day = values[.receivedOn] {
             guard let parsed = ImportValues.day(day) else { return fail(.receivedOn, "ngày vào sổ \(day) không đọc được (dd/mm/yyyy)", "the day \(day) is not a date (dd/mm/yyyy)") }
             copy.receivedOn = parsed
         }
-        copy.generalRegister = values[.generalRegister]?.value
-        if let source = values[.source]?.value {
+        copy.generalRegister = values[.generalRegister]
+        if let source = values[.source] {
             guard let parsed = ImportValues.source(source) else { return fail(.source, "nguồn \(source) không biết (mua, tặng, điều chuyển)", "the source \(source) is not purchase, donation or transfer") }
             copy.source = parsed
         }
-        copy.document = values[.document]?.value
-        copy.location = values[.location]?.value
-        if let status = values[.status]?.value {
+        copy.document = values[.document]
+        copy.location = values[.location]
+        if let status = values[.status] {
             guard let parsed = ImportValues.status(status) else { return fail(.status, "tình trạng \(status) không biết", "the status \(status) is not known") }
             copy.status = parsed
         }
-        if let copies = values[.copies]?.value {
+        if let copies = values[.copies] {
             guard let count = Int(copies), (1...10_000).contains(count) else { return fail(.copies, "số bản \(copies) không đọc được", "the copies \(copies) is not 1–10,000") }
             guard copy.accession == nil || count == 1 else {
                 return fail(.copies, "một dòng có số ĐKCB là một bản, không phải \(count)", "a row with an accession number is one copy, not \(count)")

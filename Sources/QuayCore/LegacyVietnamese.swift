@@ -186,6 +186,17 @@ extension LegacyEncoding {
         return bytes
     }()
 
+    /// Bytes as a Western Windows editor shows them (Windows-1252; the five bytes it leaves
+    /// empty as U+FFFD): what a school sees of a legacy file opened without its font.
+    public static func windows1252Text(_ bytes: [UInt8]) -> String {
+        var scalars = String.UnicodeScalarView()
+        for byte in bytes {
+            let empty = (0x80...0x9F).contains(byte) && LegacyTables.windows1252C1[Int(byte) - 0x80] == 0xFFFD
+            scalars.append(empty ? "\u{FFFD}" : windowsScalar(byte))
+        }
+        return String(scalars)
+    }
+
     /// How Windows shows a byte read as Windows-1252: the five bytes that code page leaves
     /// empty come out as the C1 controls of their value, so double UTF-8 of "Đ" (C4 90) holds U+0090.
     private static func windowsScalar(_ byte: UInt8) -> Unicode.Scalar {

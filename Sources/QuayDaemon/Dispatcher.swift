@@ -217,16 +217,6 @@ public struct Dispatcher: Sendable {
     }
 
     func encode<Result: Codable & Sendable>(_ reply: Reply<Result>) throws -> [UInt8] {
-        if let chunk = reply.result as? FileChunk {
-            // A piece of a file (a report, a backup): half a megabyte of Base64, which JSON needs
-            // no escape for, is written around rather than through JSONEncoder — which looks at
-            // every character, and made the transfer of a million-row register slower than making it.
-            var line = Array(#"{"id":"#.utf8) + Array(try Self.encoder.encode(reply.id ?? .null))
-            line += Array(#","ok":true,"result":{"offset":\#(chunk.offset),"data":""#.utf8)
-            line += Array(chunk.data.utf8)
-            line += Array(#"","done":\#(chunk.done)}}"#.utf8)
-            return line
-        }
         let line = Array(try Self.encoder.encode(reply))
         // No reply may pass the frame limit the client holds it to (SPEC §8.1): an op whose
         // result could grow that large must page or summarise it; this is the backstop.

@@ -57,7 +57,6 @@ extension Dispatcher {
     }
 
     func importCatalogue(_ args: ImportArgs) async throws -> ImportReport {
-        let language = requestLanguage ?? state.config.language
         let bytes = try takeUpload(args.upload)
         let format = try importFormat(args.format, bytes)
         let forced = try forcedEncoding(args.encoding)
@@ -67,7 +66,7 @@ extension Dispatcher {
         var rowCount: Int
         switch format {
         case "marc", "marcxml":
-            (records, problems, rowCount) = try marcRecords(bytes, xml: format == "marcxml", forced: forced)
+            (records, problems, rowCount) = try marcRecords(bytes, xml: format == "marcxml")
         default:
             let table = try spreadsheet(bytes, format: format, forced: forced)
             let mapping: [Int: ImportField]
@@ -88,18 +87,10 @@ extension Dispatcher {
         let outcome = try await state.database.importCatalogue(
             records, earlier: problems, dryRun: args.dryRun == true, skipBadRows: args.skipBadRows == true,
             receivedOn: Self.dayFormatter.string(from: now()), at: now())
-        logger.info(
-            "catalogue import", metadata: ["import.format": "\(format)", "import.rows": "\(rowCount)", "import.applied": "\(outcome.applied)",
-                "import.copies": "\(outcome.copiesCreated)", "import.problems": "\(outcome.problems.count)"])
-        return ImportReport(
-            format: format, rows: rowCount, dryRun: args.dryRun == true, applied: outcome.applied,
-            created: ["records": outcome.recordsCreated, "copies": outcome.copiesCreated], unchanged: outcome.unchanged, columns: columns,
-            problems: outcome.problems.map { ImportProblemView(line: $0.line, column: $0.column, reason: $0.reason.text(language)) },
-            skippedLines: args.skipBadRows == true && !outcome.problems.isEmpty ? outcome.skippedLines : [], registers: outcome.registers)
+        return importReport(outcome, what: "catalogue", format: format, rows: rowCount, columns: columns, args: args)
     }
 
     func importEquipment(_ args: ImportArgs) async throws -> ImportReport {
-        let language = requestLanguage ?? state.config.language
         let bytes = try takeUpload(args.upload)
         let format = try importFormat(args.format, bytes)
         guard format == "csv" || format == "xlsx" else { throw Refusal(code: .invalidImportFile, detail: "an equipment list is CSV or XLSX, not \(format)") }
@@ -118,13 +109,18 @@ extension Dispatcher {
         let (kinds, problems) = EquipmentPlanner(mapping: mapping).plan(table.rows)
         let outcome = try await state.database.importEquipment(
             kinds, earlier: problems, dryRun: args.dryRun == true, skipBadRows: args.skipBadRows == true, at: now())
+        return importReport(outcome, what: "equipment", format: format, rows: table.rows.count, columns: columns, args: args)
+    }
+
+    /// An import's reply, and its log line.
+    func importReport(_ outcome: ImportOutcome, what: String, format: String, rows: Int, columns: [ImportColumnView], args: ImportArgs) -> ImportReport {
+        let language = requestLanguage ?? state.config.language
         logger.info(
-            "equipment import", metadata: ["import.format": "\(format)", "import.rows": "\(table.rows.count)", "import.applied": "\(outcome.applied)",
-                "import.units": "\(outcome.unitsCreated)", "import.problems": "\(outcome.problems.count)"])
+            "import", metadata: ["import.what": "\(what)", "import.format": "\(format)", "import.rows": "\(rows)", "import.applied": "\(outcome.applied)",
+                "import.created": "\(outcome.created)", "import.problems": "\(outcome.problems.count)"])
         return ImportReport(
-            format: format, rows: table.rows.count, dryRun: args.dryRun == true, applied: outcome.applied,
-            created: ["types": outcome.typesCreated, "units": outcome.unitsCreated], unchanged: outcome.unchanged, columns: columns,
-            problems: outcome.problems.map { ImportProblemView(line: $0.line, column: $0.column, reason: $0.reason.text(language)) },
+            format: format, rows: rows, dryRun: args.dryRun == true, applied: outcome.applied, created: outcome.created, unchanged: outcome.unchanged,
+            columns: columns, problems: outcome.problems.map { ImportProblemView(line: $0.line, column: $0.column, reason: $0.reason.text(language)) },
             skippedLines: args.skipBadRows == true && !outcome.problems.isEmpty ? outcome.skippedLines : [], registers: outcome.registers)
     }
 
@@ -181,11 +177,11 @@ extension Dispatcher {
             throw Refusal(code: .invalidImportFile, detail: "line \(error.line): \(error.reason)")
         }
         guard rows.count <= Self.maxImportRows + 1 else { throw Refusal(code: .invalidImportFile, detail: "more than \(Self.maxImportRows) rows") }
-        guard let header = rows.first else { throw Refusal(code: .invalidImportFile, detail: "the file is empty") }
+        guard !rows.isEmpty else { throw Refusal(code: .invalidImportFile, detail: "the file is empty") }
         func raw(_ field: String) -> [UInt8] { field.unicodeScalars.map { UInt8(truncatingIfNeeded: $0.value) } }
         let width = rows.map(\.fields.count).max() ?? 0
         let cells = rows.map { row in (0..<width).map { $0 < row.fields.count ? raw(row.fields[$0]) : [] } }
-        var table = Self.decodedTable(header: cells[0], rows: Array(zip(rows.dropFirst().map(\.line), cells.dropFirst())), forced: encoding, headerLine: header.line)
+        var table = Self.decodedTable(header: cells[0], rows: Array(zip(rows.dropFirst().map(\.line), cells.dropFirst())), forced: encoding)
         // A spreadsheet-safe CSV (ours, RFC 4180 writers that guard formulas) puts a ' before a
         // text that begins with = + - @, a tab, a CR or a ': one such ' is not the value.
         for row in table.rows.indices {
@@ -202,7 +198,7 @@ extension Dispatcher {
     /// Cells of legacy bytes decoded column by column: each column's encoding found from all
     /// its cells (valid-syllable scoring), the file's found from every cell standing in for a
     /// column with too little evidence of its own.
-    static func decodedTable(header: [[UInt8]], rows: [(Int, [[UInt8]])], forced: LegacyEncoding?, headerLine: Int) -> ImportTable {
+    static func decodedTable(header: [[UInt8]], rows: [(Int, [[UInt8]])], forced: LegacyEncoding?) -> ImportTable {
         let everything = ([header] + rows.map(\.1)).flatMap { $0 }.filter { !$0.isEmpty }
         let file = EncodingDetector.detect(everything)
         func choose(_ verdict: EncodingDetector.Verdict) -> (LegacyEncoding, String) {
@@ -219,26 +215,14 @@ extension Dispatcher {
             let (encoding, confidence) = choose(EncodingDetector.detect(cells.filter { !$0.isEmpty }))
             for (index, cell) in cells.enumerated() { decoded[index].cells[column] = encoding.decode(cell) }
             let samples = cells.enumerated().filter { !$0.element.isEmpty && $0.element.contains { $0 >= 0x80 } }.prefix(3).map { index, cell in
-                [Self.windows1252(cell), decoded[index].cells[column]]
+                [LegacyEncoding.windows1252Text(cell), decoded[index].cells[column]]
             }
             columns.append(
                 ImportColumnView(
                     column: CataloguePlanner.columnName(column), header: names[column], field: nil, encoding: encoding.rawValue, confidence: confidence,
                     samples: Array(samples)))
         }
-        _ = headerLine
         return ImportTable(header: names, rows: decoded, columns: columns)
-    }
-
-    /// Bytes as a Western Windows editor shows them (Windows-1252): what a school sees when it
-    /// opens a legacy file without its font, the "before" of a sample.
-    static func windows1252(_ bytes: [UInt8]) -> String {
-        let high: [UInt8: String] = [
-            0x80: "€", 0x82: "‚", 0x83: "ƒ", 0x84: "„", 0x85: "…", 0x86: "†", 0x87: "‡", 0x88: "ˆ", 0x89: "‰", 0x8A: "Š", 0x8B: "‹", 0x8C: "Œ",
-            0x8E: "Ž", 0x91: "‘", 0x92: "’", 0x93: "“", 0x94: "”", 0x95: "•", 0x96: "–", 0x97: "—", 0x98: "˜", 0x99: "™", 0x9A: "š", 0x9B: "›",
-            0x9C: "œ", 0x9E: "ž", 0x9F: "Ÿ",
-        ]
-        return bytes.map { byte in (0x80...0x9F).contains(byte) ? high[byte] ?? "\u{FFFD}" : String(UnicodeScalar(byte)) }.joined()
     }
 
     /// The first visible sheet of a workbook. A cell typed in a legacy Vietnamese font holds
@@ -334,7 +318,7 @@ extension Dispatcher {
     /// MARC 21 records as catalogue records (SPEC §10): 020 ISBN and price, the copies' 952 $o
     /// call number (else 082 or 090 / 852 class number), 100 / 700 authors, 245 title (its non-filing characters kept), 250, 260 /
     /// 264 publisher and year, 650 / 653 subjects, 041 language; each 952 (Koha's holdings) a copy.
-    func marcRecords(_ bytes: [UInt8], xml: Bool, forced: LegacyEncoding?) throws -> ([ImportedRecord], [ImportProblem], Int) {
+    func marcRecords(_ bytes: [UInt8], xml: Bool) throws -> ([ImportedRecord], [ImportProblem], Int) {
         var records: [ImportedRecord] = []
         var problems: [ImportProblem] = []
         var marc: [(Int, MARCRecord)] = []

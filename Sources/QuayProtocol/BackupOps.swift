@@ -48,38 +48,6 @@ public struct FileChunk: Sendable, Codable, Equatable {
         self.data = data
         self.done = done
     }
-
-    /// The piece a reply line carries, read without JSONDecoder, and its bytes: quayd writes these
-    /// lines in exactly one shape (`{"id":…,"ok":true,"result":{"offset":N,"data":"…","done":B}}`),
-    /// and reading half a megabyte of Base64 through JSONDecoder costs more than the file's making.
-    /// Nil for any other line (an error, another shape): the caller reads it the usual way.
-    public static func bytes(ofReply raw: [UInt8]) -> (offset: Int64, bytes: Data, done: Bool)? {
-        func find(_ needle: [UInt8], from start: Int) -> Int? {
-            guard needle.count <= raw.count - start else { return nil }
-            var index = start
-            while index + needle.count <= raw.count {
-                if raw[index] == needle[0], raw[index..<index + needle.count].elementsEqual(needle) { return index }
-                index += 1
-            }
-            return nil
-        }
-        let head = Array(#","ok":true,"result":{"offset":"#.utf8)
-        guard raw.starts(with: Array(#"{"id":"#.utf8)), let at = find(head, from: 6) else { return nil }
-        var index = at + head.count
-        var offset: Int64 = 0
-        while index < raw.count, (0x30...0x39).contains(raw[index]) {
-            offset = offset * 10 + Int64(raw[index] - 0x30)
-            index += 1
-        }
-        let dataKey = Array(#","data":""#.utf8)
-        guard raw[index...].starts(with: dataKey) else { return nil }
-        let start = index + dataKey.count
-        guard let end = raw[start...].firstIndex(of: 0x22), let bytes = Data(base64Encoded: Data(raw[start..<end])) else { return nil }
-        let tail = raw[(end + 1)...]
-        if tail.elementsEqual(Array(#","done":true}}"#.utf8)) { return (offset, bytes, true) }
-        if tail.elementsEqual(Array(#","done":false}}"#.utf8)) { return (offset, bytes, false) }
-        return nil
-    }
 }
 
 /// `backup.list`: the automatic backups in `[backup] directory`, newest first. With `check`,

@@ -2,20 +2,6 @@ import Foundation
 import GRDB
 import QuayCore
 
-/// What an equipment import did, or would do.
-public struct EquipmentImportOutcome: Sendable, Equatable {
-    public var typesCreated = 0
-    public var unitsCreated = 0
-    /// Kinds and units already there (the same code, the same asset number): nothing added.
-    public var unchanged = 0
-    public var problems: [ImportProblem] = []
-    public var skippedLines: [Int] = []
-    public var registers: [String: Int64] = [:]
-    public var applied = false
-
-    public init() {}
-}
-
 extension QuayDatabase {
     /// Creates the kinds of equipment and their units in one transaction: an asset number stays
     /// as it is on the tag, the register's next number moves past the highest imported, units
@@ -23,22 +9,17 @@ extension QuayDatabase {
     /// new asset numbers are added to it); a quantity is never added twice.
     public func importEquipment(
         _ kinds: [ImportedEquipment], earlier: [ImportProblem], dryRun: Bool, skipBadRows: Bool, at now: Date
-    ) async throws -> EquipmentImportOutcome {
-        try await pool.writeWithoutTransaction { db in
-            var outcome = EquipmentImportOutcome()
-            try db.inTransaction {
-                outcome = try Self.importEquipment(db, kinds, earlier: earlier, skipBadRows: skipBadRows || dryRun, at: now)
-                outcome.applied = !dryRun && (outcome.problems.isEmpty || skipBadRows)
-                return outcome.applied ? .commit : .rollback
-            }
-            return outcome
+    ) async throws -> ImportOutcome {
+        try await importTransaction(dryRun: dryRun, skipBadRows: skipBadRows) { db, goOn in
+            try Self.importEquipment(db, kinds, earlier: earlier, skipBadRows: goOn, at: now)
         }
     }
 
     private static func importEquipment(
         _ db: Database, _ kinds: [ImportedEquipment], earlier: [ImportProblem], skipBadRows: Bool, at now: Date
-    ) throws -> EquipmentImportOutcome {
-        var outcome = EquipmentImportOutcome()
+    ) throws -> ImportOutcome {
+        var outcome = ImportOutcome()
+        outcome.created = ["types": 0, "units": 0]
         var problems = earlier
         let registers = try Row.fetchAll(db, sql: "SELECT code, name, prefix, separator, width, next_number FROM register").map(register(from:))
         func problem(_ line: Int, _ vi: String, _ en: String) { problems.append(ImportProblem(line: line, reason: Bilingual(vi: vi, en: en))) }
@@ -111,7 +92,7 @@ extension QuayDatabase {
                     kind.code, kind.name, VietnameseText.fold(kind.name + " " + kind.code), kind.subject, kind.grades, kind.unit ?? "cái", kind.room,
                     kind.tracking, kind.tracking == "quantity" ? kind.quantity : 0, kind.value, kind.expiresOn, createdAt,
                 ])
-            outcome.typesCreated += 1
+            outcome.created["types", default: 0] += 1
         }
         var next: [String: Int64] = Dictionary(uniqueKeysWithValues: registers.map { ($0.code, $0.nextNumber) })
         for unit in accepted { next[unit.register.code] = max(next[unit.register.code] ?? 1, unit.number + 1) }
@@ -132,7 +113,7 @@ extension QuayDatabase {
                 kind.code, unit.register.code, unit.number, unit.unit.barcode ?? unit.register.format(unit.number), unit.unit.room ?? kind.room,
                 unit.unit.condition ?? "good", unit.unit.status ?? "available",
             ])
-            outcome.unitsCreated += 1
+            outcome.created["units", default: 0] += 1
         }
         for (code, number) in next where registers.contains(where: { $0.code == code && $0.nextNumber < number }) {
             try db.execute(sql: "UPDATE register SET next_number = ? WHERE code = ? AND next_number < ?", arguments: [number, code, number])

@@ -2,21 +2,19 @@ import Foundation
 import GRDB
 import QuayCore
 
-/// What a catalogue import did, or would do (a dry run does the same work and rolls it back,
-/// so it finds the same conflicts with the database).
-public struct CatalogueImportOutcome: Sendable, Equatable {
-    public var recordsCreated = 0
-    /// Existing records that new copies were added to.
-    public var recordsReused = 0
-    public var copiesCreated = 0
-    /// Copies already in the database with the same number and title (a file imported twice),
-    /// and title rows whose record is already there: nothing is added for them.
+/// What an import did, or would do (a dry run does the same work and rolls it back, so it
+/// finds the same conflicts with the database).
+public struct ImportOutcome: Sendable, Equatable {
+    /// Counts by what was created: `records` and `copies`, or `types` and `units`.
+    public var created: [String: Int] = [:]
+    /// What was in the database already (the same number and title, the same code): a file
+    /// imported twice adds nothing for it.
     public var unchanged = 0
     /// Conflicts with the database or within the file (a number or barcode twice).
     public var problems: [ImportProblem] = []
     /// The lines skipped for their problems (with `skipBadRows`).
     public var skippedLines: [Int] = []
-    /// Each register the import numbered copies in, and its next number after it.
+    /// Each register the import numbered in, and its next number after it.
     public var registers: [String: Int64] = [:]
     public var applied = false
 
@@ -31,12 +29,22 @@ extension QuayDatabase {
     /// unless `skipBadRows`, and then exactly those rows are left out. `dryRun` rolls back.
     public func importCatalogue(
         _ records: [ImportedRecord], earlier: [ImportProblem], dryRun: Bool, skipBadRows: Bool, receivedOn today: String, at now: Date
-    ) async throws -> CatalogueImportOutcome {
+    ) async throws -> ImportOutcome {
+        try await importTransaction(dryRun: dryRun, skipBadRows: skipBadRows) { db, goOn in
+            try Self.importCatalogue(db, records, earlier: earlier, skipBadRows: goOn, receivedOn: today, at: now)
+        }
+    }
+
+    /// An import's one transaction: `body` goes on past problems when bad rows are skipped or it
+    /// is a dry run (to say what the good rows would create); it commits only a real import
+    /// without problems, or one that skips them.
+    func importTransaction(
+        dryRun: Bool, skipBadRows: Bool, _ body: @escaping @Sendable (Database, Bool) throws -> ImportOutcome
+    ) async throws -> ImportOutcome {
         try await pool.writeWithoutTransaction { db in
-            var outcome = CatalogueImportOutcome()
+            var outcome = ImportOutcome()
             try db.inTransaction {
-                // A dry run goes on past the problems, to say what the good rows would create.
-                outcome = try Self.importCatalogue(db, records, earlier: earlier, skipBadRows: skipBadRows || dryRun, receivedOn: today, at: now)
+                outcome = try body(db, skipBadRows || dryRun)
                 outcome.applied = !dryRun && (outcome.problems.isEmpty || skipBadRows)
                 return outcome.applied ? .commit : .rollback
             }
@@ -53,8 +61,9 @@ extension QuayDatabase {
 
     private static func importCatalogue(
         _ db: Database, _ records: [ImportedRecord], earlier: [ImportProblem], skipBadRows: Bool, receivedOn today: String, at now: Date
-    ) throws -> CatalogueImportOutcome {
-        var outcome = CatalogueImportOutcome()
+    ) throws -> ImportOutcome {
+        var outcome = ImportOutcome()
+        outcome.created = ["records": 0, "copies": 0]
         var problems = earlier
         let registers = try Row.fetchAll(db, sql: "SELECT code, name, prefix, separator, width, next_number FROM register").map(register(from:))
         func register(forPrefix prefix: String) -> Register? {
@@ -151,9 +160,8 @@ extension QuayDatabase {
         let createdAt = Timestamp.format(now)
         for index in Set(accepted.map(\.record)).sorted() where recordIDs[index] == nil {
             recordIDs[index] = try insertRecord(db, records[index], createdAt: createdAt)
-            outcome.recordsCreated += 1
+            outcome.created["records", default: 0] += 1
         }
-        outcome.recordsReused = Set(accepted.map(\.record)).filter { existingRecord[$0] != nil }.count
         let ordered = accepted.sorted {
             ($0.register.code, $0.copy.receivedOn ?? today, $0.number) < ($1.register.code, $1.copy.receivedOn ?? today, $1.number)
         }
@@ -184,7 +192,7 @@ extension QuayDatabase {
                     record.callNumber?.sortKey, new.copy.location, new.copy.price ?? record.price, (new.copy.status ?? .available).rawValue,
                 ])
             }
-            outcome.copiesCreated += run.count
+            outcome.created["copies", default: 0] += run.count
             run = []
         }
         for new in ordered {

@@ -30,31 +30,16 @@ extension GlobalOptions {
         var offset: Int64 = 0
         do {
             while true {
-                let bytes: Data
-                let done: Bool
-                // The usual reply of a piece is read as its bytes directly; anything else (a
-                // refusal, quayd gone) through `request`, which says what it is.
-                let raw: [UInt8]
-                do {
-                    raw = try connection.callRaw(op: op.rawValue, args: args(offset), lang: language)
-                } catch {
-                    throw failure(error, connection)
-                }
-                if let piece = FileChunk.bytes(ofReply: raw) {
-                    (bytes, done) = (piece.bytes, piece.done)
-                } else {
-                    guard case .success(let piece) = try decodeReply(raw, as: FileChunk.self, connection: connection),
-                        let decoded = Data(base64Encoded: piece.result.data)
-                    else { throw ExitCode(CLIExit.refused) }
-                    (bytes, done) = (decoded, piece.result.done)
-                }
+                guard case .success(let piece) = try request(connection, op, args: args(offset), as: FileChunk.self),
+                    let bytes = Data(base64Encoded: piece.result.data)
+                else { throw ExitCode(CLIExit.refused) }
                 try handle.write(contentsOf: bytes)
                 offset += Int64(bytes.count)
                 if showProgress {
                     let percent = size > 0 ? offset * 100 / size : 100
                     FileHandle.standardError.write(Data("\r\(progress.text(language)) \(percent)%".utf8))
                 }
-                if done { break }
+                if piece.result.done { break }
             }
             try handle.synchronize()
             try handle.close()

@@ -128,27 +128,7 @@ struct GlobalOptions: ParsableArguments {
         _ connection: QuayConnection, _ op: Op, args: Arguments?, as type: Result.Type
     ) throws -> Swift.Result<(result: Result, raw: [UInt8]), ErrorBody> {
         do {
-            return try decodeReply(try connection.callRaw(op: op.rawValue, args: args, lang: language), as: type, connection: connection)
-        } catch let error as ClientError {
-            throw failure(error, connection)
-        }
-    }
-
-    /// A client error said, as the exit it makes: quayd gone mid-request (closed, reset) is
-    /// unreachable, not a refusal.
-    func failure(_ error: ClientError, _ connection: QuayConnection) -> ExitCode {
-        printError(describe(error, path: connection.path))
-        switch error {
-        case .closed, .io, .unreachable: return ExitCode(CLIExit.unreachable)
-        case .malformedReply: return ExitCode(CLIExit.refused)
-        }
-    }
-
-    /// A reply line read: the result, or the daemon's refusal (already printed).
-    func decodeReply<Result: Codable & Sendable>(
-        _ raw: [UInt8], as type: Result.Type, connection: QuayConnection
-    ) throws -> Swift.Result<(result: Result, raw: [UInt8]), ErrorBody> {
-        do {
+            let raw = try connection.callRaw(op: op.rawValue, args: args, lang: language)
             // What a person reads shows control characters as pictures (␛, not an escape sequence
             // the terminal obeys); --json prints the reply as it came.
             let reply = try WireFormat.decoder().decode(Reply<Result>.self, from: Data(json ? raw : JSONText.picturingControls(raw)))
@@ -160,6 +140,13 @@ struct GlobalOptions: ParsableArguments {
                 printError("\(error.message) [\(error.code)]")
             }
             return .failure(error)
+        } catch let error as ClientError {
+            // quayd gone mid-request (closed, reset) is unreachable, not a refusal.
+            printError(describe(error, path: connection.path))
+            switch error {
+            case .closed, .io, .unreachable: throw ExitCode(CLIExit.unreachable)
+            case .malformedReply: throw ExitCode(CLIExit.refused)
+            }
         } catch {
             printError("\(Bilingual(vi: "Trả lời không hợp lệ từ quayd", en: "Malformed reply from quayd").text(language)): \(error)")
             throw ExitCode(CLIExit.refused)

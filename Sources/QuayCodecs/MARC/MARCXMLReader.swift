@@ -49,10 +49,10 @@ public enum MARCXMLReader {
                     switch name.localName {
                     case "leader": leader = text
                     case "controlfield":
-                        if let tag = control { fields.append(.control(tag: tag, value: VietnameseNFC.nfc(text))) }
+                        if let tag = control { fields.append(.control(tag: tag, value: MARCWriter.normalized(text))) }
                         control = nil
                     case "subfield":
-                        if let code { subfields.append(MARCSubfield(code, VietnameseNFC.nfc(text))) }
+                        if let code { subfields.append(MARCSubfield(code, MARCWriter.normalized(text))) }
                         code = nil
                     case "datafield":
                         if let open = field { fields.append(.data(tag: open.tag, ind1: open.ind1, ind2: open.ind2, subfields: subfields)) }
@@ -73,12 +73,5 @@ public enum MARCXMLReader {
             errors.append(MARCError(ordinal: ordinal + 1, offset: error.offset, problem: .dataFieldMalformed(tag: "", reason: "\(error)")))
         }
         return (records, errors)
-    }
-}
-
-/// NFC without Foundation's bridging cost for plain ASCII.
-enum VietnameseNFC {
-    static func nfc(_ text: String) -> String {
-        text.utf8.allSatisfy { $0 < 0x80 } ? text : text.precomposedStringWithCanonicalMapping
     }
 }
