@@ -107,6 +107,13 @@ public struct ImportedRecord: Sendable, Equatable {
     }
 }
 
+/// What an import reads from its file, a piece at a time: a title with its copies, or a
+/// problem of the file (a bad row, a broken record).
+public enum ImportPiece: Sendable, Equatable {
+    case record(ImportedRecord)
+    case problem(ImportProblem)
+}
+
 /// Reading the values of a school's files: prices, dates, kinds, statuses, as staff type them.
 public enum ImportValues {
     /// "85000", "85.000", "85,000 đ", "85000đ", "85.000 VNĐ" → 85000; nil for anything else.

@@ -239,8 +239,7 @@ extension Dispatcher {
         let body: [(line: Int, cells: [String])]
         if let upload = args.upload {
             // A class list as a file: CSV or XLSX, in any of the encodings a catalogue may be in.
-            let bytes = try takeUpload(upload)
-            let format = try importFormat(args.format, bytes)
+            let (bytes, format) = try uploadBytes(upload, format: args.format)
             guard format == "csv" || format == "xlsx" else { throw Refusal(code: .invalidImportFile, detail: "a class list is CSV or XLSX, not \(format)") }
             let table = try spreadsheet(bytes, format: format, forced: try forcedEncoding(args.encoding))
             (header, body) = (table.header, table.rows)

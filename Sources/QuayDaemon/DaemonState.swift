@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import QuayLabels
+import QuayProtocol
 import QuayStore
 import NIOConcurrencyHelpers
 
@@ -31,6 +32,8 @@ public final class DaemonState: Sendable {
     private let printService = NIOLockedValueBox<PrintService?>(nil)
     /// Files made for a client — `backup.create`'s copies, `report.run`'s reports — and not yet read to their end: number → file.
     let transfers = NIOLockedValueBox<(next: Int64, files: [Int64: String])>((1, [:]))
+    /// The catalogue imports running, by upload: how far each has read its file.
+    let importProgress = NIOLockedValueBox<[Int64: ImportProgressResult]>([:])
     /// The automatic backups: the newest good one and the last failure.
     let automaticBackups = NIOLockedValueBox(BackupRecord())
     /// `PRAGMA quick_check` since start: "ok", "running", or what is wrong.

@@ -47,28 +47,41 @@ extension Dispatcher {
         return UploadWriteResult(received: size + Int64(data.count))
     }
 
-    /// The bytes of an upload, which is then removed: an import reads its file once.
-    func takeUpload(_ number: Int64) throws -> [UInt8] {
-        guard let path = state.transferFile(number), let data = FileManager.default.contents(atPath: path) else {
+    /// An upload's file, opened and then removed: an import reads its file once, from the open
+    /// file (bytes at a time where the format allows).
+    func takeUpload(_ number: Int64) throws -> FileHandle {
+        guard let path = state.transferFile(number), let file = FileHandle(forReadingAtPath: path) else {
             throw Refusal(code: .notFound, detail: "upload \(number) (made by upload.begin, removed once imported)")
         }
         state.forgetTransfer(number)
-        return [UInt8](data)
+        return file
+    }
+
+    /// An upload's bytes, whole (a spreadsheet, a MARCXML file), and its format.
+    func uploadBytes(_ number: Int64, format asked: String?) throws -> (bytes: [UInt8], format: String) {
+        let file = try takeUpload(number)
+        defer { try? file.close() }
+        let bytes = [UInt8](try file.readToEnd() ?? Data())
+        return (bytes, try importFormat(asked, bytes))
     }
 
     func importCatalogue(_ args: ImportArgs) async throws -> ImportReport {
-        let bytes = try takeUpload(args.upload)
-        let format = try importFormat(args.format, bytes)
+        let file = try takeUpload(args.upload)
+        defer { try? file.close() }
+        let head = [UInt8](try file.read(upToCount: 2048) ?? Data())
+        let format = try importFormat(args.format, head)
         let forced = try forcedEncoding(args.encoding)
-        var records: [ImportedRecord]
-        var problems: [ImportProblem]
         var columns: [ImportColumnView] = []
-        var rowCount: Int
+        let pieces: ImportPieces
         switch format {
-        case "marc", "marcxml":
-            (records, problems, rowCount) = try marcRecords(bytes, xml: format == "marcxml")
+        case "marc":
+            let size = Int64(try file.seekToEnd())
+            try file.seek(toOffset: 0)
+            pieces = Self.marcPieces(file, size: size)
+        case "marcxml":
+            pieces = Self.marcXMLPieces(head + [UInt8](try file.readToEnd() ?? Data()))
         default:
-            let table = try spreadsheet(bytes, format: format, forced: forced)
+            let table = try spreadsheet(head + [UInt8](try file.readToEnd() ?? Data()), format: format, forced: forced)
             let mapping: [Int: ImportField]
             do {
                 mapping = try CataloguePlanner.mapping(header: table.header, overrides: args.map ?? [:])
@@ -81,18 +94,28 @@ extension Dispatcher {
                 return column
             }
             let planner = CataloguePlanner(mapping: mapping, defaultRegister: text(args.register)?.uppercased())
-            (records, problems) = planner.plan(table.rows)
-            rowCount = table.rows.count
+            let (records, problems) = planner.plan(table.rows)
+            pieces = ImportPieces(problems.map(ImportPiece.problem) + records.map(ImportPiece.record), rows: table.rows.count)
         }
+        let progress = state.importProgress
+        let upload = args.upload
+        pieces.report = { done, total in progress.withLockedValue { $0[upload] = ImportProgressResult(done: done, total: total) } }
+        defer { progress.withLockedValue { $0[upload] = nil } }
         let outcome = try await state.database.importCatalogue(
-            records, earlier: problems, dryRun: args.dryRun == true, skipBadRows: args.skipBadRows == true,
+            { try pieces.next() }, dryRun: args.dryRun == true, skipBadRows: args.skipBadRows == true,
             receivedOn: Self.dayFormatter.string(from: now()), at: now())
-        return importReport(outcome, what: "catalogue", format: format, rows: rowCount, columns: columns, args: args)
+        return importReport(outcome, what: "catalogue", format: format, rows: pieces.rows, columns: columns, args: args)
+    }
+
+    func importProgress(_ args: ImportProgressArgs) throws -> ImportProgressResult {
+        guard let progress = state.importProgress.withLockedValue({ $0[args.upload] }) else {
+            throw Refusal(code: .notFound, detail: "no catalogue import of upload \(args.upload) is running")
+        }
+        return progress
     }
 
     func importEquipment(_ args: ImportArgs) async throws -> ImportReport {
-        let bytes = try takeUpload(args.upload)
-        let format = try importFormat(args.format, bytes)
+        let (bytes, format) = try uploadBytes(args.upload, format: args.format)
         guard format == "csv" || format == "xlsx" else { throw Refusal(code: .invalidImportFile, detail: "an equipment list is CSV or XLSX, not \(format)") }
         let table = try spreadsheet(bytes, format: format, forced: try forcedEncoding(args.encoding))
         let mapping: [Int: EquipmentField]
@@ -315,52 +338,50 @@ extension Dispatcher {
         return ImportTable(header: header, rows: table, columns: columns)
     }
 
-    /// MARC 21 records as catalogue records (SPEC §10): 020 ISBN and price, the copies' 952 $o
-    /// call number (else 082 or 090 / 852 class number), 100 / 700 authors, 245 title (its non-filing characters kept), 250, 260 /
-    /// 264 publisher and year, 650 / 653 subjects, 041 language; each 952 (Koha's holdings) a copy.
-    func marcRecords(_ bytes: [UInt8], xml: Bool) throws -> ([ImportedRecord], [ImportProblem], Int) {
-        var records: [ImportedRecord] = []
-        var problems: [ImportProblem] = []
-        var marc: [(Int, MARCRecord)] = []
-        if xml {
-            let read = MARCXMLReader.records(bytes)
-            marc = read.records.enumerated().map { ($0.offset + 1, $0.element) }
-            problems += read.errors.map { ImportProblem(line: $0.ordinal, reason: Bilingual(vi: "bản ghi MARCXML hỏng: \($0)", en: "a broken MARCXML record: \($0)")) }
-            if marc.isEmpty && problems.isEmpty { throw Refusal(code: .invalidImportFile, detail: "no MARCXML record in the file") }
-        } else {
-            var reader = MARCReader(bytes: bytes, encoding: nil)
-            var ordinal = 0
-            while let next = reader.next() {
-                ordinal += 1
-                switch next {
-                case .success(let record): marc.append((ordinal, record))
-                case .failure(let error):
-                    problems.append(
+    /// An ISO 2709 file read a piece at a time from its open file (a MiB at a time through
+    /// `MARCReader`), so that its size does not set quayd's memory; each record a catalogue
+    /// record (`catalogueRecord`), a broken one a problem with its ordinal and byte offset.
+    static func marcPieces(_ file: FileHandle, size: Int64) -> ImportPieces {
+        var reader = MARCReader()
+        var ended = false
+        var read: Int64 = 0
+        return ImportPieces(total: size, done: { read }, marc: {
+            while true {
+                if let next = reader.next() {
+                    return next.mapError { error in
                         ImportProblem(
                             line: error.ordinal,
-                            reason: Bilingual(vi: "bản ghi \(error.ordinal) hỏng ở byte \(error.offset): \(error.problem)", en: "record \(error.ordinal) is broken at byte \(error.offset): \(error.problem)")))
+                            reason: Bilingual(
+                                vi: "bản ghi \(error.ordinal) hỏng ở byte \(error.offset): \(error.problem)",
+                                en: "record \(error.ordinal) is broken at byte \(error.offset): \(error.problem)"))
+                    }
                 }
-                guard ordinal <= Self.maxImportRows else { throw Refusal(code: .invalidImportFile, detail: "more than \(Self.maxImportRows) records") }
-            }
-            if marc.isEmpty && problems.isEmpty { throw Refusal(code: .invalidImportFile, detail: "no MARC record in the file") }
-        }
-        // A title is one record with all its copies; a title with more copies than one ISO 2709
-        // record holds comes as several records with the same fields (and 001): they are joined.
-        var index: [String: Int] = [:]
-        for (line, record) in marc {
-            switch Self.catalogueRecord(record, line: line) {
-            case .success(let imported):
-                let key = (record.field("001")?.value).map { "001:" + $0 + "|" + imported.key } ?? imported.key
-                if let at = index[key] {
-                    records[at].copies += imported.copies
+                if ended { return nil }
+                let chunk = try file.read(upToCount: 1 << 20) ?? Data()
+                read += Int64(chunk.count)
+                if chunk.isEmpty {
+                    reader.finish()
+                    ended = true
                 } else {
-                    index[key] = records.count
-                    records.append(imported)
+                    reader.append(chunk)
                 }
-            case .failure(let problem): problems.append(problem)
             }
-        }
-        return (records, problems, marc.count)
+        })
+    }
+
+    /// A MARCXML file's records (read whole: the XML reader takes the file's bytes).
+    static func marcXMLPieces(_ bytes: [UInt8]) -> ImportPieces {
+        let read = MARCXMLReader.records(bytes)
+        var results: [Result<MARCRecord, ImportProblem>] = read.records.map { .success($0) }
+        results += read.errors.map { .failure(ImportProblem(line: $0.ordinal, reason: Bilingual(vi: "bản ghi MARCXML hỏng: \($0)", en: "a broken MARCXML record: \($0)"))) }
+        var iterator = results.makeIterator()
+        var taken: Int64 = 0
+        return ImportPieces(
+            total: Int64(results.count), done: { taken },
+            marc: {
+                defer { taken += 1 }
+                return iterator.next()
+            })
     }
 
     static func catalogueRecord(_ marc: MARCRecord, line: Int) -> Result<ImportedRecord, ImportProblem> {
@@ -437,5 +458,78 @@ extension Dispatcher {
             return .failure(ImportProblem(line: line, column: "952", reason: Bilingual(vi: "bản ghi không có bản sách nào (952)", en: "the record has no copies (952)")))
         }
         return .success(record)
+    }
+}
+
+/// What an import reads from its file, a piece at a time, as the store asks for it (inside the
+/// import's one write transaction, on one thread at a time: hence unchecked), and how far it is.
+final class ImportPieces: @unchecked Sendable {
+    private let produce: () throws -> ImportPiece?
+    /// The rows (or records) read so far.
+    private(set) var rows = 0
+    /// Of what the file is (bytes, titles), how much has been read.
+    private let total: Int64
+    private let done: () -> Int64
+    /// Told how far the import is, after each piece.
+    var report: ((_ done: Int64, _ total: Int64) -> Void)?
+
+    /// Pieces already planned (a spreadsheet's records and problems).
+    init(_ pieces: [ImportPiece], rows: Int) {
+        var iterator = pieces.enumerated().makeIterator()
+        var done: Int64 = 0
+        produce = {
+            guard let (index, piece) = iterator.next() else { return nil }
+            done = Int64(index + 1)
+            return piece
+        }
+        self.done = { done }
+        total = Int64(pieces.count)
+        self.rows = rows
+    }
+
+    /// MARC records as they are read, each made a catalogue record. A title with more copies
+    /// than one ISO 2709 record holds comes as consecutive records with the same fields (and
+    /// 001): they are joined, so one record waits until the next says whether it goes on.
+    init(total: Int64, done: @escaping () -> Int64, marc next: @escaping () throws -> Result<MARCRecord, ImportProblem>?) {
+        var pending: (key: String, record: ImportedRecord)?
+        var count = 0
+        weak var box: ImportPieces?
+        produce = {
+            while let read = try next() {
+                count += 1
+                box?.rows = count
+                guard count <= Dispatcher.maxImportRows else {
+                    throw Refusal(code: .invalidImportFile, detail: "more than \(Dispatcher.maxImportRows) records")
+                }
+                let marc: MARCRecord
+                switch read {
+                case .failure(let problem): return .problem(problem)
+                case .success(let record): marc = record
+                }
+                switch Dispatcher.catalogueRecord(marc, line: count) {
+                case .failure(let problem): return .problem(problem)
+                case .success(let imported):
+                    let key = (marc.field("001")?.value).map { "001:" + $0 + "|" + imported.key } ?? imported.key
+                    if pending?.key == key {
+                        pending?.record.copies += imported.copies
+                        continue
+                    }
+                    defer { pending = (key, imported) }
+                    if let previous = pending { return .record(previous.record) }
+                }
+            }
+            guard count > 0 else { throw Refusal(code: .invalidImportFile, detail: "no MARC record in the file") }
+            defer { pending = nil }
+            return pending.map { .record($0.record) }
+        }
+        self.total = total
+        self.done = done
+        box = self
+    }
+
+    func next() throws -> ImportPiece? {
+        let piece = try produce()
+        report?(done(), total)
+        return piece
     }
 }

@@ -181,6 +181,7 @@ extension Dispatcher {
         Operation(.uploadWrite, role: .admin, Dispatcher.uploadWrite),
         Operation(.importCatalogue, role: .admin, Dispatcher.importCatalogue),
         Operation(.importEquipment, role: .admin, Dispatcher.importEquipment),
+        Operation(.importProgress, role: .admin, Dispatcher.importProgress),
         Operation(.exportRun, Dispatcher.exportRun),
     ]
 

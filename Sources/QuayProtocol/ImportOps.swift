@@ -44,6 +44,24 @@ public struct UploadWriteResult: Sendable, Codable, Equatable {
     public init(received: Int64) { self.received = received }
 }
 
+/// `import.progress`: how far the import of an upload has read its file, asked on another
+/// connection while its `import.catalogue` runs: `done` of `total` (bytes of an ISO 2709 file,
+/// titles of a spreadsheet or a MARCXML file).
+public struct ImportProgressArgs: Sendable, Codable, Equatable {
+    public var upload: Int64
+    public init(upload: Int64) { self.upload = upload }
+}
+
+public struct ImportProgressResult: Sendable, Codable, Equatable {
+    public var done: Int64
+    public var total: Int64
+
+    public init(done: Int64, total: Int64) {
+        self.done = done
+        self.total = total
+    }
+}
+
 /// `import.catalogue` and `import.equipment`: an uploaded file (`upload`), its format (`csv`,
 /// `xlsx`, `marc`, `marcxml`; found from its bytes when absent), an encoding forced for every
 /// text column (`utf-8`, `tcvn3`, `vni`, `viscii`, `vps`, `cp1258`, `double-utf-8`), columns

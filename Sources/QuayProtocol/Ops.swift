@@ -79,6 +79,7 @@ public enum Op: String, Sendable, CaseIterable {
     case uploadWrite = "upload.write"
     case importCatalogue = "import.catalogue"
     case importEquipment = "import.equipment"
+    case importProgress = "import.progress"
     case exportRun = "export.run"
 }
 

@@ -22,16 +22,19 @@ public struct ImportOutcome: Sendable, Equatable {
 }
 
 extension QuayDatabase {
-    /// Creates the records and copies of an import in one transaction (SPEC §10): a copy keeps
+    /// Creates the records and copies of an import in one transaction (SPEC §10), reading them
+    /// from `next` a title at a time, so that a file of any size takes the same memory: each
+    /// copy is checked as it comes and waits in a temporary table until the end. A copy keeps
     /// its number as it is on the spine; each register's next number moves past the highest
-    /// imported; a number or barcode already in the database for something else is a problem of
-    /// its row. With problems (`earlier` ones from reading the file included) nothing is written
-    /// unless `skipBadRows`, and then exactly those rows are left out. `dryRun` rolls back.
+    /// imported; a number or barcode already in the database for something else, or twice in
+    /// the file, is a problem of its row. With problems (those `next` reads from the file
+    /// included) nothing is written unless `skipBadRows`, and then exactly those rows are left
+    /// out. `dryRun` rolls back.
     public func importCatalogue(
-        _ records: [ImportedRecord], earlier: [ImportProblem], dryRun: Bool, skipBadRows: Bool, receivedOn today: String, at now: Date
+        _ next: @escaping @Sendable () throws -> ImportPiece?, dryRun: Bool, skipBadRows: Bool, receivedOn today: String, at now: Date
     ) async throws -> ImportOutcome {
         try await importTransaction(dryRun: dryRun, skipBadRows: skipBadRows) { db, goOn in
-            try Self.importCatalogue(db, records, earlier: earlier, skipBadRows: goOn, receivedOn: today, at: now)
+            try Self.importCatalogue(db, next, skipBadRows: goOn, receivedOn: today, at: now)
         }
     }
 
@@ -52,19 +55,12 @@ extension QuayDatabase {
         }
     }
 
-    private struct NewCopy {
-        var record: Int
-        var copy: ImportedCopy
-        var register: Register
-        var number: Int64
-    }
-
     private static func importCatalogue(
-        _ db: Database, _ records: [ImportedRecord], earlier: [ImportProblem], skipBadRows: Bool, receivedOn today: String, at now: Date
+        _ db: Database, _ next: () throws -> ImportPiece?, skipBadRows: Bool, receivedOn today: String, at now: Date
     ) throws -> ImportOutcome {
         var outcome = ImportOutcome()
         outcome.created = ["records": 0, "copies": 0]
-        var problems = earlier
+        var problems: [ImportProblem] = []
         let registers = try Row.fetchAll(db, sql: "SELECT code, name, prefix, separator, width, next_number FROM register").map(register(from:))
         func register(forPrefix prefix: String) -> Register? {
             registers.first { $0.prefix.uppercased() == prefix.uppercased() } ?? registers.first { $0.code == prefix.uppercased() }
@@ -72,12 +68,43 @@ extension QuayDatabase {
         func problem(_ line: Int, _ vi: String, _ en: String) {
             problems.append(ImportProblem(line: line, reason: Bilingual(vi: vi, en: en)))
         }
-        var numbered: [NewCopy] = []
-        var unnumbered: [NewCopy] = []
-        var taken: [String: Int] = [:]  // "CODE#number" and barcodes seen in the file, with their line
-        var existingRecord: [Int: Int64] = [:]
-        for (index, record) in records.enumerated() {
-            if let id = try Self.matchingRecord(db, record) { existingRecord[index] = id }
+        // The copies accepted so far, with the line each came from: the file's own duplicates
+        // are found here, and the intakes are made from here at the end. A copy still to be
+        // numbered has no number (and `count` copies) until then.
+        try db.execute(
+            sql: """
+                CREATE TEMP TABLE import_copy (
+                    line INTEGER NOT NULL, record_id INTEGER NOT NULL, register_code TEXT NOT NULL, number INTEGER, count INTEGER NOT NULL,
+                    barcode TEXT, received_on TEXT NOT NULL, source TEXT NOT NULL, document_ref TEXT, general_register TEXT,
+                    location TEXT, price INTEGER, status TEXT NOT NULL, call_sort_key TEXT);
+                CREATE INDEX temp.import_copy_number ON import_copy (register_code, number);
+                CREATE INDEX temp.import_copy_barcode ON import_copy (barcode);
+                """)
+        defer { try? db.execute(sql: "DROP TABLE temp.import_copy") }
+        let stage = try db.makeStatement(
+            sql: """
+                INSERT INTO import_copy (line, record_id, register_code, number, count, barcode, received_on, source, document_ref,
+                    general_register, location, price, status, call_sort_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        let numberLine = try db.makeStatement(sql: "SELECT line FROM import_copy WHERE register_code = ? AND number = ?")
+        let barcodeLine = try db.makeStatement(sql: "SELECT line FROM import_copy WHERE barcode = ?")
+        let numberTitle = try db.makeStatement(
+            sql: "SELECT r.title FROM item i JOIN record r ON r.id = i.record_id WHERE i.register_code = ? AND i.number = ?")
+        let barcodeTaken = try db.makeStatement(sql: "SELECT 1 FROM item WHERE barcode = ? UNION ALL SELECT 1 FROM equipment_unit WHERE barcode = ?")
+        // A record this import made is not one "there already": the file's own rows of one
+        // title are joined by whoever reads the file.
+        let lastRecordBefore = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM record") ?? 0
+        let createdAt = Timestamp.format(now)
+        while let piece = try next() {
+            let record: ImportedRecord
+            switch piece {
+            case .problem(let found):
+                problems.append(found)
+                continue
+            case .record(let read): record = read
+            }
+            let existing = try Self.matchingRecord(db, record).flatMap { $0 <= lastRecordBefore ? $0 : nil }
+            var accepted: [(copy: ImportedCopy, register: Register, number: Int64?, barcode: String?)] = []
             for copy in record.copies {
                 guard let accession = copy.accession else {
                     let code = copy.registerCode ?? record.kind.flatMap(Self.defaultRegisterCode(for:))
@@ -86,11 +113,11 @@ extension QuayDatabase {
                         continue
                     }
                     // A title row without numbers is imported once: its record there means it was.
-                    if existingRecord[index] != nil {
+                    if existing != nil {
                         outcome.unchanged += copy.count
                         continue
                     }
-                    unnumbered.append(NewCopy(record: index, copy: copy, register: register, number: 0))
+                    accepted.append((copy, register, nil, copy.barcode))
                     continue
                 }
                 guard let register = register(forPrefix: accession.prefix) else {
@@ -98,16 +125,11 @@ extension QuayDatabase {
                     continue
                 }
                 let text = register.format(accession.number)
-                if let line = taken["\(register.code)#\(accession.number)"] {
+                if let line = try Int.fetchOne(numberLine, arguments: [register.code, accession.number]) {
                     problem(copy.line, "số ĐKCB \(text) đã có ở dòng \(line)", "the accession number \(text) is on line \(line) too")
                     continue
                 }
-                taken["\(register.code)#\(accession.number)"] = copy.line
-                if let existing = try Row.fetchOne(
-                    db, sql: "SELECT r.title FROM item i JOIN record r ON r.id = i.record_id WHERE i.register_code = ? AND i.number = ?",
-                    arguments: [register.code, accession.number])
-                {
-                    let title: String = existing["title"]
+                if let title = try String.fetchOne(numberTitle, arguments: [register.code, accession.number]) {
                     if VietnameseText.fold(title) == VietnameseText.fold(record.title) {
                         outcome.unchanged += 1
                     } else {
@@ -115,97 +137,100 @@ extension QuayDatabase {
                     }
                     continue
                 }
-                numbered.append(NewCopy(record: index, copy: copy, register: register, number: accession.number))
+                // The barcode: the given one, else the accession number's text (as intake prints it).
+                accepted.append((copy, register, accession.number, copy.barcode ?? text))
             }
-        }
-        // Barcodes: the given one, else the accession number's text (as intake prints it); a copy
-        // numbered on import brings only the one it was given.
-        var accepted: [NewCopy] = []
-        var waiting: [NewCopy] = []
-        for new in numbered + unnumbered {
-            guard new.number > 0 || new.copy.barcode != nil else {
-                waiting.append(new)
-                continue
-            }
-            let barcode = new.copy.barcode ?? new.register.format(new.number)
-            if let line = taken[barcode] {
-                problem(new.copy.line, "mã vạch \(barcode) đã có ở dòng \(line)", "the barcode \(barcode) is on line \(line) too")
-                continue
-            }
-            taken[barcode] = new.copy.line
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM item WHERE barcode = ? UNION ALL SELECT 1 FROM equipment_unit WHERE barcode = ?", arguments: [barcode, barcode]) == true {
-                problem(new.copy.line, "mã vạch \(barcode) đã có trong cơ sở dữ liệu", "the barcode \(barcode) is already in the database")
-                continue
-            }
-            if new.number > 0 { accepted.append(new) } else { waiting.append(new) }
-        }
-        // Unnumbered copies take numbers after the highest of their register, imported ones included.
-        var next: [String: Int64] = Dictionary(uniqueKeysWithValues: registers.map { ($0.code, $0.nextNumber) })
-        for new in accepted { next[new.register.code] = max(next[new.register.code] ?? 1, new.number + 1) }
-        for new in waiting {
-            for _ in 0..<new.copy.count {
-                var copy = new
-                copy.number = next[new.register.code] ?? 1
-                next[new.register.code] = copy.number + 1
-                copy.copy.count = 1
-                accepted.append(copy)
+            var recordID = existing
+            for (copy, register, number, barcode) in accepted {
+                if let barcode {
+                    if let line = try Int.fetchOne(barcodeLine, arguments: [barcode]) {
+                        problem(copy.line, "mã vạch \(barcode) đã có ở dòng \(line)", "the barcode \(barcode) is on line \(line) too")
+                        continue
+                    }
+                    if try Bool.fetchOne(barcodeTaken, arguments: [barcode, barcode]) == true {
+                        problem(copy.line, "mã vạch \(barcode) đã có trong cơ sở dữ liệu", "the barcode \(barcode) is already in the database")
+                        continue
+                    }
+                }
+                if recordID == nil {
+                    recordID = try insertRecord(db, record, createdAt: createdAt)
+                    outcome.created["records", default: 0] += 1
+                }
+                try stage.execute(arguments: [
+                    copy.line, recordID, register.code, number, number == nil ? copy.count : 1, barcode, copy.receivedOn ?? today,
+                    (copy.source ?? .purchase).rawValue, copy.document, copy.generalRegister, copy.location, copy.price ?? record.price,
+                    (copy.status ?? .available).rawValue, record.callNumber?.sortKey,
+                ])
             }
         }
         outcome.problems = problems.sorted { $0.line < $1.line }
         outcome.skippedLines = Array(Set(problems.map(\.line))).sorted()
-        guard problems.isEmpty || skipBadRows else { return outcome }
-        // The records, then the intakes (one per contiguous run of numbers of one register, day,
-        // source and document: the general register's line needs a range), then the copies.
-        var recordIDs: [Int: Int64] = existingRecord
-        let createdAt = Timestamp.format(now)
-        for index in Set(accepted.map(\.record)).sorted() where recordIDs[index] == nil {
-            recordIDs[index] = try insertRecord(db, records[index], createdAt: createdAt)
-            outcome.created["records", default: 0] += 1
+        guard problems.isEmpty || skipBadRows else {
+            outcome.created = ["records": 0, "copies": 0]
+            return outcome
         }
-        let ordered = accepted.sorted {
-            ($0.register.code, $0.copy.receivedOn ?? today, $0.number) < ($1.register.code, $1.copy.receivedOn ?? today, $1.number)
+        // Copies without a number take numbers after the highest of their register, imported
+        // ones included, in the order of the file; such a copy brings only the barcode it was given.
+        var next: [String: Int64] = Dictionary(uniqueKeysWithValues: registers.map { ($0.code, $0.nextNumber) })
+        for row in try Row.fetchAll(db, sql: "SELECT register_code, MAX(number) AS highest FROM import_copy WHERE number IS NOT NULL GROUP BY register_code") {
+            let code: String = row["register_code"]
+            next[code] = max(next[code] ?? 1, (row["highest"] as Int64) + 1)
         }
-        var run: [NewCopy] = []
-        func flush() throws {
-            guard let first = run.first, let last = run.last else { return }
-            let total = run.reduce(Int64(0)) { $0 + ($1.copy.price ?? records[$1.record].price ?? 0) }
-            let note = first.copy.generalRegister.map { "Số vào sổ tổng quát cũ: \($0)" }
-            try db.execute(
-                sql: """
-                    INSERT INTO batch (register_code, received_on, source, document_ref, copies, unit_price, total_value, first_number, last_number, note, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    first.register.code, first.copy.receivedOn ?? today, (first.copy.source ?? .purchase).rawValue, first.copy.document, run.count,
-                    total / Int64(run.count), total, first.number, last.number, note, createdAt,
-                ])
-            let batch = db.lastInsertedRowID
-            let insert = try db.cachedStatement(
-                sql: """
-                    INSERT INTO item (register_code, number, barcode, record_id, batch_id, call_sort_key, location, price, status)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
-            for new in run {
-                let record = records[new.record]
-                try insert.execute(arguments: [
-                    new.register.code, new.number, new.copy.barcode ?? new.register.format(new.number), recordIDs[new.record], batch,
-                    record.callNumber?.sortKey, new.copy.location, new.copy.price ?? record.price, (new.copy.status ?? .available).rawValue,
-                ])
+        let waiting = try Row.fetchAll(db, sql: "SELECT rowid, register_code, count, barcode FROM import_copy WHERE number IS NULL ORDER BY rowid")
+        let number = try db.makeStatement(sql: "UPDATE import_copy SET number = ?, count = 1, barcode = ? WHERE rowid = ?")
+        let another = try db.makeStatement(
+            sql: """
+                INSERT INTO import_copy (line, record_id, register_code, number, count, barcode, received_on, source, document_ref,
+                    general_register, location, price, status, call_sort_key)
+                SELECT line, record_id, register_code, ?, 1, ?, received_on, source, document_ref, general_register, location, price, status,
+                    call_sort_key FROM import_copy WHERE rowid = ?
+                """)
+        for row in waiting {
+            let code: String = row["register_code"]
+            guard let register = registers.first(where: { $0.code == code }) else { continue }
+            for copy in 0..<(row["count"] as Int) {
+                let assigned = next[code] ?? 1
+                next[code] = assigned + 1
+                let barcode = copy == 0 ? (row["barcode"] as String?) ?? register.format(assigned) : register.format(assigned)
+                try (copy == 0 ? number : another).execute(arguments: [assigned, barcode, row["rowid"]])
             }
-            outcome.created["copies", default: 0] += run.count
-            run = []
         }
-        for new in ordered {
-            if let last = run.last,
-                last.register.code != new.register.code || last.number + 1 != new.number || last.copy.receivedOn != new.copy.receivedOn
-                    || last.copy.source != new.copy.source || last.copy.document != new.copy.document
-                    || last.copy.generalRegister != new.copy.generalRegister
-            {
-                try flush()
-            }
-            run.append(new)
+        // The intakes: one per run of consecutive numbers of one register, day, source, document
+        // and old general-register number (the general register's line needs a range); then
+        // their copies, in number order.
+        let runs = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT register_code, received_on, source, document_ref, general_register, MIN(number) AS first, MAX(number) AS last,
+                    COUNT(*) AS copies, COALESCE(SUM(price), 0) AS total
+                FROM (SELECT *, number - ROW_NUMBER() OVER (
+                        PARTITION BY register_code, received_on, source, document_ref, general_register ORDER BY number) AS run
+                    FROM import_copy)
+                GROUP BY register_code, received_on, source, document_ref, general_register, run
+                ORDER BY register_code, received_on, first
+                """)
+        let batch = try db.makeStatement(
+            sql: """
+                INSERT INTO batch (register_code, received_on, source, document_ref, copies, unit_price, total_value, first_number, last_number, note, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        let items = try db.makeStatement(
+            sql: """
+                INSERT INTO item (register_code, number, barcode, record_id, batch_id, call_sort_key, location, price, status)
+                SELECT register_code, number, barcode, record_id, ?, call_sort_key, location, price, status
+                FROM import_copy WHERE register_code = ? AND number BETWEEN ? AND ? ORDER BY number
+                """)
+        for run in runs {
+            let copies: Int64 = run["copies"]
+            let total: Int64 = run["total"]
+            let note = (run["general_register"] as String?).map { "Số vào sổ tổng quát cũ: \($0)" }
+            try batch.execute(arguments: [
+                run["register_code"], run["received_on"], run["source"], run["document_ref"], copies, total / copies, total, run["first"], run["last"],
+                note, createdAt,
+            ])
+            try items.execute(arguments: [db.lastInsertedRowID, run["register_code"], run["first"], run["last"]])
+            outcome.created["copies", default: 0] += Int(copies)
         }
-        try flush()
         for (code, number) in next where registers.contains(where: { $0.code == code && $0.nextNumber < number }) {
             try db.execute(sql: "UPDATE register SET next_number = ? WHERE code = ? AND next_number < ?", arguments: [number, code, number])
             outcome.registers[code] = number

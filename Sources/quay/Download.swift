@@ -106,7 +106,9 @@ final class ElapsedLine: @unchecked Sendable {
     private var running = true
     private var shown = false
 
-    init(_ label: String) {
+    /// `progress` (asked once a second, on this line's own thread) says how far the work is,
+    /// when it can tell: "45%".
+    init(_ label: String, progress: (@Sendable () -> String?)? = nil) {
         guard isatty(STDERR_FILENO) == 1 else {
             running = false
             return
@@ -115,11 +117,12 @@ final class ElapsedLine: @unchecked Sendable {
         Thread.detachNewThread { [self] in
             while true {
                 Thread.sleep(forTimeInterval: 1)
+                let part = progress?().map { " \($0)," } ?? ""
                 lock.lock()
                 defer { lock.unlock() }
                 guard running else { return }
                 shown = true
-                FileHandle.standardError.write(Data("\r\(label)… \(Int(Date().timeIntervalSince(start))) s".utf8))
+                FileHandle.standardError.write(Data("\r\(label)…\(part) \(Int(Date().timeIntervalSince(start))) s\u{1B}[K".utf8))
             }
         }
     }

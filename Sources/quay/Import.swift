@@ -81,7 +81,14 @@ extension GlobalOptions {
         let args = ImportArgs(
             upload: upload, format: format, encoding: encoding, map: overrides.isEmpty ? nil : overrides, register: register, dryRun: dryRun,
             skipBadRows: skipBadRows)
-        let waiting = ElapsedLine(text("Đang nhập", "Importing"))
+        // How far quayd has read the file, asked on a second connection while this one waits.
+        let watcher = isatty(STDERR_FILENO) == 1 ? try? QuayConnection(path: socketPath) : nil
+        let waiting = ElapsedLine(text("Đang nhập", "Importing")) { [watcher] in
+            guard let watcher, case .success(let progress)? = try? watcher.call(op: Op.importProgress.rawValue, args: ImportProgressArgs(upload: upload), as: ImportProgressResult.self),
+                progress.total > 0
+            else { return nil }
+            return "\(progress.done * 100 / progress.total)%"
+        }
         let answer = try request(connection, op, args: args, as: ImportReport.self)
         waiting.stop()
         guard case .success(let reply) = answer else { throw ExitCode(CLIExit.refused) }
