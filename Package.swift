@@ -130,7 +130,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .testTarget(
-            name: "EndToEndTests", dependencies: ["QuayProtocol", "QuayClient", "QuayCodecs", "QuayTestSupport"], exclude: ["Help"]),
+            name: "EndToEndTests", dependencies: ["QuayProtocol", "QuayClient", "QuayCodecs", "QuayTestSupport"], exclude: ["Help", "Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )
