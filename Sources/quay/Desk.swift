@@ -7,7 +7,7 @@ import QuayProtocol
 extension QuayCommand {
     struct Watch: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "watch", 
-            abstract: "Live: a line per scan and outcome at the desks, red with a bell on errors.",
+            abstract: "Live: a line per scan with its outcome at the desks, red with a bell on errors.",
             discussion: "Runs until interrupted. --json prints the event lines as quayd sends them.")
         @OptionGroup var options: GlobalOptions
         @Option(help: "Only this desk.") var desk: String?
@@ -90,10 +90,7 @@ extension QuayCommand {
 
         func run() throws {
             try options.run(.scannerList, args: NoArguments?.none, as: ScannersResult.self) { result in
-                let state: [String: Bilingual] = [
-                    "connected": Bilingual(vi: "đã kết nối", en: "connected"), "gone": Bilingual(vi: "đã rút ra", en: "gone"),
-                    "absent": Bilingual(vi: "không thấy", en: "absent"),
-                ]
+                let state = WatchLine.scannerStates
                 let header = [
                     options.text("Máy quét", "Scanner"), options.text("Quầy", "Desk"), options.text("Loại", "Kind"),
                     options.text("Trạng thái", "State"), options.text("Số lần quét", "Scans"), options.text("Đường dẫn", "Path"),
@@ -115,6 +112,12 @@ extension QuayCommand {
 
 /// One human line of `quay watch`.
 enum WatchLine {
+    /// A scanner's states in the desk's words.
+    static let scannerStates: [String: Bilingual] = [
+        "connected": Bilingual(vi: "đã kết nối", en: "connected"), "gone": Bilingual(vi: "đã rút ra", en: "gone"),
+        "absent": Bilingual(vi: "không thấy", en: "absent"),
+    ]
+
     /// Warnings that stand when `quay watch` starts: overdue backups, a damaged database.
     static func standing(_ status: StatusResult, language: Language) -> [String] {
         var lines: [String] = []
@@ -137,11 +140,11 @@ enum WatchLine {
         var time = ""
         if case .string(let stamp)? = at, stamp.count >= 19 { time = String(stamp.dropFirst(11).prefix(8)) + " " }
         let desk = string("desk").map { "[\($0)] " } ?? ""
-        if name == "scan.accepted" {
-            return "\(time)\(desk)▸ \(string("scan") ?? "")"
-        }
+        // A scan's one line is its outcome: not the scan as read, nor a step on the way.
+        if name == "scan.accepted" || string("outcome").flatMap(DeskOutcome.init(rawValue:))?.isStep == true { return nil }
         if name.hasPrefix("device.") {
-            let word = Bilingual(vi: "máy quét \(string("scanner") ?? "") \(string("state") ?? "")", en: "scanner \(string("scanner") ?? "") \(string("state") ?? "")")
+            let state = string("state").map { scannerStates[$0]?.text(language) ?? $0 } ?? ""
+            let word = Bilingual(vi: "máy quét \(string("scanner") ?? "") \(state)", en: "scanner \(string("scanner") ?? "") \(state)")
             return "\(time)\(desk)⚙ \(word.text(language))"
         }
         if name.hasPrefix("print.") {
@@ -158,7 +161,8 @@ enum WatchLine {
             let level = string("state") == "waiting" ? "warning" : "info"
             return Self.coloured("\(time)⎙ \(string("printer") ?? ""): ", message, level: level, colour: colour)
         }
-        return Self.coloured("\(time)\(desk)", message, level: string("level"), colour: colour)
+        let scan = string("scan").map { "\($0) " } ?? ""
+        return Self.coloured("\(time)\(desk)\(scan)", message, level: string("level"), colour: colour)
     }
 
     /// A line coloured by its level: red with a bell for errors, yellow for warnings, green otherwise.

@@ -85,17 +85,23 @@ import Glibc
 
         let writer = open(path, O_WRONLY)
         #expect(writer >= 0)
-        for scan in try keystrokes(["HS000001", "STK.000001", "STK.000002", "STK.000003"]) { write(writer, scan) }
+        for scan in try keystrokes(["HS000001", "STK.000001", "STK.000002", "STK.000003", "STK.000099"]) { write(writer, scan) }
         #expect(try waitFor { try openLoans(daemon) == 3 })
         close(writer)
 
+        // One line a scan, with its one final outcome: no tick for "Cho mượn" before the store's answer.
         #expect(waitFor {
             let text = (try? String(contentsOfFile: watchOut, encoding: .utf8)) ?? ""
-            return text.components(separatedBy: "Đã cho mượn: Truyện Kiều").count - 1 == 3
+            return text.components(separatedBy: "Đã cho mượn: Truyện Kiều").count - 1 == 3 && text.contains("STK.000099")
         }, "\((try? String(contentsOfFile: watchOut, encoding: .utf8)) ?? "")")
         let watched = (try? String(contentsOfFile: watchOut, encoding: .utf8)) ?? ""
-        #expect(watched.contains("[quay-1] ▸ HS000001"))
-        #expect(watched.contains("[quay-1] ▸ STK.000003"))
+        let lines = watched.split(separator: "\n").filter { $0.contains(" ✔ ") || $0.contains(" ✘ ") }
+        #expect(lines.count == 5, "one line a scan: \(watched)")
+        #expect(lines.first?.contains("[quay-1] HS000001 ✔ ") == true, "\(watched)")
+        #expect(lines.contains { $0.contains("[quay-1] STK.000003 ✔ Đã cho mượn: Truyện Kiều") }, "\(watched)")
+        #expect(lines.last?.contains("[quay-1] STK.000099 ✘ ") == true, "a refused scan in red, with its reason: \(watched)")
+        #expect(!watched.contains("Cho mượn STK") && !watched.contains("▸"), "\(watched)")
+        #expect(watched.contains("⚙ máy quét may-quet-1 đã kết nối"), "the scanner's state in the desk's words: \(watched)")
 
         let scans = try daemon.quay(["scans", "--desk", "quay-1", "--json"])
         #expect(scans.stdout.contains("\"data\":\"STK.000002\""))

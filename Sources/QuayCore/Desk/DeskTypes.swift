@@ -147,6 +147,18 @@ public enum DeskOutcome: String, Sendable, CaseIterable, Codable {
         case info, warning, error
     }
 
+    /// What a scan was taken for, said before the store answers (`Cho mượn STK.000001`): a
+    /// step, not the scan's outcome, which is the next notice (`lent`, `refused`…). A screen
+    /// showing each scan's one outcome leaves steps out.
+    public var isStep: Bool {
+        switch self {
+        case .sessionOpening, .checkoutRequested, .checkinRequested, .lessonUnitReturnRequested, .lessonCommitting, .inventoryRequested,
+            .spineRequested, .lookupRequested, .undoRequested:
+            true
+        default: false
+        }
+    }
+
     /// How the desk should sound: an error beeps and shows red.
     public var level: Level {
         switch self {
