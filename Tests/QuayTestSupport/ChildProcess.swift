@@ -18,9 +18,19 @@ public final class ChildProcess {
     private(set) var exitStatus: Int32?
 
     /// Starts `path`; its stdin is `stdin` (default /dev/null), stdout and stderr go to the given files.
+    /// With `newProcessGroup` the child leads a process group of its own, so `signalGroup` reaches
+    /// whatever it starts in turn (chromedriver's browsers).
     public init(
-        _ path: String, _ arguments: [String], environment: [String: String], stdout: String, stderr: String, stdin: String = "/dev/null"
+        _ path: String, _ arguments: [String], environment: [String: String], stdout: String, stderr: String, stdin: String = "/dev/null",
+        newProcessGroup: Bool = false
     ) throws {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        if newProcessGroup {
+            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+            posix_spawnattr_setpgroup(&attributes, 0)
+        }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -34,7 +44,7 @@ public final class ChildProcess {
             envp.forEach { free($0) }
         }
         var child: pid_t = 0
-        let rc = posix_spawn(&child, path, &actions, nil, argv, envp)
+        let rc = posix_spawn(&child, path, &actions, &attributes, argv, envp)
         guard rc == 0 else { throw ChildProcessError.spawnFailed(path, rc) }
         pid = child
     }
@@ -59,6 +69,12 @@ public final class ChildProcess {
 
     public func signal(_ number: Int32) {
         if isRunning { kill(pid, number) }
+    }
+
+    /// Signals the process group the child leads (started with `newProcessGroup`); its members
+    /// may outlive the leader, so this is sent even after the child has ended.
+    public func signalGroup(_ number: Int32) {
+        kill(-pid, number)
     }
 
     deinit {
