@@ -103,7 +103,7 @@ extension QuayDatabase {
                 continue
             case .record(let read): record = read
             }
-            let existing = try Self.matchingRecord(db, record).flatMap { $0 <= lastRecordBefore ? $0 : nil }
+            let existing = try Self.matchingRecord(db, record, madeBefore: lastRecordBefore)
             var accepted: [(copy: ImportedCopy, register: Register, number: Int64?, barcode: String?)] = []
             for copy in record.copies {
                 guard let accession = copy.accession else {
@@ -249,13 +249,16 @@ extension QuayDatabase {
         }
     }
 
-    /// A record already in the database for this title: the same ISBN, or the same title,
-    /// authors, publisher and year.
-    static func matchingRecord(_ db: Database, _ record: ImportedRecord) throws -> Int64? {
+    /// A record already in the database for this title, up to `madeBefore` (not one the import
+    /// itself made): the same ISBN, or the same title, authors, publisher and year.
+    static func matchingRecord(_ db: Database, _ record: ImportedRecord, madeBefore last: Int64) throws -> Int64? {
         if let isbn = record.isbn {
-            return try Int64.fetchOne(db, sql: "SELECT id FROM record WHERE isbn = ? ORDER BY id LIMIT 1", arguments: [isbn])
+            return try Int64.fetchOne(
+                db, sql: "SELECT id FROM record WHERE isbn = ? AND id <= ? ORDER BY id LIMIT 1", arguments: [isbn, last])
         }
-        for row in try Row.fetchAll(db, sql: "SELECT id, title, authors, publisher, year FROM record WHERE title = ?", arguments: [record.title]) {
+        for row in try Row.fetchAll(
+            db, sql: "SELECT id, title, authors, publisher, year FROM record WHERE title = ? AND id <= ?", arguments: [record.title, last])
+        {
             var found = ImportedRecord(title: row["title"])
             found.authors = ImportValues.authors(row["authors"])
             found.publisher = row["publisher"]
