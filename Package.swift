@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        // The staff web console (SPEC §17).
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
         .target(name: "QuayCore"),
@@ -59,10 +61,19 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
+        // The web console: pages made from the replies of ordinary ops (it sees the wire, never the store).
+        .target(
+            name: "QuayWeb",
+            dependencies: [
+                "QuayCore", "QuayProtocol", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(
             name: "QuayDaemon",
             dependencies: [
-                "QuayCore", "QuayCodecs", "QuayProtocol", "QuayStore", "QuayLabels", "QuayReports", "QuayDevices", "CQuayShims", "CSodium",
+                "QuayCore", "QuayCodecs", "QuayProtocol", "QuayStore", "QuayLabels", "QuayReports", "QuayDevices", "QuayWeb", "CQuayShims", "CSodium",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

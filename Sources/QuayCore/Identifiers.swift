@@ -89,3 +89,15 @@ public enum Identifiers {
         return code39CheckCharacter(String(code.dropLast())) == last
     }
 }
+
+/// A listener's `host:port` (`[sip2] listen`, `[web] listen`): an IPv6 host in brackets; port
+/// 0 takes any free port.
+public enum ListenAddress {
+    public static func parse(_ listen: String) -> (host: String, port: Int)? {
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65535).contains(port)
+        else { return nil }
+        var host = String(listen[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return host.isEmpty ? nil : (host, port)
+    }
+}

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import QuayProtocol
 import QuayStore
+import QuayWeb
 import ServiceLifecycle
 import UnixSignals
 
@@ -227,6 +228,9 @@ public enum Daemon {
         ]
         if let sip2 = config.sip2 {
             services.append(.init(service: SIP2Server(settings: sip2, state: state, logger: logger)))
+        }
+        if let web = config.web {
+            services.append(.init(service: WebServer.service(web, state: state, logger: logger)))
         }
         if let interval = watchdogInterval(environment: environment) {
             services.append(.init(service: Watchdog(interval: interval, state: state, notifier: notifier, logger: logger)))

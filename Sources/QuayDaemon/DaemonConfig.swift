@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import QuayCore
+import QuayWeb
 import QuayDevices
 import QuayLabels
 import QuayStore
@@ -50,6 +51,8 @@ public struct DaemonConfig: Sendable, Equatable {
     public var equipmentQuota = EquipmentQuota()
     /// The SIP2 listener (`[sip2]`, `[[sip2_account]]`); nil (off) without a `[sip2]` table.
     public var sip2: SIP2Settings?
+    /// The staff web console (`[web]`); nil (off) without a `[web]` table.
+    public var web: WebSettings?
 
     public init() {}
 
@@ -70,6 +73,7 @@ public struct DaemonConfig: Sendable, Equatable {
         if printers != other.printers { keys.append("printer") }
         if printing != other.printing { keys.append("printing") }
         if sip2 != other.sip2 { keys.append("sip2") }
+        if web != other.web { keys.append("web") }
         return keys
     }
 }
@@ -138,7 +142,7 @@ public enum ConfigLoader {
         }
 
         mutating func read() throws(ConfigError) -> DaemonConfig {
-            let sections = ["school", "database", "socket", "access", "log", "calendar", "policy", "labels", "desk", "scanner", "pattern", "printer", "printing", "backup", "sip2", "sip2_account", "equipment_quota"]
+            let sections = ["school", "database", "socket", "access", "log", "calendar", "policy", "labels", "desk", "scanner", "pattern", "printer", "printing", "backup", "sip2", "sip2_account", "equipment_quota", "web"]
             for key in table.keys where !sections.contains(key) {
                 throw fail(section: nil, key: key, "unknown section or key '\(key)'")
             }
@@ -263,6 +267,20 @@ public enum ConfigLoader {
             }
             if let section = table["backup"]?.table, section["daily_at"] != nil, section["every"] != nil {
                 throw fail(section: "backup", key: "every", "give backup.daily_at or backup.every, not both")
+            }
+            if table["web"] != nil {
+                var web = WebSettings()
+                try section("web", ["listen", "idle_minutes"]) { (key, value, reader) throws(ConfigError) in
+                    switch key {
+                    case "listen":
+                        web.listen = try reader.nonEmpty(value, "web", key)
+                        guard web.address != nil else {
+                            throw reader.fail(section: "web", key: key, "listen must be host:port such as \"127.0.0.1:8470\", not \"\(web.listen)\"")
+                        }
+                    default: web.idleMinutes = try reader.integer(value, "web", key, in: 1...1440)
+                    }
+                }
+                config.web = web
             }
             if table["sip2"] != nil {
                 var sip2 = SIP2Settings()

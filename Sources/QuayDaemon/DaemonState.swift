@@ -34,6 +34,8 @@ public final class DaemonState: Sendable {
     let transfers = NIOLockedValueBox<(next: Int64, files: [Int64: String])>((1, [:]))
     /// The catalogue imports running, by upload: how far each has read its file.
     let importProgress = NIOLockedValueBox<[Int64: ImportProgressResult]>([:])
+    /// Wrong passwords in a row, by staff name (`staff.login` slows down after five).
+    let loginFailures = NIOLockedValueBox<[String: Int]>([:])
     /// The automatic backups: the newest good one and the last failure.
     let automaticBackups = NIOLockedValueBox(BackupRecord())
     /// `PRAGMA quick_check` since start: "ok", "running", or what is wrong.

@@ -14,7 +14,8 @@ import NIOConcurrencyHelpers
 /// published once it is committed.
 final class DeskRunner: Sendable {
     enum Input: Sendable {
-        case scan(ScanOutcome, scanner: String, at: Date)
+        /// A scan; `done` (a typed scan's op) is told its last notice once it is all carried out.
+        case scan(ScanOutcome, scanner: String, at: Date, done: (@Sendable (DeskNotice?) -> Void)? = nil)
         case tick(Date)
         case mode(DeskMode, at: Date, done: @Sendable (DeskInfo) -> Void)
     }
@@ -54,8 +55,9 @@ final class DeskRunner: Sendable {
     func run() async {
         for await input in inputs {
             switch input {
-            case .scan(let outcome, let scanner, let at):
-                await scan(outcome, scanner: scanner, at: at)
+            case .scan(let outcome, let scanner, let at, let done):
+                let last = await scan(outcome, scanner: scanner, at: at)
+                done?(last)
             case .tick(let now):
                 await perform(machine.withLockedValue { $0.tick(at: now) }, at: now)
             case .mode(let mode, let at, let done):
@@ -76,7 +78,8 @@ final class DeskRunner: Sendable {
 
     /// A scan: its log line, what the machine makes of it, the store actions that follow and the
     /// outcome, in one write transaction; the events once it is committed.
-    private func scan(_ outcome: ScanOutcome, scanner: String, at now: Date) async {
+    @discardableResult
+    private func scan(_ outcome: ScanOutcome, scanner: String, at now: Date) async -> DeskNotice? {
         let data: String, symbology: String?
         switch outcome {
         case .scan(let scan):
@@ -102,7 +105,7 @@ final class DeskRunner: Sendable {
         } catch {
             // Not logged durably, so not acted on: the desk says so and the scanner's user scans again.
             logger.error("cannot write the scan to the log; scan not acted on", metadata: ["error": "\(error)", "scan.data": "\(data)"])
-            return
+            return nil
         }
         events.publish(
             "scan.accepted", at: now,
@@ -110,7 +113,8 @@ final class DeskRunner: Sendable {
                 desk: settings.name, scanner: scanner, scan: data, scanID: step.scanID, mode: info.mode, outcome: nil, level: nil,
                 refusal: nil, message: nil, vi: nil, en: nil))
         for notice in step.notices { publish(notice, scanID: step.scanID) }
-        if !step.later.isEmpty { await finish(step.later, scanID: step.scanID, last: step.notices.last, at: now) }
+        if !step.later.isEmpty { return await finish(step.later, scanID: step.scanID, last: step.notices.last, at: now) }
+        return step.notices.last
     }
 
     /// A tick's or a mode switch's actions: no scan, so no log line.
@@ -143,7 +147,8 @@ final class DeskRunner: Sendable {
 
     /// What waits for a commit, and what follows from it, each store action in a transaction of
     /// its own; then the scan's outcome when its last notice came from here.
-    private func finish(_ first: [DeskAction], scanID: Int64?, last: DeskNotice?, at now: Date) async {
+    @discardableResult
+    private func finish(_ first: [DeskAction], scanID: Int64?, last: DeskNotice?, at now: Date) async -> DeskNotice? {
         var queue = first[...]
         var last = last
         var outcomeWritten = true
@@ -177,6 +182,7 @@ final class DeskRunner: Sendable {
                 logger.error("cannot record a scan's outcome", metadata: ["error": "\(error)", "scan.id": "\(scanID)"])
             }
         }
+        return last
     }
 
     private func publish(_ notice: DeskNotice, scanID: Int64?) {

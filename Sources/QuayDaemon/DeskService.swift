@@ -81,12 +81,28 @@ public final class DeskService: Service, Sendable {
         }
     }
 
+    /// The desk of that name; the only one when `desk` is nil and there is one.
+    private func runner(_ desk: String?) -> DeskRunner? {
+        desk.map { runners[$0] } ?? (order.count == 1 ? runners[order[0]] : nil)
+    }
+
     /// Switches a desk's mode; `desk` may be omitted when there is only one.
     func setMode(_ mode: DeskMode, desk: String?) async -> DeskInfo? {
-        guard let runner = desk.map({ runners[$0] }) ?? (order.count == 1 ? runners[order[0]] : nil) else { return nil }
+        guard let runner = runner(desk) else { return nil }
         return await withCheckedContinuation { continuation in
             runner.submit(.mode(mode, at: clock(), done: { continuation.resume(returning: $0) }))
         }
+    }
+
+    /// A code typed at a desk (`desk.scan`), taken like a scanner's scan; its last notice once
+    /// carried out, and the desk; nil when there is no such desk.
+    func scan(_ code: String, desk: String?, from scanner: String) async -> (notice: DeskNotice?, desk: String)? {
+        guard let runner = runner(desk) else { return nil }
+        let scan = DecodedScan(data: code, raw: Array(code.utf8), ending: .terminator)
+        let notice = await withCheckedContinuation { continuation in
+            runner.submit(.scan(.scan(scan), scanner: scanner, at: clock(), done: { continuation.resume(returning: $0) }))
+        }
+        return (notice, runner.settings.name)
     }
 
     var desks: [DeskInfo] { order.compactMap { runners[$0]?.info } }

@@ -182,6 +182,11 @@ extension Dispatcher {
         Operation(.importCatalogue, role: .admin, Dispatcher.importCatalogue),
         Operation(.importEquipment, role: .admin, Dispatcher.importEquipment),
         Operation(.importProgress, role: .admin, Dispatcher.importProgress),
+        Operation(.deskScan, Dispatcher.deskScan),
+        Operation(.staffAdd, role: .admin, Dispatcher.staffAdd),
+        Operation(.staffList, role: .admin, Dispatcher.staffList),
+        Operation(.staffRemove, role: .admin, Dispatcher.staffRemove),
+        Operation(.staffLogin, Dispatcher.staffLogin),
         Operation(.exportRun, Dispatcher.exportRun),
     ]
 

@@ -69,6 +69,7 @@ extension ErrorCode {
         case .duplicateCard: self = .duplicateCard
         case .duplicateClass: self = .duplicateClass
         case .duplicateEquipment: self = .duplicateEquipment
+        case .duplicateStaff: self = .duplicateStaff
         case .borrowerBlocked: self = .borrowerBlocked
         case .borrowerHasOverdue: self = .borrowerHasOverdue
         case .notLoanable: self = .notLoanable

@@ -19,11 +19,7 @@ public struct SIP2Settings: Sendable, Equatable {
 
     /// The host and port of `listen`.
     var address: (host: String, port: Int)? {
-        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65535).contains(port)
-        else { return nil }
-        var host = String(listen[..<colon])
-        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        return host.isEmpty ? nil : (host, port)
+        ListenAddress.parse(listen)
     }
 }
 

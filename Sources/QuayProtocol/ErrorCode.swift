@@ -121,6 +121,10 @@ public enum ErrorCode: String, Sendable, Codable, CaseIterable {
     /// A file to import that cannot be read at all: not the format it claims, over a limit
     /// (size, rows, an XLSX's uncompressed size), or without a column the import needs.
     case invalidImportFile = "invalid_import_file"
+    /// A staff account of that name exists already.
+    case duplicateStaff = "duplicate_staff"
+    /// No staff account has that name and password (the same code for both, so that names are not guessed).
+    case wrongPassword = "wrong_password"
 
     /// The message for people, in the request's language.
     public func message(_ language: Language) -> String {
@@ -235,6 +239,10 @@ public enum ErrorCode: String, Sendable, Codable, CaseIterable {
             text = Bilingual(vi: "Không có lượt mượn/trả nào để hoàn tác", en: "Nothing to undo")
         case .invalidImportFile:
             text = Bilingual(vi: "Không đọc được tệp cần nhập", en: "Cannot read the file to import")
+        case .duplicateStaff:
+            text = Bilingual(vi: "Đã có tài khoản tên này", en: "A staff account of that name exists already")
+        case .wrongPassword:
+            text = Bilingual(vi: "Sai tên hoặc mật khẩu", en: "Wrong name or password")
         case .unknownReport:
             text = Bilingual(vi: "Không có báo cáo này", en: "No such report")
         case .invalidFilter:

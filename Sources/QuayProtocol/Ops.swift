@@ -80,6 +80,11 @@ public enum Op: String, Sendable, CaseIterable {
     case importCatalogue = "import.catalogue"
     case importEquipment = "import.equipment"
     case importProgress = "import.progress"
+    case deskScan = "desk.scan"
+    case staffAdd = "staff.add"
+    case staffList = "staff.list"
+    case staffRemove = "staff.remove"
+    case staffLogin = "staff.login"
     case exportRun = "export.run"
 }
 

@@ -18,7 +18,7 @@ public struct StoreError: Error, CustomStringConvertible {
         case unknownRegister = "unknown_register", unknownItem = "unknown_item", unknownPatron = "unknown_patron"
         case unknownClass = "unknown_class", unknownJob = "unknown_job"
         case duplicateBarcode = "duplicate_barcode", duplicateCard = "duplicate_card", duplicateClass = "duplicate_class"
-        case duplicateEquipment = "duplicate_equipment"
+        case duplicateEquipment = "duplicate_equipment", duplicateStaff = "duplicate_staff"
         case borrowerBlocked = "borrower_blocked", borrowerHasOverdue = "borrower_has_overdue", notLoanable = "not_loanable"
         case itemUnavailable = "item_unavailable", itemOnLoan = "item_on_loan", limitReached = "limit_reached"
         case renewalLimit = "renewal_limit", notOnLoan = "not_on_loan"

@@ -545,6 +545,24 @@ enum Schema {
             try db.execute(sql: "DROP INDEX loan_loaned")
             try db.execute(sql: "CREATE INDEX loan_loaned ON loan(loaned_at, patron_id, item_id)")
         }
+        migrator.registerMigration("v14-record-title") { db in
+            // An import finds a title there already by its title (then authors, publisher and
+            // year): a file of 100,000 titles imported again is 100,000 look-ups, not scans.
+            try db.execute(sql: "CREATE INDEX record_title ON record(title)")
+        }
+        migrator.registerMigration("v15-staff") { db in
+            // The web console's accounts (SPEC §17): a password only as its libsodium hash.
+            try db.execute(
+                sql: """
+                    CREATE TABLE staff (
+                        id INTEGER PRIMARY KEY,
+                        name TEXT NOT NULL UNIQUE,
+                        role TEXT NOT NULL CHECK (role IN ('desk', 'admin')),
+                        password_hash TEXT NOT NULL,
+                        created_at TEXT NOT NULL
+                    )
+                    """)
+        }
         return migrator
     }
 

@@ -67,7 +67,22 @@ extension QuayCommand {
 
     struct DeskCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "desk", abstract: "The desk: switch its mode from the keyboard.", subcommands: [Mode.self])
+            commandName: "desk", abstract: "The desk: switch its mode, or type a code, from the keyboard.", subcommands: [Mode.self, Scan.self])
+
+        struct Scan: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "scan", abstract: "Type a code at the desk, as its scanner would read it: logged, then acted on in the desk's mode.")
+            @OptionGroup var options: GlobalOptions
+            @Argument(help: "A card, a book's barcode, a shelf or a command (QUAY:UNDO).") var code: String
+            @Option(help: "The desk (needed when there are several).") var desk: String?
+
+            func run() throws {
+                try options.run(.deskScan, args: DeskScanArgs(code: code, desk: desk), as: DeskScanResult.self) { result in
+                    let mark = result.level == "error" ? "✘" : result.level == "warning" ? "!" : "✔"
+                    return "\(mark) \(result.message ?? options.text("(không có kết quả)", "(no outcome)"))"
+                }
+            }
+        }
 
         struct Mode: ParsableCommand {
             static let configuration = CommandConfiguration(commandName: "mode", 

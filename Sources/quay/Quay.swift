@@ -52,7 +52,7 @@ struct QuayCommand: ParsableCommand {
             LabelCommand.self, Printers.self, Jobs.self, Watch.self, Scans.self, DeskCommand.self, Scanners.self,
             InventoryCommand.self, Backup.self, Backups.self, History.self, DisposalCommand.self, YearCommand.self, ReportCommand.self,
             ImportCommand.self,
-            ExportCommand.self,
+            ExportCommand.self, StaffCommand.self,
         ])
 }
 

@@ -16,8 +16,10 @@ import Testing
         "QuayStore": ["QuayCore"],
         "QuayReports": ["QuayCore", "QuayLabels", "CXlsxWriter"],
         "QuayDevices": ["QuayCodecs", "CQuayShims", "CUSB", "CUdev"],
+        // The web console sees the wire and the domain views, never the store or the devices.
+        "QuayWeb": ["QuayCore", "QuayProtocol"],
         "QuayDaemon": [
-            "QuayCore", "QuayCodecs", "QuayProtocol", "QuayStore", "QuayLabels", "QuayReports", "QuayDevices", "CQuayShims", "CSodium",
+            "QuayCore", "QuayCodecs", "QuayProtocol", "QuayStore", "QuayLabels", "QuayReports", "QuayDevices", "QuayWeb", "CQuayShims", "CSodium",
         ],
         "quayd": ["QuayDaemon", "QuayProtocol"],
         // The CLI: the wire types, the client, and the domain views the wire types are made of.

@@ -131,7 +131,7 @@ import Testing
 
     @Test func onlyAdminsImportOpenCloseOrApplyAnInventoryConfirmADisposalOrRollTheYearOver() {
         let admin = Set(Dispatcher.operations.filter { $0.role == .admin }.map(\.op))
-        #expect(admin == [.patronImport, .uploadBegin, .uploadWrite, .importCatalogue, .importEquipment, .importProgress, .inventoryStart, .inventoryClose, .inventoryApply, .disposalConfirm, .yearRollover])
+        #expect(admin == [.patronImport, .uploadBegin, .uploadWrite, .importCatalogue, .importEquipment, .importProgress, .staffAdd, .staffList, .staffRemove, .inventoryStart, .inventoryClose, .inventoryApply, .disposalConfirm, .yearRollover])
         #expect(Dispatcher.operations.allSatisfy { $0.role != .none })
     }
 

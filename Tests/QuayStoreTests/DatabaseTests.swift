@@ -19,7 +19,7 @@ import Testing
         #expect(summary.journalMode == "wal")
         #expect(summary.synchronous == "FULL")
         #expect(
-            summary.migrations == ["v1-registers", "v2-catalogue", "v3-circulation", "v4-equipment", "v5-scans", "v6-print-queue", "v7-inventory", "v8-sip2", "v9-school", "v10-lifecycle", "v11-report-indexes", "v12-history-indexes", "v13-loan-period-covering"])
+            summary.migrations == ["v1-registers", "v2-catalogue", "v3-circulation", "v4-equipment", "v5-scans", "v6-print-queue", "v7-inventory", "v8-sip2", "v9-school", "v10-lifecycle", "v11-report-indexes", "v12-history-indexes", "v13-loan-period-covering", "v14-record-title", "v15-staff"])
         #expect(summary.counts["register"] == 5)
         try database.close()
     }

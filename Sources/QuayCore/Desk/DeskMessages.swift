@@ -7,8 +7,7 @@ enum DeskMessages {
     }
 
     static func vietnameseDate(_ iso: String) -> String {
-        guard let day = Day(String(iso.prefix(10))) else { return iso }
-        return Day.pad(day.day, 2) + "/" + Day.pad(day.month, 2) + "/" + Day.pad(day.year, 4)
+        Day(String(iso.prefix(10)))?.vietnamese ?? iso
     }
 
     static func borrower(_ borrower: Borrower) -> Bilingual {

@@ -1,0 +1,110 @@
+import QuayCore
+
+/// The console's style and script, served from quayd itself: the school may have no internet.
+enum Assets {
+    /// Readable on a 1366×768 screen; large type for the desk's outcome; focus always visible.
+    static let css = """
+        * { box-sizing: border-box; }
+        body { margin: 0; font-family: "DejaVu Sans", sans-serif; font-size: 18px; color: #1b1b1b; background: #f4f5f2; }
+        header { display: flex; gap: 1em; align-items: center; padding: .5em 1em; background: #23413a; color: #fff; }
+        header a, header button { color: #fff; }
+        header .school { font-weight: bold; margin-right: auto; }
+        nav { display: flex; gap: 1em; align-items: center; }
+        main { max-width: 1300px; margin: 0 auto; padding: 1em; }
+        h1 { font-size: 1.4em; margin: .2em 0 .6em; }
+        .card { background: #fff; border: 1px solid #ccd; border-radius: 6px; padding: 1em; margin-bottom: 1em; max-width: 40em; }
+        #login { display: grid; gap: .5em; }
+        input, button { font: inherit; padding: .35em .6em; }
+        button { cursor: pointer; border: 1px solid #23413a; background: #e8efe9; border-radius: 4px; }
+        header button { background: transparent; border-color: #fff; }
+        :focus-visible { outline: 3px solid #e0a800; outline-offset: 2px; }
+        form.inline { display: inline; }
+        .modes button.on { background: #23413a; color: #fff; }
+        .modes { display: flex; flex-wrap: wrap; gap: .4em; margin-bottom: 1em; }
+        .outcome { font-size: 2.2em; font-weight: bold; padding: .4em .6em; border-radius: 6px; background: #e6e6e6; margin: .4em 0; }
+        .outcome.ok { background: #d7f0dc; color: #0b5d1e; }
+        .outcome.error { background: #fbd9d7; color: #9b1c14; }
+        .outcome.warning { background: #fff0c2; color: #6b4e00; }
+        .scan { display: flex; gap: .5em; align-items: center; flex-wrap: wrap; }
+        .scan input { font-size: 1.4em; width: 16em; }
+        .log { list-style: none; padding: 0; }
+        .log li { padding: .2em 0; border-bottom: 1px solid #dde; }
+        .log li.error { color: #9b1c14; }
+        .log li.ok { color: #0b5d1e; }
+        .loans .overdue { color: #9b1c14; font-weight: bold; }
+        .name { font-size: 1.3em; font-weight: bold; margin: 0; }
+        """
+
+    /// The desk screen's live part: each scan's one outcome from the desk's events (steps left
+    /// out, as `quay watch` does), a sound, the borrower's panel redrawn from the server; the
+    /// scan field posted without leaving the page, so a keyboard-wedge scanner can type into it.
+    static let deskScript = """
+        (function () {
+          const steps = new Set(\(stepsArray));
+          const section = document.getElementById('desk');
+          const desk = section.dataset.desk;
+          const csrf = document.querySelector('meta[name=csrf]').content;
+          const vi = document.documentElement.lang === 'vi';
+          const outcome = document.getElementById('outcome');
+          const log = document.getElementById('log');
+          const borrower = document.getElementById('borrower');
+          const field = document.getElementById('code');
+          let card = null;
+          let audio = null;
+          function beep(ok) {
+            try {
+              audio = audio || new AudioContext();
+              const tone = audio.createOscillator();
+              const gain = audio.createGain();
+              tone.frequency.value = ok ? 880 : 220;
+              gain.gain.value = 0.2;
+              tone.connect(gain); gain.connect(audio.destination);
+              tone.start(); tone.stop(audio.currentTime + (ok ? 0.08 : 0.35));
+            } catch (e) {}
+          }
+          function showBorrower() {
+            if (!card) { return; }
+            fetch('/desk/borrower?card=' + encodeURIComponent(card), { credentials: 'same-origin' })
+              .then(function (r) { return r.text(); })
+              .then(function (html) { borrower.innerHTML = html; });
+          }
+          const events = new EventSource('/events');
+          events.onmessage = function (message) {
+            let line;
+            try { line = JSON.parse(message.data); } catch (e) { return; }
+            const data = line.data || {};
+            if (!line.event || line.event.indexOf('desk.') !== 0 || data.desk !== desk || steps.has(data.outcome)) { return; }
+            const words = (vi ? data.vi : data.en) || data.message || '';
+            const level = data.level === 'error' ? 'error' : data.level === 'warning' ? 'warning' : 'ok';
+            outcome.textContent = words;
+            outcome.className = 'outcome ' + level;
+            outcome.dataset.outcome = data.outcome || '';
+            const item = document.createElement('li');
+            item.className = level;
+            item.dataset.outcome = data.outcome || '';
+            item.textContent = (data.scan ? data.scan + ' — ' : '') + words;
+            log.insertBefore(item, log.firstChild);
+            while (log.children.length > 12) { log.removeChild(log.lastChild); }
+            beep(level === 'ok');
+            if (data.outcome === 'session_opened') { card = data.scan; }
+            if (data.outcome === 'session_ended') { card = null; borrower.textContent = vi ? 'Chưa có bạn đọc: quét thẻ' : 'No borrower: scan a card'; }
+            showBorrower();
+          };
+          document.getElementById('scan').addEventListener('submit', function (event) {
+            event.preventDefault();
+            const body = new URLSearchParams();
+            body.set('csrf', csrf);
+            body.set('desk', desk);
+            body.set('code', event.submitter && event.submitter.id === 'undo' ? 'QUAY:UNDO' : field.value);
+            field.value = '';
+            field.focus();
+            fetch('/desk/scan', { method: 'POST', body: body, credentials: 'same-origin', headers: { 'Accept': 'application/json', 'X-CSRF-Token': csrf } });
+          });
+        })();
+        """
+
+    /// The desk outcomes that are steps, not a scan's outcome (`DeskOutcome.isStep`), as a JavaScript array.
+    static var stepsArray: String {
+        "[" + DeskOutcome.allCases.filter(\.isStep).map { "'\($0.rawValue)'" }.joined(separator: ", ") + "]"
+    }
+}

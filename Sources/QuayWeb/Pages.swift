@@ -1,0 +1,157 @@
+import Foundation
+import QuayCore
+
+/// HTML made on the server: every value that came from a request or the database passes
+/// through `escape` (SPEC §17: output escaped); the pages' own words come in both languages
+/// and the one the staff member chose is shown.
+enum HTML {
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for character in text.unicodeScalars {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(character)
+            }
+        }
+        return out
+    }
+}
+
+/// What every page shares: the language, the staff member and the session's CSRF token.
+struct PageContext: Sendable {
+    var language: Language
+    var staff: String?
+    var role: StaffRole?
+    var csrf: String
+    var school: String
+
+    func t(_ vi: String, _ en: String) -> String { language == .vi ? vi : en }
+
+    /// A day as the language writes it: dd/mm/yyyy in Vietnamese (SPEC §12), yyyy-mm-dd in English.
+    func day(_ iso: String) -> String {
+        language == .vi ? Day(String(iso.prefix(10)))?.vietnamese ?? iso : String(iso.prefix(10))
+    }
+
+    /// A hidden CSRF field: every form posts it.
+    var csrfField: String { "<input type=\"hidden\" name=\"csrf\" value=\"\(HTML.escape(csrf))\">" }
+}
+
+enum Pages {
+    /// The page around `body`: the school, the staff member, the menu, the language switch.
+    static func layout(_ context: PageContext, title: String, body: String, script: String? = nil) -> String {
+        let menu: String
+        if let staff = context.staff {
+            menu = """
+                <nav aria-label="\(context.t("Trình đơn", "Menu"))">
+                <a href="/desk">\(context.t("Quầy", "Desk"))</a>
+                <span class="who">\(HTML.escape(staff))</span>
+                <form method="post" action="/logout" class="inline">\(context.csrfField)<button type="submit">\(context.t("Đăng xuất", "Log out"))</button></form>
+                </nav>
+                """
+        } else {
+            menu = ""
+        }
+        let other = context.language == .vi ? ("en", "English") : ("vi", "Tiếng Việt")
+        return """
+            <!DOCTYPE html>
+            <html lang="\(context.language == .vi ? "vi" : "en")">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta name="csrf" content="\(HTML.escape(context.csrf))">
+            <title>\(HTML.escape(title)) — Quầy</title>
+            <link rel="stylesheet" href="/assets/app.css">
+            </head>
+            <body>
+            <header><span class="school">\(HTML.escape(context.school))</span> \(menu)
+            <a class="lang" href="?lang=\(other.0)" hreflang="\(other.0)">\(other.1)</a></header>
+            <main>
+            <h1>\(HTML.escape(title))</h1>
+            \(body)
+            </main>
+            \(script.map { "<script src=\"/assets/\($0)\"></script>" } ?? "")
+            </body>
+            </html>
+            """
+    }
+
+    static func login(_ context: PageContext, name: String = "", problem: String? = nil) -> String {
+        let said = problem.map { "<p class=\"outcome error\" role=\"alert\" id=\"problem\">\(HTML.escape($0))</p>" } ?? ""
+        return layout(
+            context, title: context.t("Đăng nhập", "Log in"),
+            body: """
+                \(said)
+                <form method="post" action="/login" class="card" id="login">
+                \(context.csrfField)
+                <label for="name">\(context.t("Tên", "Name"))</label>
+                <input id="name" name="name" autocomplete="username" required autofocus value="\(HTML.escape(name))">
+                <label for="password">\(context.t("Mật khẩu", "Password"))</label>
+                <input id="password" name="password" type="password" autocomplete="current-password" required>
+                <button type="submit">\(context.t("Đăng nhập", "Log in"))</button>
+                </form>
+                """)
+    }
+
+    /// A refusal as a page: what went wrong in the staff member's words, never a stack trace.
+    static func problem(_ context: PageContext, title: String, message: String) -> String {
+        layout(context, title: title, body: "<p class=\"outcome error\" role=\"alert\">\(HTML.escape(message))</p><p><a href=\"/\">\(context.t("Về trang đầu", "Home"))</a></p>")
+    }
+
+    /// The desk screen: the mode, the borrower, each scan's one outcome in large type (green
+    /// or red, with a sound), live from the desk's events; a field a keyboard-wedge scanner
+    /// types into; QUAY:UNDO as a button.
+    static func desk(_ context: PageContext, desk: String, mode: String, modes: [String], borrower: String?) -> String {
+        let modeButtons = modes.map { name in
+            "<button type=\"submit\" name=\"mode\" value=\"\(HTML.escape(name))\"\(name == mode ? " aria-pressed=\"true\" class=\"on\"" : "")>\(HTML.escape(modeWords(name, context)))</button>"
+        }.joined()
+        return layout(
+            context, title: context.t("Quầy \(desk)", "Desk \(desk)"),
+            body: """
+                <section id="desk" data-desk="\(HTML.escape(desk))">
+                <form method="post" action="/desk/mode" class="modes" aria-label="\(context.t("Chế độ", "Mode"))">\(context.csrfField)
+                <input type="hidden" name="desk" value="\(HTML.escape(desk))">\(modeButtons)</form>
+                <div id="borrower" class="card" aria-live="polite">\(borrower.map(HTML.escape) ?? context.t("Chưa có bạn đọc: quét thẻ", "No borrower: scan a card"))</div>
+                <p id="outcome" class="outcome" role="status" aria-live="assertive">\(context.t("Sẵn sàng", "Ready"))</p>
+                <form method="post" action="/desk/scan" id="scan" class="scan">\(context.csrfField)
+                <input type="hidden" name="desk" value="\(HTML.escape(desk))">
+                <label for="code">\(context.t("Mã (quét hoặc gõ)", "Code (scan or type)"))</label>
+                <input id="code" name="code" autocomplete="off" autofocus required>
+                <button type="submit">\(context.t("Gửi", "Send"))</button>
+                <button type="submit" name="code" value="QUAY:UNDO" formnovalidate id="undo">\(context.t("Hoàn tác", "Undo"))</button>
+                </form>
+                <ol id="log" class="log" aria-label="\(context.t("Các lượt quét", "Scans"))"></ol>
+                </section>
+                """, script: "desk.js")
+    }
+
+    static func modeWords(_ mode: String, _ context: PageContext) -> String {
+        switch mode {
+        case "checkout": context.t("Cho mượn", "Checkout")
+        case "checkin": context.t("Nhận trả", "Checkin")
+        case "lesson": context.t("Mượn theo tiết", "Lesson")
+        case "inventory": context.t("Kiểm kê", "Inventory")
+        case "intake": context.t("Nhập sách", "Intake")
+        case "lookup": context.t("Tra cứu", "Lookup")
+        default: mode
+        }
+    }
+
+    /// The borrower's panel: name, class, loans (overdue marked), blocks.
+    static func borrower(_ context: PageContext, patron: PatronView, loans: [LoanView], now: String) -> String {
+        let overdue = loans.filter { $0.due < now }
+        let status = patron.status == "active" ? "" : "<p class=\"outcome error\">\(HTML.escape(patron.statusReason ?? patron.status))</p>"
+        let rows = loans.map { loan in
+            "<li\(loan.due < now ? " class=\"overdue\"" : "")>\(HTML.escape(loan.accession)) — \(HTML.escape(loan.title)) (\(context.t("hạn", "due")) \(HTML.escape(context.day(loan.due))))</li>"
+        }.joined()
+        return """
+            <p class="name">\(HTML.escape(patron.name))\(patron.className.map { " — " + HTML.escape($0) } ?? "")</p>
+            <p>\(context.t("Đang mượn", "On loan")): <b id="loan-count">\(loans.count)</b>, \(context.t("quá hạn", "overdue")): <b>\(overdue.count)</b></p>
+            \(status)<ul class="loans">\(rows)</ul>
+            """
+    }
+}
