@@ -33,6 +33,16 @@ enum Assets {
         .log li.ok { color: #0b5d1e; }
         .loans .overdue { color: #9b1c14; font-weight: bold; }
         .name { font-size: 1.3em; font-weight: bold; margin: 0; }
+        .grid { display: grid; grid-template-columns: max-content 1fr; gap: .4em .8em; align-items: center; }
+        .grid button { grid-column: 2; justify-self: start; }
+        #done { max-width: none; }
+        #done .outcome { font-size: 1.5em; }
+        .labels { display: flex; flex-wrap: wrap; gap: 1em; }
+        .label img { border: 1px solid #999; background: #fff; image-rendering: pixelated; }
+        .label figcaption { text-align: center; }
+        .reports { list-style: none; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(30em, 1fr)); gap: .5em; }
+        .reports .card { margin: 0; max-width: none; }
+        .reports h2 { font-size: 1.1em; margin: 0 0 .3em; }
         """
 
     /// The desk screen's live part: each scan's one outcome from the desk's events (steps left

@@ -1,5 +1,6 @@
 import Foundation
 import QuayCore
+import QuayProtocol
 
 /// HTML made on the server: every value that came from a request or the database passes
 /// through `escape` (SPEC §17: output escaped); the pages' own words come in both languages
@@ -49,6 +50,8 @@ enum Pages {
             menu = """
                 <nav aria-label="\(context.t("Trình đơn", "Menu"))">
                 <a href="/desk">\(context.t("Quầy", "Desk"))</a>
+                <a href="/intake">\(context.t("Nhập sách", "Intake"))</a>
+                <a href="/reports">\(context.t("Báo cáo", "Reports"))</a>
                 <span class="who">\(HTML.escape(staff))</span>
                 <form method="post" action="/logout" class="inline">\(context.csrfField)<button type="submit">\(context.t("Đăng xuất", "Log out"))</button></form>
                 </nav>
@@ -153,5 +156,58 @@ enum Pages {
             <p>\(context.t("Đang mượn", "On loan")): <b id="loan-count">\(loans.count)</b>, \(context.t("quá hạn", "overdue")): <b>\(overdue.count)</b></p>
             \(status)<ul class="loans">\(rows)</ul>
             """
+    }
+
+    /// Intake: the form, and after it the new copies' spine labels as the printer will print them.
+    static func intake(_ context: PageContext, registers: [RegisterView], done: IntakeResult? = nil, labels: [(String, String)] = [], problem: String? = nil) -> String {
+        let options = registers.map { "<option value=\"\(HTML.escape($0.code))\">\(HTML.escape($0.code)) — \(HTML.escape($0.name))</option>" }.joined()
+        func field(_ name: String, _ label: String, type: String = "text", required: Bool = false) -> String {
+            "<label for=\"\(name)\">\(label)</label><input id=\"\(name)\" name=\"\(name)\" type=\"\(type)\"\(required ? " required" : "")>"
+        }
+        var result = ""
+        if let problem { result += "<p class=\"outcome error\" role=\"alert\" id=\"problem\">\(HTML.escape(problem))</p>" }
+        if let done {
+            let pictures = labels.map { key, png in
+                "<figure class=\"label\"><img src=\"data:image/png;base64,\(png)\" alt=\"\(context.t("Nhãn gáy", "Spine label")) \(HTML.escape(key))\"><figcaption>\(HTML.escape(key))</figcaption></figure>"
+            }.joined()
+            let keys = done.accessionNumbers.map { "<input type=\"hidden\" name=\"key\" value=\"\(HTML.escape($0))\">" }.joined()
+            result += """
+                <section id="done" class="card"><p class="outcome ok">\(context.t("Đã vào sổ", "Registered")) \(HTML.escape(done.firstAccession)) – \(HTML.escape(done.lastAccession))</p>
+                <div class="labels">\(pictures)</div>
+                <form method="post" action="/intake/print">\(context.csrfField)\(keys)<button type="submit" id="print">\(context.t("In nhãn gáy", "Print spine labels"))</button></form>
+                </section>
+                """
+        }
+        return layout(
+            context, title: context.t("Nhập sách", "Intake"),
+            body: result + """
+                <form method="post" action="/intake" class="card grid" id="intake">\(context.csrfField)
+                <label for="register">\(context.t("Sổ đăng ký", "Register"))</label><select id="register" name="register">\(options)</select>
+                \(field("copies", context.t("Số bản", "Copies"), type: "number", required: true))
+                \(field("title", context.t("Nhan đề", "Title"), required: true))
+                \(field("authors", context.t("Tác giả (cách nhau bởi ;)", "Authors (separated by ;)")))
+                \(field("class_number", context.t("Ký hiệu phân loại", "Class number")))
+                \(field("publisher", context.t("Nhà xuất bản", "Publisher")))
+                \(field("year", context.t("Năm xuất bản", "Year"), type: "number"))
+                \(field("price", context.t("Giá (đồng)", "Price (VND)"), type: "number"))
+                <button type="submit">\(context.t("Vào sổ", "Register them"))</button>
+                </form>
+                """)
+    }
+
+    /// The reports, each with a download form (its format; the filters it takes).
+    static func reports(_ context: PageContext, reports: [ReportInfo]) -> String {
+        let rows = reports.map { report in
+            let filters = report.filters.map { name in
+                "<label>\(HTML.escape(name)) <input name=\"filter.\(HTML.escape(name))\" size=\"10\"></label>"
+            }.joined(separator: " ")
+            return """
+                <li class="card" id="report-\(HTML.escape(report.name))"><h2>\(HTML.escape(report.title))</h2><p>\(HTML.escape(report.description))</p>
+                <form method="post" action="/reports/run">\(context.csrfField)<input type="hidden" name="name" value="\(HTML.escape(report.name))">
+                \(filters) <select name="format" aria-label="\(context.t("Định dạng", "Format"))"><option value="xlsx">XLSX</option><option value="csv">CSV</option></select>
+                <button type="submit">\(context.t("Tải về", "Download"))</button></form></li>
+                """
+        }.joined()
+        return layout(context, title: context.t("Sổ sách và báo cáo", "Registers and reports"), body: "<ul class=\"reports\">\(rows)</ul>")
     }
 }

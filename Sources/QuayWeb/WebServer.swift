@@ -142,6 +142,91 @@ public struct WebServer: Sendable {
             let _: Reply<DeskInfo> = await call(.deskMode, DeskModeArgs(mode: form["mode"] ?? "", desk: desk), session: session, request)
             return Self.redirect("/desk" + (desk.map { "?desk=" + ($0.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? "") } ?? ""))
         }
+        router.get("/intake") { request, _ in
+            guard let session = member(request) else { return Self.redirect("/login") }
+            return html(Pages.intake(pageContext(request, session), registers: await registers(session, request)), for: request)
+        }
+        router.post("/intake") { request, _ in
+            var request = request
+            guard let session = member(request) else { return Self.redirect("/login") }
+            let form = try await Self.form(&request)
+            guard form["csrf"] == session.csrf else { return forbidden(request, session) }
+            let context = pageContext(request, session)
+            var args = IntakeArgs(register: form["register"] ?? "", copies: Int(form["copies"] ?? "") ?? 0, title: form["title"] ?? "")
+            args.authors = form.text("authors")?.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            args.classNumber = form.text("class_number")
+            args.publisher = form.text("publisher")
+            args.year = form.text("year").flatMap { Int($0) }
+            args.price = form.text("price").flatMap { Int64($0) }
+            let reply: Reply<IntakeResult> = await call(.intake, args, session: session, request)
+            let registers = await registers(session, request)
+            guard let done = reply.result else {
+                return html(Pages.intake(context, registers: registers, problem: reply.error?.message), status: .unprocessableContent, for: request)
+            }
+            // The spine labels as the printer will print them (the first dozen of a large intake).
+            let rendered: Reply<LabelRenderResult> = await call(
+                .labelRender, LabelRenderArgs(template: "spine", keys: Array(done.accessionNumbers.prefix(12))), session: session, request)
+            let labels = (rendered.result?.labels ?? []).map { ($0.key ?? "", $0.png) }
+            return html(Pages.intake(context, registers: registers, done: done, labels: labels, problem: rendered.error?.message), for: request)
+        }
+        router.post("/intake/print") { request, _ in
+            var request = request
+            guard let session = member(request) else { return Self.redirect("/login") }
+            let form = try await Self.form(&request)
+            guard form["csrf"] == session.csrf else { return forbidden(request, session) }
+            let context = pageContext(request, session)
+            let reply: Reply<PrintJobsResult> = await call(.printSubmit, PrintSubmitArgs(template: "spine", keys: form.all("key")), session: session, request)
+            let said = reply.result.map { context.t("Đã gửi \($0.jobs.count) lệnh in", "\($0.jobs.count) print jobs sent") } ?? reply.error?.message ?? ""
+            return html(Pages.problem(context, title: context.t("In nhãn", "Printing labels"), message: said), status: reply.ok ? .ok : .unprocessableContent, for: request)
+        }
+        router.get("/reports") { request, _ in
+            guard let session = member(request) else { return Self.redirect("/login") }
+            let context = pageContext(request, session)
+            let reply: Reply<ReportListResult> = await call(.reportList, NoArguments?.none, session: session, request)
+            return html(Pages.reports(context, reports: reply.result?.reports ?? []), for: request)
+        }
+        router.post("/reports/run") { request, _ in
+            var request = request
+            guard let session = member(request) else { return Self.redirect("/login") }
+            let form = try await Self.form(&request)
+            guard form["csrf"] == session.csrf else { return forbidden(request, session) }
+            let context = pageContext(request, session)
+            var filters: [String: String] = [:]
+            for (key, value) in form.pairs where key.hasPrefix("filter.") && !value.trimmingCharacters(in: .whitespaces).isEmpty {
+                filters[String(key.dropFirst(7))] = value.trimmingCharacters(in: .whitespaces)
+            }
+            let name = form["name"] ?? ""
+            let format = form["format"] == "csv" ? "csv" : "xlsx"
+            let run: Reply<ReportRunResult> = await call(
+                .reportRun, ReportRunArgs(name: name, format: format, filters: filters.isEmpty ? nil : filters, language: context.language == .vi ? "vi" : "en"),
+                session: session, request)
+            guard let made = run.result else {
+                return html(Pages.problem(context, title: context.t("Báo cáo", "Report"), message: run.error?.message ?? ""), status: .unprocessableContent, for: request)
+            }
+            // The file in the pieces quayd reads it in, as they come (report.read).
+            let backend = backend
+            let language = pageLanguage(request)
+            let filename = name.filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") } + "." + format
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: format == "csv" ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    .contentDisposition: "attachment; filename=\"\(filename)\"", .contentLength: String(made.sizeBytes), .cacheControl: "no-store",
+                ],
+                body: ResponseBody { writer in
+                    var offset: Int64 = 0
+                    while true {
+                        let line = WebRequest(op: Op.reportRead.rawValue, args: ReportReadArgs(report: made.report, offset: offset), lang: language == .vi ? "vi" : "en")
+                        let reply = await backend.call(try Array(WireFormat.encoder().encode(line)), role: session.role ?? .desk, actor: session.staff ?? "web")
+                        guard let chunk = try WireFormat.decoder().decode(Reply<FileChunk>.self, from: Data(reply)).result, let bytes = Data(base64Encoded: chunk.data)
+                        else { break }
+                        try await writer.write(ByteBuffer(bytes: bytes))
+                        offset += Int64(bytes.count)
+                        if chunk.done { break }
+                    }
+                    try await writer.finish(nil)
+                })
+        }
         router.get("/events") { request, _ in
             guard member(request) != nil else { return Self.redirect("/login") }
             let lines = backend.events(["desk", "device"])
@@ -160,6 +245,11 @@ public struct WebServer: Sendable {
     }
 
     // MARK: Sessions, forms and replies
+
+    func registers(_ session: WebSessions.Session, _ request: Request) async -> [RegisterView] {
+        let reply: Reply<RegistersResult> = await call(.registerList, NoArguments?.none, session: session, request)
+        return reply.result?.registers ?? []
+    }
 
     /// The logged-in member's live session, or nil (the caller sends the login page).
     func member(_ request: Request) -> WebSessions.Session? {
@@ -219,15 +309,15 @@ public struct WebServer: Sendable {
     }
 
     /// A posted form (`application/x-www-form-urlencoded`, at most 64 KiB), its values in NFC.
-    static func form(_ request: inout Request) async throws -> [String: String] {
+    static func form(_ request: inout Request) async throws -> Form {
         let body = try await request.collectBody(upTo: maxForm)
-        var values: [String: String] = [:]
+        var form = Form()
         for pair in String(buffer: body).split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
             guard let key = parts.first, !key.isEmpty else { continue }
-            values[key] = VietnameseText.nfc(parts.count > 1 ? parts[1] : "")
+            form.pairs.append((key, VietnameseText.nfc(parts.count > 1 ? parts[1] : "")))
         }
-        return values
+        return form
     }
 
     /// A request line for `op` in the page's language.
@@ -251,6 +341,17 @@ public struct WebServer: Sendable {
         logger.error("web: a reply the console cannot read", metadata: ["op": "\(op.rawValue)"])
         return Reply(id: .int(1), error: ErrorBody(code: "internal", message: Bilingual(vi: "Lỗi bên trong quayd", en: "An internal error in quayd").text(pageLanguage(request))))
     }
+}
+
+/// A posted form's fields, in order: a name may come more than once (`key`, a copy each).
+struct Form: Sendable {
+    var pairs: [(String, String)] = []
+
+    /// The first value of `name`.
+    subscript(_ name: String) -> String? { pairs.first { $0.0 == name }?.1 }
+    func all(_ name: String) -> [String] { pairs.filter { $0.0 == name }.map(\.1) }
+    /// A value that is there and not blank.
+    func text(_ name: String) -> String? { self[name].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0.trimmingCharacters(in: .whitespaces) } }
 }
 
 /// One request line as the socket takes it.

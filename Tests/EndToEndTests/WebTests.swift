@@ -168,4 +168,56 @@ import Glibc
         try logIn(browser, base)
         #expect(browser.waitUntil(timeout: 20) { try browser.url.hasSuffix("/desk") })
     }
+
+    @Test func intakeShowsTheNewCopiesSpineLabelsAndARegisterDownloadsAsXLSX() throws {
+        let path = fifo()
+        defer { unlink(path) }
+        let (daemon, base) = try daemon(fifo: path)
+        let browser = try Browser()
+        defer { browser.close() }
+        try logIn(browser, base)
+        #expect(browser.waitUntil { try browser.url.hasSuffix("/desk") })
+
+        try browser.open(base + "/intake")
+        try browser.script("document.getElementById('register').value = 'STK'")
+        try browser.find("#copies").type("3")
+        try browser.find("#title").type("Dế Mèn phiêu lưu ký")
+        try browser.find("#authors").type("Tô Hoài")
+        try browser.find("#class_number").type("895.9223")
+        try browser.find("#title").type(Key.enter)
+        let done = try browser.waitFor(css: "#done")
+        #expect(try done.text.contains("STK.000004") && done.text.contains("STK.000006"), "after the three copies of the setup")
+        // Three spine labels, drawn by quayd, each a picture the browser could decode.
+        let widths = try browser.script("return Array.from(document.querySelectorAll('.label img')).map(i => i.naturalWidth)") as? [Int]
+        #expect(widths?.count == 3 && widths?.allSatisfy { $0 > 100 } == true, "\(String(describing: widths))")
+        #expect(try browser.findAll(".label figcaption").map { try $0.text } == ["STK.000004", "STK.000005", "STK.000006"])
+        #expect(try daemon.quay(["item", "show", "STK.000005"]).stdout.contains("Dế Mèn phiêu lưu ký"))
+        try screenshot(browser, "intake")
+
+        // The accession register, posted by the page's own form (its CSRF token), read back as bytes.
+        try browser.open(base + "/reports")
+        #expect(try browser.find("#report-so-ca-biet h2").text.isEmpty == false)
+        try screenshot(browser, "reports")
+        let encoded = try browser.script(
+            """
+            const form = document.querySelector('#report-so-ca-biet form');
+            const x = new XMLHttpRequest();
+            x.open('POST', '/reports/run', false);
+            x.overrideMimeType('text/plain; charset=x-user-defined');
+            x.setRequestHeader('Content-Type', 'application/x-www-form-urlencoded');
+            x.send(new URLSearchParams(new FormData(form)).toString());
+            if (x.status !== 200) { return 'status ' + x.status; }
+            let bytes = '';
+            for (let i = 0; i < x.responseText.length; i++) { bytes += String.fromCharCode(x.responseText.charCodeAt(i) & 0xff); }
+            return [x.getResponseHeader('Content-Disposition'), btoa(bytes)];
+            """) as? [String]
+        #expect(encoded?.first?.contains("so-ca-biet.xlsx") == true, "\(String(describing: encoded?.first))")
+        let xlsx = daemon.directory.appendingPathComponent("so-ca-biet.xlsx")
+        try #require(Data(base64Encoded: encoded?.last ?? "")).write(to: xlsx)
+        let read = try runProgram(
+            "/usr/bin/python3",
+            ["-c", "import sys, openpyxl\nws = openpyxl.load_workbook(sys.argv[1]).worksheets[0]\nprint('\\n'.join('|'.join(str(c) for c in r) for r in ws.iter_rows(values_only=True)))", xlsx.path])
+        #expect(read.status == 0, "\(read.stderr)")
+        #expect(read.stdout.contains("STK.000006") && read.stdout.contains("Tô Hoài") && read.stdout.contains("Dế Mèn phiêu lưu ký"), "\(read.stdout)")
+    }
 }
