@@ -129,9 +129,12 @@ public enum ReportFormat: String, Sendable, CaseIterable, Codable {
     public func writer(
         path: String, school: String, title: String, language: Language, temporaryDirectory: String, layout: ReportLayout = .report
     ) throws(ReportError) -> any ReportWriter {
+        // The tables, which may run to a million rows, are written on a thread of their own.
         switch self {
-        case .csv: try CSVReportWriter(path: path, school: school, title: title, language: language, layout: layout)
-        case .xlsx: try XLSXReportWriter(path: path, school: school, title: title, language: language, temporaryDirectory: temporaryDirectory)
+        case .csv: PipelinedReportWriter(try CSVReportWriter(path: path, school: school, title: title, language: language, layout: layout))
+        case .xlsx:
+            PipelinedReportWriter(
+                try XLSXReportWriter(path: path, school: school, title: title, language: language, temporaryDirectory: temporaryDirectory))
         case .svg, .png, .page: try PictureReportWriter(path: path, school: school, title: title, language: language, format: self)
         }
     }
