@@ -29,6 +29,9 @@ public final class PipelinedReportWriter: ReportWriter {
         /// The answer of the last sheet, chart or finish.
         var answer: ReportError?
         var ended = false
+        /// Batches written, handed back so that their cells are freed on the caller's thread,
+        /// not on the writer's (which is the slower of the two).
+        var spent: [[[ReportCell]]] = []
     }
 
     /// The inner writer crosses to the thread once and is used there only; the thread lets it
@@ -104,13 +107,19 @@ public final class PipelinedReportWriter: ReportWriter {
 
     /// Waits while `depth` steps are queued; throws a row's failure, if there was one.
     private func send(_ step: Step) throws(ReportError) {
+        var spent: [[[ReportCell]]] = []
         channel.condition.lock()
-        defer { channel.condition.unlock() }
         while channel.steps.count >= depth && channel.failure == nil { channel.condition.wait() }
-        if let failure = channel.failure { throw failure }
+        swap(&spent, &channel.spent)
+        if let failure = channel.failure {
+            channel.condition.unlock()
+            throw failure
+        }
         channel.steps.append(step)
         sent += 1
         channel.condition.broadcast()
+        channel.condition.unlock()
+        spent.removeAll()
     }
 
     /// The thread: each step in turn, until `finish` or `abandon`.
@@ -146,6 +155,7 @@ public final class PipelinedReportWriter: ReportWriter {
             if let failure {
                 if case .rows = step { channel.failure = failure } else { channel.answer = failure }
             }
+            if case .rows(let rows) = step, !last { channel.spent.append(rows) }
             channel.done += 1
             channel.ended = last
             channel.condition.broadcast()

@@ -91,10 +91,16 @@ public final class XLSXReportWriter: ReportWriter {
 
     public func row(_ cells: [ReportCell]) throws(ReportError) {
         guard let sheet else { throw ReportError("a row before its sheet") }
-        for (index, cell) in cells.enumerated() {
+        // The row number and the widths held locally for the row's cells: the properties' access
+        // checks and the array's uniqueness check, per cell, were a few per cent of a register.
+        let rowNumber = rowNumber
+        var widths: [Int] = []
+        swap(&widths, &self.widths)
+        defer { swap(&widths, &self.widths) }
+        for index in cells.indices {
             let column = lxw_col_t(index)
             let result: lxw_error
-            switch cell {
+            switch cells[index] {
             case .empty:
                 result = worksheet_write_blank(sheet, rowNumber, column, text)
             case .text(let value):
@@ -109,11 +115,14 @@ public final class XLSXReportWriter: ReportWriter {
                 var value = lxw_datetime(year: Int32(day.year), month: Int32(day.month), day: Int32(day.day), hour: 0, min: 0, sec: 0)
                 result = worksheet_write_datetime(sheet, rowNumber, column, &value, date)
             }
-            if index < widths.count { widths[index] = max(widths[index], Self.cellWidth(cell)) }
+            if index < widths.count {
+                let width = Self.cellWidth(cells[index])
+                if width > widths[index] { widths[index] = width }
+            }
             guard result == LXW_NO_ERROR else { throw ReportError("cannot write row \(rowNumber + 1): \(String(cString: lxw_strerror(result)))") }
         }
-        rowNumber += 1
-        guard rowNumber < 1_048_576 else { throw ReportError("a sheet holds at most 1,048,575 rows") }
+        self.rowNumber = rowNumber + 1
+        guard rowNumber + 1 < 1_048_576 else { throw ReportError("a sheet holds at most 1,048,575 rows") }
     }
 
     public func chart(_ chart: ReportChart) throws(ReportError) {
