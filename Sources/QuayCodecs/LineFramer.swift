@@ -27,6 +27,14 @@ public struct LineFramer: Sendable {
 
     /// Feeds bytes; complete frames become available through `nextFrame()`.
     public mutating func append<Bytes: Collection>(_ bytes: Bytes) where Bytes.Element == UInt8 {
+        // Called from another module this generic is not specialised: a loop over `Bytes` would
+        // go through witness tables for every byte (most of the CLI's time fetching a report of
+        // a million rows). The bytes are read as one contiguous buffer instead.
+        let done: Void? = bytes.withContiguousStorageIfAvailable { append(contiguous: $0) }
+        if done == nil { Array(bytes).withUnsafeBufferPointer { append(contiguous: $0) } }
+    }
+
+    private mutating func append(contiguous bytes: UnsafeBufferPointer<UInt8>) {
         var rest = bytes[...]
         while !rest.isEmpty {
             let newline = rest.firstIndex(of: UInt8(ascii: "\n"))
@@ -35,10 +43,7 @@ public struct LineFramer: Sendable {
                 // The CR of a CRLF terminator is no part of the line: a line of exactly the
                 // limit passes whichever way it ends.
                 let total = buffer.count + chunk.count
-                if total > maxFrameLength
-                    && !(total == maxFrameLength + 1
-                        && (chunk.isEmpty ? buffer.last : chunk.dropFirst(chunk.count - 1).first) == UInt8(ascii: "\r"))
-                {
+                if total > maxFrameLength && !(total == maxFrameLength + 1 && (chunk.isEmpty ? buffer.last : chunk.last) == UInt8(ascii: "\r")) {
                     pending.append(.tooLarge)
                     buffer.removeAll(keepingCapacity: false)
                     discarding = true
@@ -54,7 +59,7 @@ public struct LineFramer: Sendable {
                 pending.append(.line(buffer))
                 buffer.removeAll(keepingCapacity: buffer.capacity <= 65_536)
             }
-            rest = rest[rest.index(after: newline)...]
+            rest = rest[(newline + 1)...]
         }
     }
 

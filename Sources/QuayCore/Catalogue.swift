@@ -51,6 +51,7 @@ public struct Register: Sendable, Equatable, Codable {
 
     /// The accession number as printed: `STK.000123`.
     public func format(_ number: Int64) -> String {
+        if number >= 0 { return DecimalDigits.text(UInt64(number), width: width, after: prefix + separator) }
         let digits = String(number)
         return prefix + separator + String(repeating: "0", count: max(0, width - digits.count)) + digits
     }

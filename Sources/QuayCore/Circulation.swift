@@ -117,12 +117,39 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// `2027-02-05`; nil for anything else, including days that do not exist (2027-02-30).
     public init?(_ text: String) {
+        // `yyyy-mm-dd` exactly, the form the store keeps, is read from its bytes: a register
+        // reads a day on each of a million lines. Anything else is split as before.
+        if let (year, month, day) = Day.isoFields(text) {
+            guard (1...12).contains(month), (1...31).contains(day) else { return nil }
+            self.init(year: year, month: month, day: day)
+            guard Day(daysSinceEpoch: daysSinceEpoch) == self else { return nil }
+            return
+        }
         let parts = text.split(separator: "-")
         guard parts.count == 3, parts[0].count == 4, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
             (1...12).contains(month), (1...31).contains(day)
         else { return nil }
         self.init(year: year, month: month, day: day)
         guard Day(daysSinceEpoch: daysSinceEpoch) == self else { return nil }
+    }
+
+    /// Year, month and day of a text of exactly ten bytes `dddd-dd-dd`, else nil.
+    static func isoFields(_ text: String) -> (Int, Int, Int)? {
+        var text = text
+        return text.withUTF8 { bytes -> (Int, Int, Int)? in
+            guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
+            func number(_ range: Range<Int>) -> Int? {
+                var value = 0
+                for index in range {
+                    let digit = bytes[index] &- UInt8(ascii: "0")
+                    guard digit < 10 else { return nil }
+                    value = value * 10 + Int(digit)
+                }
+                return value
+            }
+            guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10) else { return nil }
+            return (year, month, day)
+        }
     }
 
     public init(_ date: Date) {
@@ -171,15 +198,18 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     public var description: String {
-        Day.pad(year, 4) + "-" + Day.pad(month, 2) + "-" + Day.pad(day, 2)
+        DecimalDigits.joined(year, 4, month, 2, day, 2, by: UInt8(ascii: "-"))
+            ?? Day.pad(year, 4) + "-" + Day.pad(month, 2) + "-" + Day.pad(day, 2)
     }
 
     /// The day as Vietnamese text writes it: `dd/mm/yyyy` (SPEC §12).
     public var vietnamese: String {
-        Day.pad(day, 2) + "/" + Day.pad(month, 2) + "/" + Day.pad(year, 4)
+        DecimalDigits.joined(day, 2, month, 2, year, 4, by: UInt8(ascii: "/"))
+            ?? Day.pad(day, 2) + "/" + Day.pad(month, 2) + "/" + Day.pad(year, 4)
     }
 
     static func pad(_ value: Int, _ width: Int) -> String {
+        if value >= 0 { return DecimalDigits.text(UInt64(value), width: width) }
         let digits = String(value)
         return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }

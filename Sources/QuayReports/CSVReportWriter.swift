@@ -71,23 +71,27 @@ public final class CSVReportWriter: ReportWriter {
     private func field(_ cell: ReportCell) {
         switch cell {
         case .empty: break
-        case .integer(let number), .money(let number): buffer.append(contentsOf: String(number).utf8)
+        case .integer(let number), .money(let number): DecimalDigits.append(number, to: &buffer)
         case .date(let day): buffer.append(contentsOf: (layout == .table ? day.description : day.vietnamese).utf8)
-        case .text(let text):
-            // Most fields need neither quotes nor the formula guard: their bytes go as they are.
-            let bytes = text.utf8
-            if let first = bytes.first, !Self.formulaStarts.contains(first), !bytes.contains(where: Self.needsQuotes),
-                layout == .report || first != Self.apostrophe
-            {
-                buffer.append(contentsOf: bytes)
-            } else if !bytes.isEmpty {
-                buffer.append(contentsOf: Self.quoted(text, reversibly: layout == .table).utf8)
+        case .text(var text):
+            // Most fields need neither quotes nor the formula guard: their bytes go as they are,
+            // looked at once in place.
+            let plain = text.withUTF8 { bytes in
+                guard let first = bytes.first, !Self.isFormulaStart(first), layout == .report || first != Self.apostrophe else { return false }
+                if !bytes.contains(where: Self.needsQuotes) {
+                    buffer.append(contentsOf: bytes)
+                    return true
+                }
+                return false
             }
+            if !plain && !text.isEmpty { buffer.append(contentsOf: Self.quoted(text, reversibly: layout == .table).utf8) }
         }
     }
 
     /// `=`, `+`, `-`, `@`, tab, carriage return: what a spreadsheet may take for a formula.
-    static let formulaStarts: Set<UInt8> = [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D]
+    static func isFormulaStart(_ byte: UInt8) -> Bool {
+        byte == 0x3D || byte == 0x2B || byte == 0x2D || byte == 0x40 || byte == 0x09 || byte == 0x0D
+    }
 
     static func needsQuotes(_ byte: UInt8) -> Bool { byte == 0x2C || byte == 0x22 || byte == 0x0A || byte == 0x0D }
 

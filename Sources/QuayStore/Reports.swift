@@ -141,9 +141,7 @@ extension QuayDatabase {
                 let words = ItemStatus(rawValue: status)?.words.vi ?? status
                 note = note.map { "\(words); \($0)" } ?? words
             }
-            let number = String(row[1] as Int64)
-            let width: Int = row[4]
-            let accession = (row[2] as String) + (row[3] as String) + String(repeating: "0", count: max(0, width - number.utf8.count)) + number
+            let accession = Register(code: "", name: "", prefix: row[2], separator: row[3], width: row[4], nextNumber: 0).format(row[1])
             try line(
                 AccessionLine(
                     receivedOn: row[0], accession: accession, authorsAndTitle: authors.isEmpty ? title : authors + " – " + title,
