@@ -127,6 +127,7 @@ let package = Package(
             name: "QuayTestSupport", dependencies: ["CZlib", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
             path: "Tests/QuayTestSupport"),
         .testTarget(name: "QuayLabelsTests", dependencies: ["QuayLabels", "QuayTestSupport"]),
+        .testTarget(name: "QuayWebTests", dependencies: ["QuayWeb"]),
         .testTarget(name: "QuayReportsTests", dependencies: ["QuayReports", "QuayCore", "QuayTestSupport"]),
         .testTarget(
             name: "QuayDevicesTests",

@@ -92,11 +92,10 @@ public struct WebServer: Sendable {
             return response
         }
         router.post("/logout") { request, _ in
-            var request = request
-            guard let session = member(request) else { return Self.redirect("/login") }
-            guard try await Self.form(&request)["csrf"] == session.csrf else { return forbidden(request, session) }
-            sessions.close(session.token)
-            return Self.redirect("/login")
+            try await posted(request) { session, _, _ in
+                sessions.close(session.token)
+                return Self.redirect("/login")
+            }
         }
         router.get("/desk") { request, _ in
             guard let session = member(request) else { return Self.redirect("/login") }
@@ -120,64 +119,56 @@ public struct WebServer: Sendable {
             return html(Pages.borrower(context, patron: found, loans: loans.result?.loans ?? [], now: today), for: request)
         }
         router.post("/desk/scan") { request, _ in
-            var request = request
-            guard let session = member(request) else { return Self.redirect("/login") }
-            let form = try await Self.form(&request)
-            guard form["csrf"] == session.csrf || request.headers[.init("X-CSRF-Token")!] == session.csrf else { return forbidden(request, session) }
-            let desk = form["desk"].flatMap { $0.isEmpty ? nil : $0 }
-            let line = await backend.call(
-                requestLine(.deskScan, DeskScanArgs(code: form["code"] ?? "", desk: desk), request), role: session.role ?? .desk, actor: session.staff ?? "web")
-            // The page's script reads the reply; a form posted without it comes back to the desk.
-            if request.headers[.accept]?.contains("application/json") == true {
-                return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: line)))
+            try await posted(request) { session, form, request in
+                let desk = form["desk"].flatMap { $0.isEmpty ? nil : $0 }
+                let line = await backend.call(
+                    requestLine(.deskScan, DeskScanArgs(code: form["code"] ?? "", desk: desk), request), role: session.role ?? .desk, actor: session.staff ?? "web")
+                // The page's script reads the reply; a form posted without it comes back to the desk.
+                if request.headers[.accept]?.contains("application/json") == true {
+                    return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: line)))
+                }
+                return Self.redirect(Self.deskPath(desk))
             }
-            return Self.redirect("/desk" + (desk.map { "?desk=" + ($0.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? "") } ?? ""))
         }
         router.post("/desk/mode") { request, _ in
-            var request = request
-            guard let session = member(request) else { return Self.redirect("/login") }
-            let form = try await Self.form(&request)
-            guard form["csrf"] == session.csrf else { return forbidden(request, session) }
-            let desk = form["desk"].flatMap { $0.isEmpty ? nil : $0 }
-            let _: Reply<DeskInfo> = await call(.deskMode, DeskModeArgs(mode: form["mode"] ?? "", desk: desk), session: session, request)
-            return Self.redirect("/desk" + (desk.map { "?desk=" + ($0.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? "") } ?? ""))
+            try await posted(request) { session, form, request in
+                let desk = form["desk"].flatMap { $0.isEmpty ? nil : $0 }
+                let _: Reply<DeskInfo> = await call(.deskMode, DeskModeArgs(mode: form["mode"] ?? "", desk: desk), session: session, request)
+                return Self.redirect(Self.deskPath(desk))
+            }
         }
         router.get("/intake") { request, _ in
             guard let session = member(request) else { return Self.redirect("/login") }
             return html(Pages.intake(pageContext(request, session), registers: await registers(session, request)), for: request)
         }
         router.post("/intake") { request, _ in
-            var request = request
-            guard let session = member(request) else { return Self.redirect("/login") }
-            let form = try await Self.form(&request)
-            guard form["csrf"] == session.csrf else { return forbidden(request, session) }
-            let context = pageContext(request, session)
-            var args = IntakeArgs(register: form["register"] ?? "", copies: Int(form["copies"] ?? "") ?? 0, title: form["title"] ?? "")
-            args.authors = form.text("authors")?.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            args.classNumber = form.text("class_number")
-            args.publisher = form.text("publisher")
-            args.year = form.text("year").flatMap { Int($0) }
-            args.price = form.text("price").flatMap { Int64($0) }
-            let reply: Reply<IntakeResult> = await call(.intake, args, session: session, request)
-            let registers = await registers(session, request)
-            guard let done = reply.result else {
-                return html(Pages.intake(context, registers: registers, problem: reply.error?.message), status: .unprocessableContent, for: request)
+            try await posted(request) { session, form, request in
+                let context = pageContext(request, session)
+                var args = IntakeArgs(register: form["register"] ?? "", copies: Int(form["copies"] ?? "") ?? 0, title: form["title"] ?? "")
+                args.authors = form.text("authors")?.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                args.classNumber = form.text("class_number")
+                args.publisher = form.text("publisher")
+                args.year = form.text("year").flatMap { Int($0) }
+                args.price = form.text("price").flatMap { Int64($0) }
+                let reply: Reply<IntakeResult> = await call(.intake, args, session: session, request)
+                let registers = await registers(session, request)
+                guard let done = reply.result else {
+                    return html(Pages.intake(context, registers: registers, problem: reply.error?.message), status: .unprocessableContent, for: request)
+                }
+                // The spine labels as the printer will print them (the first dozen of a large intake).
+                let rendered: Reply<LabelRenderResult> = await call(
+                    .labelRender, LabelRenderArgs(template: "spine", keys: Array(done.accessionNumbers.prefix(12))), session: session, request)
+                let labels = (rendered.result?.labels ?? []).map { ($0.key ?? "", $0.png) }
+                return html(Pages.intake(context, registers: registers, done: done, labels: labels, problem: rendered.error?.message), for: request)
             }
-            // The spine labels as the printer will print them (the first dozen of a large intake).
-            let rendered: Reply<LabelRenderResult> = await call(
-                .labelRender, LabelRenderArgs(template: "spine", keys: Array(done.accessionNumbers.prefix(12))), session: session, request)
-            let labels = (rendered.result?.labels ?? []).map { ($0.key ?? "", $0.png) }
-            return html(Pages.intake(context, registers: registers, done: done, labels: labels, problem: rendered.error?.message), for: request)
         }
         router.post("/intake/print") { request, _ in
-            var request = request
-            guard let session = member(request) else { return Self.redirect("/login") }
-            let form = try await Self.form(&request)
-            guard form["csrf"] == session.csrf else { return forbidden(request, session) }
-            let context = pageContext(request, session)
-            let reply: Reply<PrintJobsResult> = await call(.printSubmit, PrintSubmitArgs(template: "spine", keys: form.all("key")), session: session, request)
-            let said = reply.result.map { context.t("Đã gửi \($0.jobs.count) lệnh in", "\($0.jobs.count) print jobs sent") } ?? reply.error?.message ?? ""
-            return html(Pages.problem(context, title: context.t("In nhãn", "Printing labels"), message: said), status: reply.ok ? .ok : .unprocessableContent, for: request)
+            try await posted(request) { session, form, request in
+                let context = pageContext(request, session)
+                let reply: Reply<PrintJobsResult> = await call(.printSubmit, PrintSubmitArgs(template: "spine", keys: form.all("key")), session: session, request)
+                let said = reply.result.map { context.t("Đã gửi \($0.jobs.count) lệnh in", "\($0.jobs.count) print jobs sent") } ?? reply.error?.message ?? ""
+                return html(Pages.problem(context, title: context.t("In nhãn", "Printing labels"), message: said), status: reply.ok ? .ok : .unprocessableContent, for: request)
+            }
         }
         router.get("/reports") { request, _ in
             guard let session = member(request) else { return Self.redirect("/login") }
@@ -186,46 +177,44 @@ public struct WebServer: Sendable {
             return html(Pages.reports(context, reports: reply.result?.reports ?? []), for: request)
         }
         router.post("/reports/run") { request, _ in
-            var request = request
-            guard let session = member(request) else { return Self.redirect("/login") }
-            let form = try await Self.form(&request)
-            guard form["csrf"] == session.csrf else { return forbidden(request, session) }
-            let context = pageContext(request, session)
-            var filters: [String: String] = [:]
-            for (key, value) in form.pairs where key.hasPrefix("filter.") && !value.trimmingCharacters(in: .whitespaces).isEmpty {
-                filters[String(key.dropFirst(7))] = value.trimmingCharacters(in: .whitespaces)
+            try await posted(request) { session, form, request in
+                let context = pageContext(request, session)
+                var filters: [String: String] = [:]
+                for (key, value) in form.pairs where key.hasPrefix("filter.") && !value.trimmingCharacters(in: .whitespaces).isEmpty {
+                    filters[String(key.dropFirst(7))] = value.trimmingCharacters(in: .whitespaces)
+                }
+                let name = form["name"] ?? ""
+                let format = form["format"] == "csv" ? "csv" : "xlsx"
+                let run: Reply<ReportRunResult> = await call(
+                    .reportRun, ReportRunArgs(name: name, format: format, filters: filters.isEmpty ? nil : filters, language: context.language == .vi ? "vi" : "en"),
+                    session: session, request)
+                guard let made = run.result else {
+                    return html(Pages.problem(context, title: context.t("Báo cáo", "Report"), message: run.error?.message ?? ""), status: .unprocessableContent, for: request)
+                }
+                // The file in the pieces quayd reads it in, as they come (report.read).
+                let backend = backend
+                let language = pageLanguage(request)
+                let filename = name.filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") } + "." + format
+                return Response(
+                    status: .ok,
+                    headers: [
+                        .contentType: format == "csv" ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        .contentDisposition: "attachment; filename=\"\(filename)\"", .contentLength: String(made.sizeBytes), .cacheControl: "no-store",
+                    ],
+                    body: ResponseBody { writer in
+                        var offset: Int64 = 0
+                        while true {
+                            let line = WebRequest(op: Op.reportRead.rawValue, args: ReportReadArgs(report: made.report, offset: offset), lang: language == .vi ? "vi" : "en")
+                            let reply = await backend.call(try Array(WireFormat.encoder().encode(line)), role: session.role ?? .desk, actor: session.staff ?? "web")
+                            guard let chunk = try WireFormat.decoder().decode(Reply<FileChunk>.self, from: Data(reply)).result, let bytes = Data(base64Encoded: chunk.data)
+                            else { break }
+                            try await writer.write(ByteBuffer(bytes: bytes))
+                            offset += Int64(bytes.count)
+                            if chunk.done { break }
+                        }
+                        try await writer.finish(nil)
+                    })
             }
-            let name = form["name"] ?? ""
-            let format = form["format"] == "csv" ? "csv" : "xlsx"
-            let run: Reply<ReportRunResult> = await call(
-                .reportRun, ReportRunArgs(name: name, format: format, filters: filters.isEmpty ? nil : filters, language: context.language == .vi ? "vi" : "en"),
-                session: session, request)
-            guard let made = run.result else {
-                return html(Pages.problem(context, title: context.t("Báo cáo", "Report"), message: run.error?.message ?? ""), status: .unprocessableContent, for: request)
-            }
-            // The file in the pieces quayd reads it in, as they come (report.read).
-            let backend = backend
-            let language = pageLanguage(request)
-            let filename = name.filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") } + "." + format
-            return Response(
-                status: .ok,
-                headers: [
-                    .contentType: format == "csv" ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    .contentDisposition: "attachment; filename=\"\(filename)\"", .contentLength: String(made.sizeBytes), .cacheControl: "no-store",
-                ],
-                body: ResponseBody { writer in
-                    var offset: Int64 = 0
-                    while true {
-                        let line = WebRequest(op: Op.reportRead.rawValue, args: ReportReadArgs(report: made.report, offset: offset), lang: language == .vi ? "vi" : "en")
-                        let reply = await backend.call(try Array(WireFormat.encoder().encode(line)), role: session.role ?? .desk, actor: session.staff ?? "web")
-                        guard let chunk = try WireFormat.decoder().decode(Reply<FileChunk>.self, from: Data(reply)).result, let bytes = Data(base64Encoded: chunk.data)
-                        else { break }
-                        try await writer.write(ByteBuffer(bytes: bytes))
-                        offset += Int64(bytes.count)
-                        if chunk.done { break }
-                    }
-                    try await writer.finish(nil)
-                })
         }
         router.get("/events") { request, _ in
             guard member(request) != nil else { return Self.redirect("/login") }
@@ -245,6 +234,16 @@ public struct WebServer: Sendable {
     }
 
     // MARK: Sessions, forms and replies
+
+    /// A post of a logged-in member with its session's CSRF token (the form's field, or the
+    /// page script's `X-CSRF-Token` header): else the login page, or a refusal that does nothing.
+    func posted(_ request: Request, _ body: (WebSessions.Session, Form, Request) async throws -> Response) async throws -> Response {
+        var request = request
+        guard let session = member(request) else { return Self.redirect("/login") }
+        let form = try await Self.form(&request)
+        guard form["csrf"] == session.csrf || request.headers[.init("X-CSRF-Token")!] == session.csrf else { return forbidden(request, session) }
+        return try await body(session, form, request)
+    }
 
     func registers(_ session: WebSessions.Session, _ request: Request) async -> [RegisterView] {
         let reply: Reply<RegistersResult> = await call(.registerList, NoArguments?.none, session: session, request)
@@ -298,6 +297,11 @@ public struct WebServer: Sendable {
         return html(
             Pages.problem(context, title: context.t("Bị từ chối", "Refused"), message: context.t("Biểu mẫu hết hạn hoặc không hợp lệ: hãy tải lại trang", "The form has expired or is not valid: reload the page")),
             status: .forbidden, for: request)
+    }
+
+    /// The desk screen of `desk` (the only one when nil).
+    static func deskPath(_ desk: String?) -> String {
+        "/desk" + (desk.map { "?desk=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") } ?? "")
     }
 
     static func redirect(_ location: String) -> Response {
