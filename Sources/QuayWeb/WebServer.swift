@@ -224,7 +224,8 @@ public struct WebServer: Sendable {
                 body: ResponseBody { writer in
                     // A first line at once, so the browser knows the stream is open.
                     try await writer.write(ByteBuffer(string: ": quay\n\n"))
-                    for await line in lines {
+                    // quayd stopping ends the stream (else the server would wait for it forever).
+                    for await line in lines.cancelOnGracefulShutdown() {
                         try await writer.write(ByteBuffer(string: "data: " + String(decoding: line, as: UTF8.self) + "\n\n"))
                     }
                     try await writer.finish(nil)

@@ -12,7 +12,7 @@ import Glibc
 // `make bench`: the SPEC §14 benchmarks that exist so far, each printed beside a floor
 // measured in the same run, so the ratio holds on any machine. Usage:
 //   quay-bench --bin .build/release [--iterations N] [--items N] [--patrons N] [--past-loans N] [--pairs N]
-//              [--labels-only] [--inventory-only] [--operations-only] [--reports-only] [--statistics-only] [--import-only] [--scans N]
+//              [--labels-only] [--inventory-only] [--operations-only] [--reports-only] [--statistics-only] [--import-only] [--web-only] [--scans N]
 
 struct Options {
     var bin = ".build/release"
@@ -32,6 +32,7 @@ struct Options {
     var reportsOnly = false
     var statisticsOnly = false
     var importOnly = false
+    var webOnly = false
 
     init(_ arguments: [String]) {
         var rest = arguments[...]
@@ -49,6 +50,7 @@ struct Options {
             case "--reports-only": reportsOnly = true
             case "--statistics-only": statisticsOnly = true
             case "--import-only": importOnly = true
+            case "--web-only": webOnly = true
             case "--scans": scans = Int(rest.popFirst() ?? "") ?? scans
             default:
                 FileHandle.standardError.write(Data("quay-bench: unknown flag \(flag)\n".utf8))
@@ -151,8 +153,9 @@ func freePort() -> Int {
     return port
 }
 
-/// The SIP2 port of the daemon `startDaemon` started last.
+/// The SIP2 and web console ports of the daemon `startDaemon` started last.
 nonisolated(unsafe) var sip2Port = 0
+nonisolated(unsafe) var webPort = 0
 
 /// `quayd --hash-password` of `password`.
 func passwordHash(bin: String, _ password: String) throws -> String {
@@ -172,6 +175,7 @@ func passwordHash(bin: String, _ password: String) throws -> String {
 
 func startDaemon(bin: String, directory: String, synchronous: String = "full", groupCommit: Bool = true) throws -> Process {
     sip2Port = freePort()
+    webPort = freePort()
     let hash = try passwordHash(bin: bin, "bench")
     let config = """
         [school]
@@ -208,6 +212,10 @@ func startDaemon(bin: String, directory: String, synchronous: String = "full", g
         login = "bench"
         password_hash = "\(hash)"
         pin_required = false
+
+        # The web console, for its page and event figures.
+        [web]
+        listen = "127.0.0.1:\(webPort)"
         """
     try config.write(toFile: "\(directory)/quayd.toml", atomically: true, encoding: .utf8)
     unlink("\(directory)/scanner.fifo")
@@ -360,6 +368,11 @@ if options.inventoryOnly {
     let seconds = try await generateCatalogue(path: databasePath, items: options.items)
     print("quay-bench: \(options.items) copies (catalogue \(String(format: "%.1f", seconds)) s through the store)")
     try await reportInventoryBenchmarks(path: databasePath, items: options.items, scans: options.scans)
+    try? FileManager.default.removeItem(atPath: directory)
+    exit(0)
+}
+if options.webOnly {
+    try reportWebBenchmarks(bin: options.bin, directory: directory)
     try? FileManager.default.removeItem(atPath: directory)
     exit(0)
 }

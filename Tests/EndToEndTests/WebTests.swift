@@ -121,6 +121,12 @@ import Glibc
         let log = try daemon.quay(["scans", "--desk", "quay-1", "--json"])
         #expect(log.stdout.contains("\"scanner\":\"keyboard\"") && log.stdout.contains("\"data\":\"STK.000099\""), "a typed scan is logged as a scan")
         try screenshot(browser, "desk-refused")
+
+        // quayd stops while the page's event stream is open: the stream ends, quayd exits.
+        let started = Date()
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit(timeout: 15) == 0, "quayd stops with a browser on the desk screen")
+        #expect(Date().timeIntervalSince(started) < 10)
     }
 
     @Test func aFormWithoutItsCSRFTokenIsRefusedAndChangesNothing() throws {

@@ -1,0 +1,158 @@
+import Foundation
+import QuayClient
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Issue 20: the web console against the socket in the same run — the desk screen's page
+/// (`GET /desk`, made from `scanner.list`) against `scanner.list` over the socket, each a
+/// median of 300 after 30 warm-up; and a desk event reaching an event-stream reader (`GET
+/// /events`, what the page's EventSource reads) after a typed scan is sent, median of 200.
+func reportWebBenchmarks(bin: String, directory: String) throws {
+    let daemon = try startDaemon(bin: bin, directory: directory)
+    defer {
+        daemon.terminate()
+        daemon.waitUntilExit()
+    }
+    let socket = try QuayConnection(path: "\(directory)/quay.sock")
+    _ = try socket.callRaw(op: "staff.add", args: ["name": "bench", "role": "desk", "password": "benchmark-password"])
+    var page = try HTTPConnection(port: webPort)
+    // The login: the visitor's session and CSRF token, then the member's session.
+    let login = try page.request("GET /login HTTP/1.1")
+    let visitor = try login.cookie("quay_session")
+    let csrf = String(login.body.components(separatedBy: #"name="csrf" value=""#)[1].prefix { $0 != "\"" })
+    let form = "csrf=\(csrf)&name=bench&password=benchmark-password"
+    let logged = try page.request("POST /login HTTP/1.1", headers: ["Cookie: quay_session=\(visitor)", "Content-Type: application/x-www-form-urlencoded"], body: form)
+    precondition(logged.status == 303, "the console's login failed")
+    let session = try logged.cookie("quay_session")
+
+    func time(_ iterations: Int, _ body: () throws -> Void) rethrows -> Samples {
+        for _ in 0..<30 { try body() }
+        var samples: [UInt64] = []
+        for _ in 0..<iterations {
+            let start = now()
+            try body()
+            samples.append(now() - start)
+        }
+        return Samples(samples)
+    }
+    let socketOp = try time(300) { _ = try socket.callRaw(op: "scanner.list", args: Optional<Int>.none) }
+    let deskPage = try time(300) {
+        let reply = try page.request("GET /desk HTTP/1.1", headers: ["Cookie: quay_session=\(session)"])
+        precondition(reply.status == 200 && reply.body.contains("id=\"desk\""), "the desk page")
+    }
+    print("web console (median / p99 / p99.9, µs; 300 each after 30 warm-up):")
+    print(row("floor: scanner.list over the socket", socketOp))
+    print(row("GET /desk (the desk screen's page)", deskPage,
+        String(format: "%.2f× the socket op (target ≤ 2×: %@)", deskPage.median / socketOp.median, verdict(deskPage.median <= 2 * socketOp.median))))
+
+    // A desk event on the stream after the scan is sent: `desk.scan` over the socket, and the
+    // line of its outcome read from `/events`.
+    var events = try HTTPConnection(port: webPort)
+    try events.send("GET /events HTTP/1.1", headers: ["Cookie: quay_session=\(session)", "Accept: text/event-stream"])
+    _ = try events.readHead()
+    var latencies: [UInt64] = []
+    for index in 0..<230 {
+        let start = now()
+        try socket.send(Array(#"{"v":1,"id":\#(index),"op":"desk.scan","args":{"code":"STK.9\#(String(format: "%05d", index))"}}"#.utf8) + [10])
+        while true {
+            let line = try events.readLine()
+            if line.hasPrefix("data: "), line.contains("\"desk.no_borrower\"") || line.contains("\"desk.refused\"") || line.contains("\"desk.unrecognised\"") { break }
+        }
+        let elapsed = now() - start
+        _ = try socket.readLine()
+        if index >= 30 { latencies.append(elapsed) }
+    }
+    let latency = Samples(latencies)
+    print(row("desk.scan sent → its event on /events", latency,
+        String(format: "median %.2f ms (target ≤ 50 ms: %@)", latency.median / 1000, verdict(latency.median <= 50_000))))
+}
+
+/// A small HTTP/1.1 client over one keep-alive TCP connection to 127.0.0.1.
+struct HTTPConnection {
+    struct Response {
+        var status: Int
+        var headers: [String]
+        var body: String
+
+        func cookie(_ name: String) throws -> String {
+            guard let header = headers.first(where: { $0.lowercased().hasPrefix("set-cookie: \(name)=") }) else { throw ClientError.closed }
+            return String(header.dropFirst("set-cookie: \(name)=".count).prefix { $0 != ";" })
+        }
+    }
+
+    private let fd: Int32
+    private var buffer: [UInt8] = []
+
+    init(port: Int) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var connected: Int32 = -1
+        for _ in 0..<200 where connected != 0 {
+            connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            if connected != 0 { usleep(10_000) }
+        }
+        guard connected == 0 else { throw ClientError.closed }
+        var one: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+    }
+
+    func send(_ requestLine: String, headers: [String] = [], body: String? = nil) throws {
+        var text = requestLine + "\r\nHost: 127.0.0.1\r\n" + headers.map { $0 + "\r\n" }.joined()
+        if let body { text += "Content-Length: \(body.utf8.count)\r\n" }
+        text += "\r\n" + (body ?? "")
+        let bytes = Array(text.utf8)
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes[sent...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            guard n > 0 else { throw ClientError.closed }
+            sent += n
+        }
+    }
+
+    private mutating func fill() throws {
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        guard n > 0 else { throw ClientError.closed }
+        buffer += chunk[0..<n]
+    }
+
+    mutating func readLine() throws -> String {
+        while true {
+            if let end = buffer.firstIndex(of: 10) {
+                let line = String(decoding: buffer[..<end], as: UTF8.self).trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
+                buffer.removeFirst(end + 1)
+                return line
+            }
+            try fill()
+        }
+    }
+
+    /// The status and headers of a response.
+    mutating func readHead() throws -> (Int, [String]) {
+        let status = Int(try readLine().split(separator: " ").dropFirst().first ?? "") ?? 0
+        var headers: [String] = []
+        while true {
+            let line = try readLine()
+            if line.isEmpty { break }
+            headers.append(line)
+        }
+        return (status, headers)
+    }
+
+    mutating func request(_ requestLine: String, headers: [String] = [], body: String? = nil) throws -> Response {
+        try send(requestLine, headers: headers, body: body)
+        let (status, head) = try readHead()
+        let length = head.first { $0.lowercased().hasPrefix("content-length:") }.flatMap { Int($0.dropFirst(15).trimmingCharacters(in: .whitespaces)) } ?? 0
+        while buffer.count < length { try fill() }
+        let body = String(decoding: buffer[..<length], as: UTF8.self)
+        buffer.removeFirst(length)
+        return Response(status: status, headers: head, body: body)
+    }
+}
