@@ -465,8 +465,7 @@ extension Dispatcher {
 /// import's one write transaction, on one thread at a time: hence unchecked), and how far it is.
 final class ImportPieces: @unchecked Sendable {
     private let produce: () throws -> ImportPiece?
-    /// The rows (or records) read so far.
-    private(set) var rows = 0
+    private let read: () -> Int
     /// Of what the file is (bytes, titles), how much has been read.
     private let total: Int64
     private let done: () -> Int64
@@ -484,8 +483,11 @@ final class ImportPieces: @unchecked Sendable {
         }
         self.done = { done }
         total = Int64(pieces.count)
-        self.rows = rows
+        read = { rows }
     }
+
+    /// The rows (or records) read so far.
+    var rows: Int { read() }
 
     /// MARC records as they are read, each made a catalogue record. A title with more copies
     /// than one ISO 2709 record holds comes as consecutive records with the same fields (and
@@ -493,11 +495,9 @@ final class ImportPieces: @unchecked Sendable {
     init(total: Int64, done: @escaping () -> Int64, marc next: @escaping () throws -> Result<MARCRecord, ImportProblem>?) {
         var pending: (key: String, record: ImportedRecord)?
         var count = 0
-        weak var box: ImportPieces?
         produce = {
             while let read = try next() {
                 count += 1
-                box?.rows = count
                 guard count <= Dispatcher.maxImportRows else {
                     throw Refusal(code: .invalidImportFile, detail: "more than \(Dispatcher.maxImportRows) records")
                 }
@@ -524,7 +524,7 @@ final class ImportPieces: @unchecked Sendable {
         }
         self.total = total
         self.done = done
-        box = self
+        read = { count }
     }
 
     func next() throws -> ImportPiece? {

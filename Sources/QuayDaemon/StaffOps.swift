@@ -34,9 +34,8 @@ extension Dispatcher {
         let failures = state.loginFailures.withLockedValue { $0[name] ?? 0 }
         if failures >= 5 { try await Task.sleep(for: .seconds(min(10, failures - 4))) }
         let account = try await state.database.staffAccount(named: name)
-        // An unknown name costs a hash too.
-        let right = account.map { Secrets.verify(args.password, against: $0.passwordHash) } ?? (Secrets.hash(args.password) == nil)
-        guard right, let account else {
+        if account == nil { _ = Secrets.hash(args.password) }  // an unknown name costs a hash too
+        guard let account, Secrets.verify(args.password, against: account.passwordHash) else {
             state.loginFailures.withLockedValue { $0[name, default: 0] += 1 }
             logger.notice("staff login refused", metadata: ["staff": "\(name)", "failures": "\(failures + 1)"])
             throw Refusal(code: .wrongPassword)

@@ -634,6 +634,7 @@ try await reportOperationsBenchmarks(bin: options.bin, directory: directory, pat
 try reportReportBenchmarks(bin: options.bin, directory: directory, path: databasePath, items: options.items)
 try await reportStatisticsBenchmark(bin: options.bin, directory: directory, path: databasePath, items: options.items, loans: 200_000, pupils: 2_000)
 try await reportImportBenchmark(bin: options.bin, directory: directory, records: 100_000)
+try reportWebBenchmarks(bin: options.bin, directory: directory)
 
 // Last, since it changes the data set: the inventory (SPEC §14: 50,000 scans against 1,000,000 copies ≤ 2 s).
 try await reportInventoryBenchmarks(path: databasePath, items: options.items, scans: options.scans)
