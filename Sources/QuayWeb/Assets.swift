@@ -9,7 +9,7 @@ enum Assets {
         header { display: flex; gap: 1em; align-items: center; padding: .5em 1em; background: #23413a; color: #fff; }
         header a, header button { color: #fff; }
         header .school { font-weight: bold; margin-right: auto; }
-        nav { display: flex; gap: 1em; align-items: center; }
+        nav { display: flex; flex-wrap: wrap; gap: .3em 1em; align-items: center; }
         main { max-width: 1300px; margin: 0 auto; padding: 1em; }
         h1 { font-size: 1.4em; margin: .2em 0 .6em; }
         .card { background: #fff; border: 1px solid #ccd; border-radius: 6px; padding: 1em; margin-bottom: 1em; max-width: 40em; }

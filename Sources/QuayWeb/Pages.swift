@@ -50,8 +50,14 @@ enum Pages {
             menu = """
                 <nav aria-label="\(context.t("Trình đơn", "Menu"))">
                 <a href="/desk">\(context.t("Quầy", "Desk"))</a>
+                <a href="/catalogue">\(context.t("Tra cứu", "Catalogue"))</a>
                 <a href="/intake">\(context.t("Nhập sách", "Intake"))</a>
+                <a href="/patrons">\(context.t("Bạn đọc", "Patrons"))</a>
+                <a href="/equipment">\(context.t("Thiết bị", "Equipment"))</a>
+                <a href="/inventory">\(context.t("Kiểm kê", "Inventory"))</a>
                 <a href="/reports">\(context.t("Báo cáo", "Reports"))</a>
+                <a href="/printers">\(context.t("Máy in", "Printers"))</a>
+                <a href="/backups">\(context.t("Sao lưu", "Backups"))</a>
                 <span class="who">\(HTML.escape(staff))</span>
                 <form method="post" action="/logout" class="inline">\(context.csrfField)<button type="submit">\(context.t("Đăng xuất", "Log out"))</button></form>
                 </nav>

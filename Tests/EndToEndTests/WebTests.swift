@@ -12,68 +12,10 @@ import Glibc
 /// real quayd: the login, the desk screen live from a scanner's FIFO, the CSRF check, the
 /// slow-down after wrong passwords. `QUAY_UPDATE_DOCS=1` writes the screenshots of docs/web.md.
 @Suite(.serialized) struct WebTests {
-    static let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("docs/web")
-
-    /// A quayd with the console on a free port, one desk with a keyboard-wedge scanner at a
-    /// FIFO, three copies, a pupil, and an admin account `Lan`; the console's address.
-    private func daemon(fifo: String) throws -> (DaemonHarness, String) {
-        let daemon = try DaemonHarness(
-            extraConfig: """
-                [web]
-                listen = "127.0.0.1:0"
-
-                [[desk]]
-                name = "quay-1"
-                language = "vi"
-
-                [[scanner]]
-                name = "may-quet-1"
-                desk = "quay-1"
-                path = "\(fifo)"
-                kind = "evdev"
-                """)
-        #expect(try daemon.quay(["intake", "--register", "STK", "--copies", "3", "--title", "Truyện Kiều"]).status == 0)
-        #expect(try daemon.quay(["patron", "add", "--card", "HS000001", "--name", "Nguyễn Thị Ánh", "--class", "6A"]).status == 0)
-        let added = try daemon.quay(["staff", "add", "Lan", "--role", "admin"], stdin: "mật-khẩu-dài\n")
-        #expect(added.status == 0, "\(added.stdout)\(added.stderr)")
-        let deadline = Date().addingTimeInterval(10)
-        var port = 0
-        while port == 0 && Date() < deadline {
-            port = Int(daemon.log.components(separatedBy: "web.port=").dropFirst().first?.prefix { $0.isNumber } ?? "") ?? 0
-            if port == 0 { usleep(50_000) }
-        }
-        #expect(port > 0, "the log says the console's port")
-        return (daemon, "http://127.0.0.1:\(port)")
-    }
-
-    private func fifo() -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("quay-web-\(UUID().uuidString.prefix(8))").path
-        #expect(mkfifo(path, 0o600) == 0)
-        return path
-    }
-
-    /// The login in Vietnamese (the language switch's cookie: the daemon's own language is English).
-    private func logIn(_ browser: Browser, _ base: String, password: String = "mật-khẩu-dài") throws {
-        try browser.open(base + "/login?lang=vi")
-        try browser.find("#name").type("Lan")
-        try browser.find("#password").type(password + Key.enter)
-    }
-
-    /// The page as the staff see it, into docs/web/ when asked.
-    private func screenshot(_ browser: Browser, _ name: String) throws {
-        let png = try browser.screenshot()
-        #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]), "a PNG")
-        if ProcessInfo.processInfo.environment["QUAY_UPDATE_DOCS"] == "1" {
-            try FileManager.default.createDirectory(at: Self.docs, withIntermediateDirectories: true)
-            try png.write(to: Self.docs.appendingPathComponent("\(name).png"))
-        }
-    }
-
     @Test func aPageWithoutASessionIsTheLoginPageThenTheDeskShowsScansLive() throws {
-        let path = fifo()
-        defer { unlink(path) }
-        let (daemon, base) = try daemon(fifo: path)
+        let console = try WebConsole()
+        defer { withExtendedLifetime(console) {} }
+        let (daemon, base, path) = (console.daemon, console.base, console.fifo)
         let browser = try Browser()
         defer { browser.close() }
 
@@ -85,10 +27,9 @@ import Glibc
         try browser.open(base + "/login?lang=vi")
         try browser.open(base + "/login")
         #expect(try browser.find("h1").text == "Đăng nhập")
-        try screenshot(browser, "login")
+        try WebConsole.screenshot(browser, "login")
 
-        try logIn(browser, base)
-        #expect(browser.waitUntil { try browser.url.hasSuffix("/desk") })
+        try console.loggedIn(browser)
         #expect(try browser.find("h1").text == "Quầy quay-1")
         // The event stream is open before the scans.
         #expect(browser.waitUntil { (try? browser.script("return document.readyState")) as? String == "complete" })
@@ -111,7 +52,7 @@ import Glibc
         #expect(try outcome.attribute("class")?.contains("ok") == true)
         // The log shows each scan's one outcome, no step before it.
         #expect(try !browser.source.contains("Cho mượn STK"))
-        try screenshot(browser, "desk")
+        try WebConsole.screenshot(browser, "desk")
 
         // A refused scan, typed into the page as a wedge scanner would: red.
         try browser.find("#code").type("STK.000099" + Key.enter)
@@ -120,7 +61,7 @@ import Glibc
         #expect(try browser.findAll("#log li.error").count == 1)
         let log = try daemon.quay(["scans", "--desk", "quay-1", "--json"])
         #expect(log.stdout.contains("\"scanner\":\"keyboard\"") && log.stdout.contains("\"data\":\"STK.000099\""), "a typed scan is logged as a scan")
-        try screenshot(browser, "desk-refused")
+        try WebConsole.screenshot(browser, "desk-refused")
 
         // quayd stops while the page's event stream is open: the stream ends, quayd exits.
         let started = Date()
@@ -130,13 +71,12 @@ import Glibc
     }
 
     @Test func aFormWithoutItsCSRFTokenIsRefusedAndChangesNothing() throws {
-        let path = fifo()
-        defer { unlink(path) }
-        let (daemon, base) = try daemon(fifo: path)
+        let console = try WebConsole()
+        defer { withExtendedLifetime(console) {} }
+        let daemon = console.daemon
         let browser = try Browser()
         defer { browser.close() }
-        try logIn(browser, base)
-        #expect(browser.waitUntil { try browser.url.hasSuffix("/desk") })
+        try console.loggedIn(browser)
         // The session's cookie goes with it (same origin), but not the form's token.
         let status = try browser.script(
             """
@@ -155,34 +95,31 @@ import Glibc
     }
 
     @Test func fiveWrongPasswordsSlowTheNextTryDown() throws {
-        let path = fifo()
-        defer { unlink(path) }
-        let (daemon, base) = try daemon(fifo: path)
-        defer { withExtendedLifetime(daemon) {} }
+        let console = try WebConsole()
+        defer { withExtendedLifetime(console) {} }
         let browser = try Browser()
         defer { browser.close() }
         var times: [Double] = []
         for _ in 0..<7 {
             let start = Date()
-            try logIn(browser, base, password: "sai-mật-khẩu")
+            try console.logIn(browser, password: "sai-mật-khẩu")
             #expect(browser.waitUntil { (try? browser.find("#problem").text) == "Sai tên hoặc mật khẩu" })
             times.append(Date().timeIntervalSince(start))
         }
         // The waits are floors, so a loaded machine only adds to them.
         #expect(times[5] >= 1.0 && times[6] >= 2.0, "the sixth try waits a second, the seventh two: \(times)")
         // The right password still logs in (after its wait), and clears the count.
-        try logIn(browser, base)
+        try console.logIn(browser)
         #expect(browser.waitUntil(timeout: 20) { try browser.url.hasSuffix("/desk") })
     }
 
     @Test func intakeShowsTheNewCopiesSpineLabelsAndARegisterDownloadsAsXLSX() throws {
-        let path = fifo()
-        defer { unlink(path) }
-        let (daemon, base) = try daemon(fifo: path)
+        let console = try WebConsole()
+        defer { withExtendedLifetime(console) {} }
+        let (daemon, base) = (console.daemon, console.base)
         let browser = try Browser()
         defer { browser.close() }
-        try logIn(browser, base)
-        #expect(browser.waitUntil { try browser.url.hasSuffix("/desk") })
+        try console.loggedIn(browser)
 
         try browser.open(base + "/intake")
         try browser.script("document.getElementById('register').value = 'STK'")
@@ -198,12 +135,12 @@ import Glibc
         #expect(widths?.count == 3 && widths?.allSatisfy { $0 > 100 } == true, "\(String(describing: widths))")
         #expect(try browser.findAll(".label figcaption").map { try $0.text } == ["STK.000004", "STK.000005", "STK.000006"])
         #expect(try daemon.quay(["item", "show", "STK.000005"]).stdout.contains("Dế Mèn phiêu lưu ký"))
-        try screenshot(browser, "intake")
+        try WebConsole.screenshot(browser, "intake")
 
         // The accession register, posted by the page's own form (its CSRF token), read back as bytes.
         try browser.open(base + "/reports")
         #expect(try browser.find("#report-so-ca-biet h2").text.isEmpty == false)
-        try screenshot(browser, "reports")
+        try WebConsole.screenshot(browser, "reports")
         let encoded = try browser.script(
             """
             const form = document.querySelector('#report-so-ca-biet form');
