@@ -228,6 +228,14 @@ public enum Timestamp {
             + Day.pad(rest % 60, 2) + "Z"
     }
 
+    /// A stored timestamp's day and `HH:MM` in Vietnam (SPEC §12); nil when it does not parse.
+    public static func vietnam(_ text: String) -> (day: Day, clock: String)? {
+        guard let date = parse(text) else { return nil }
+        let local = Int(date.timeIntervalSince1970) + Day.utcOffset
+        let minutes = local % 86_400 / 60
+        return (Day(daysSinceEpoch: local / 86_400), Day.pad(minutes / 60, 2) + ":" + Day.pad(minutes % 60, 2))
+    }
+
     public static func parse(_ text: String) -> Date? {
         let utf8 = Array(text.utf8)
         guard utf8.count == 20, utf8[10] == UInt8(ascii: "T"), utf8[19] == UInt8(ascii: "Z"),

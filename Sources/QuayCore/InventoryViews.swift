@@ -28,6 +28,8 @@ public struct InventorySessionView: Sendable, Codable, Equatable {
     public var totals: InventoryTotals?
     /// Lines of the disposal list, once applied.
     public var disposal: Int?
+    /// The counts of each shelf scanned so far, when asked for (`inventory.status` `shelves`).
+    public var shelves: [InventoryShelfView]?
 
     public init(
         id: Int64, scope: [String], state: String, openedAt: String, closedAt: String?, appliedAt: String?, expected: Int, scans: Int,
@@ -57,7 +59,36 @@ public struct InventorySessionView: Sendable, Codable, Equatable {
         case appliedAt = "applied_at"
         case expected, scans, seen, repeats
         case outsideScope = "outside_scope"
-        case unknown, counted, totals, disposal
+        case unknown, counted, totals, disposal, shelves
+    }
+}
+
+/// One shelf (a location scanned at) of a session, live: what has been scanned there.
+public struct InventoryShelfView: Sendable, Codable, Equatable {
+    public var location: String
+    /// Scans taken there, repeats included.
+    public var scans: Int
+    /// Distinct copies and units seen there.
+    public var seen: Int
+    /// Of those, copies and units recorded at another location.
+    public var misplaced: Int
+    /// Distinct barcodes there that name nothing.
+    public var unknown: Int
+    /// When the last scan there was taken.
+    public var lastAt: String
+
+    public init(location: String, scans: Int, seen: Int, misplaced: Int, unknown: Int, lastAt: String) {
+        self.location = location
+        self.scans = scans
+        self.seen = seen
+        self.misplaced = misplaced
+        self.unknown = unknown
+        self.lastAt = lastAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case location, scans, seen, misplaced, unknown
+        case lastAt = "last_at"
     }
 }
 

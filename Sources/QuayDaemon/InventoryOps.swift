@@ -27,7 +27,12 @@ extension Dispatcher {
         guard scans.count == args.items.count else { throw Refusal(code: .invalidArgument, detail: "a barcode is empty") }
         let views = try await state.database.recordInventoryScans(
             scans, location: location, source: text(args.source) ?? "socket", actor: actor, at: now())
-        return InventoryScanResult(session: try await state.database.inventorySession(id: nil).id, scans: views)
+        let session = try await state.database.inventorySession(id: nil)
+        // The console's inventory page shows each shelf's counts as they grow.
+        state.events.publish(
+            "inventory.scanned", at: now(),
+            InventoryScannedEvent(session: session.id, location: views.first?.location ?? location, scans: views.count, seen: session.seen))
+        return InventoryScanResult(session: session.id, scans: views)
     }
 
     static func condition(_ text: String) throws -> EquipmentCondition {
@@ -44,7 +49,7 @@ extension Dispatcher {
     }
 
     func inventoryStatus(_ args: InventorySessionArgs) async throws -> InventorySessionView {
-        try await state.database.inventorySession(id: args.session)
+        try await state.database.inventorySession(id: args.session, shelves: args.shelves == true)
     }
 
     func inventoryClose() async throws -> InventorySessionView {

@@ -48,9 +48,15 @@ public struct InventoryCountArgs: Sendable, Codable, Equatable {
 }
 
 /// `inventory.status` and `inventory.apply`: a session by id; the latest when absent.
+/// `shelves` (status only): also each shelf's counts so far.
 public struct InventorySessionArgs: Sendable, Codable, Equatable {
     public var session: Int64?
-    public init(session: Int64? = nil) { self.session = session }
+    public var shelves: Bool?
+
+    public init(session: Int64? = nil, shelves: Bool? = nil) {
+        self.session = session
+        self.shelves = shelves
+    }
 }
 
 /// `inventory.report`: a page of one category's lines after line `after`.
@@ -80,5 +86,21 @@ public struct InventoryReportResult: Sendable, Codable, Equatable {
         self.category = category
         self.lines = lines
         self.next = next
+    }
+}
+
+/// The event `inventory.scanned`: an `inventory.scan` request recorded `scans` barcodes at
+/// `location`; `seen` is the session's distinct count after it.
+public struct InventoryScannedEvent: Sendable, Codable, Equatable {
+    public var session: Int64
+    public var location: String
+    public var scans: Int
+    public var seen: Int
+
+    public init(session: Int64, location: String, scans: Int, seen: Int) {
+        self.session = session
+        self.location = location
+        self.scans = scans
+        self.seen = seen
     }
 }

@@ -296,9 +296,32 @@ extension QuayDatabase {
         }
     }
 
-    /// A session by id, else the latest one.
-    public func inventorySession(id: Int64?) async throws -> InventorySessionView {
-        try await pool.read { db in try Self.sessionView(Self.sessionRow(db, id: id)) }
+    /// A session by id, else the latest one; with `shelves`, each shelf's counts so far.
+    public func inventorySession(id: Int64?, shelves: Bool = false) async throws -> InventorySessionView {
+        try await pool.read { db in
+            var view = Self.sessionView(try Self.sessionRow(db, id: id))
+            if shelves { view.shelves = try Self.shelves(db, session: view.id) }
+            return view
+        }
+    }
+
+    /// Each location scanned at in the session, in order of its code, with its counts: one pass
+    /// over the session's scans (its primary key's range), each copy's or unit's home by its
+    /// primary key. Misplaced as the reconciliation says it: recorded somewhere else.
+    static func shelves(_ db: Database, session: Int64) throws -> [InventoryShelfView] {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT s.location, COUNT(*), COUNT(DISTINCT coalesce('b' || s.item_id, 'e' || s.unit_id)),
+                       COUNT(DISTINCT CASE WHEN coalesce(i.location, u.room) <> s.location THEN coalesce('b' || s.item_id, 'e' || s.unit_id) END),
+                       COUNT(DISTINCT CASE WHEN s.item_id IS NULL AND s.unit_id IS NULL THEN s.barcode END), MAX(s.at)
+                FROM inventory_scan s LEFT JOIN item i ON i.id = s.item_id LEFT JOIN equipment_unit u ON u.id = s.unit_id
+                WHERE s.session_id = ? GROUP BY s.location ORDER BY s.location
+                """,
+            arguments: [session])
+        return rows.map { row in
+            InventoryShelfView(location: row[0], scans: row[1], seen: row[2], misplaced: row[3], unknown: row[4], lastAt: row[5])
+        }
     }
 
     static func sessionRow(_ db: Database, id: Int64?) throws -> Row {

@@ -43,6 +43,16 @@ enum Assets {
         .reports { list-style: none; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(30em, 1fr)); gap: .5em; }
         .reports .card { margin: 0; max-width: none; }
         .reports h2 { font-size: 1.1em; margin: 0 0 .3em; }
+        .tiles { display: flex; flex-wrap: wrap; gap: .6em; margin: .6em 0; }
+        .tile { background: #fff; border: 1px solid #ccd; border-radius: 6px; padding: .4em .8em; min-width: 8em; }
+        .tile span { display: block; font-size: .8em; color: #444; }
+        .tile b { font-size: 1.8em; }
+        table.table { border-collapse: collapse; background: #fff; margin-bottom: 1em; }
+        .table caption { text-align: left; font-weight: bold; padding: .3em 0; }
+        .table th, .table td { border: 1px solid #ccd; padding: .25em .6em; text-align: right; }
+        .table th[scope=row], .table thead th { text-align: left; }
+        .table td.warn { background: #fff0c2; font-weight: bold; }
+        textarea { font: inherit; width: 100%; }
         """
 
     /// The desk screen's live part: each scan's one outcome from the desk's events (steps left
@@ -110,6 +120,27 @@ enum Assets {
             field.focus();
             fetch('/desk/scan', { method: 'POST', body: body, credentials: 'same-origin', headers: { 'Accept': 'application/json', 'X-CSRF-Token': csrf } });
           });
+        })();
+        """
+
+    /// The inventory page's live part: redrawn from the server when a desk's scan or an
+    /// `inventory.scan` request arrives (at most twice a second, however fast the scans).
+    static let inventoryScript = """
+        (function () {
+          const live = document.getElementById('live');
+          let waiting = false;
+          function redraw() {
+            waiting = false;
+            fetch('/inventory/live', { credentials: 'same-origin' })
+              .then(function (r) { return r.ok ? r.text() : null; })
+              .then(function (html) { if (html !== null) { live.innerHTML = html; live.dataset.redrawn = String(Date.now()); } });
+          }
+          const events = new EventSource('/events?topics=desk,inventory');
+          events.onmessage = function () {
+            if (waiting) { return; }
+            waiting = true;
+            setTimeout(redraw, 500);
+          };
         })();
         """
 

@@ -38,6 +38,12 @@ struct PageContext: Sendable {
         language == .vi ? Day(String(iso.prefix(10)))?.vietnamese ?? iso : String(iso.prefix(10))
     }
 
+    /// A stored UTC timestamp as the day and time in Vietnam.
+    func time(_ stamp: String) -> String {
+        guard let local = Timestamp.vietnam(stamp) else { return stamp }
+        return day(local.day.description) + " " + local.clock
+    }
+
     /// A hidden CSRF field: every form posts it.
     var csrfField: String { "<input type=\"hidden\" name=\"csrf\" value=\"\(HTML.escape(csrf))\">" }
 }

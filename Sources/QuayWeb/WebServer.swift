@@ -61,6 +61,7 @@ public struct WebServer: Sendable {
         let router = Router(context: BasicRequestContext.self)
         router.get("/assets/app.css") { _, _ in Self.asset(Assets.css, type: "text/css; charset=utf-8") }
         router.get("/assets/desk.js") { _, _ in Self.asset(Assets.deskScript, type: "text/javascript; charset=utf-8") }
+        router.get("/assets/inventory.js") { _, _ in Self.asset(Assets.inventoryScript, type: "text/javascript; charset=utf-8") }
         router.get("/") { request, _ in
             let session = sessions.session(request.cookies[Self.sessionCookie]?.value, at: now())
             return Self.redirect(session?.staff == nil ? "/login" : "/desk")
@@ -218,7 +219,10 @@ public struct WebServer: Sendable {
         }
         router.get("/events") { request, _ in
             guard member(request) != nil else { return Self.redirect("/login") }
-            let lines = backend.events(["desk", "device"])
+            // The desk's and the devices' by default; a page may ask for others it shows.
+            let asked = (request.uri.queryParameters["topics"].map(String.init) ?? "").split(separator: ",").map(String.init)
+            let topics = asked.filter { Self.eventTopics.contains($0) }
+            let lines = backend.events(topics.isEmpty ? ["desk", "device"] : topics)
             return Response(
                 status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"],
                 body: ResponseBody { writer in
@@ -231,8 +235,12 @@ public struct WebServer: Sendable {
                     try await writer.finish(nil)
                 })
         }
+        inventoryRoutes(router)
         return router
     }
+
+    /// The event topics a page may follow.
+    static let eventTopics: Set<String> = ["desk", "device", "inventory", "print", "printer", "backup"]
 
     // MARK: Sessions, forms and replies
 

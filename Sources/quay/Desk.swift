@@ -171,6 +171,14 @@ enum WatchLine {
                 vi: "lệnh in \(job) trên \(string("printer") ?? ""): \(state)\(reason)", en: "print job \(job) on \(string("printer") ?? ""): \(state)\(reason)")
             return "\(time)⎙ \(words.text(language))"
         }
+        if name == "inventory.scanned" {
+            func number(_ key: String) -> String { if case .int(let value)? = data[key] { String(value) } else { "?" } }
+            let location = string("location") ?? ""
+            let words = Bilingual(
+                vi: "kiểm kê: \(number("scans")) mã ở \(location), đã thấy \(number("seen"))",
+                en: "inventory: \(number("scans")) codes at \(location), \(number("seen")) seen")
+            return "\(time)▦ \(words.text(language))"
+        }
         let message = string(language == .vi ? "vi" : "en") ?? string("message") ?? name
         if name == "printer.status" {
             let level = string("state") == "waiting" ? "warning" : "info"

@@ -117,10 +117,11 @@ extension QuayCommand {
             static let configuration = CommandConfiguration(commandName: "status", abstract: "The open (or latest) session and its live counts.")
             @OptionGroup var options: GlobalOptions
             @Option(help: "A session by number (default the latest).") var session: Int64?
+            @Flag(help: "Also each shelf scanned so far: scans, copies seen, misplaced, unknown.") var shelves = false
 
             func run() throws {
-                try options.run(.inventoryStatus, args: InventorySessionArgs(session: session), as: InventorySessionView.self) {
-                    InventoryText(options: options).session($0)
+                try options.run(.inventoryStatus, args: InventorySessionArgs(session: session, shelves: shelves ? true : nil), as: InventorySessionView.self) {
+                    InventoryText(options: options).session($0) + InventoryText(options: options).shelves($0.shelves ?? [])
                 }
             }
         }
@@ -308,12 +309,8 @@ struct InventoryText {
 
     /// A stored UTC timestamp as a day and time in Vietnam.
     func time(_ stamp: String?) -> String {
-        guard let stamp, let date = Timestamp.parse(stamp) else { return stamp ?? "—" }
-        let local = Int(date.timeIntervalSince1970) + Day.utcOffset
-        let day = Day(daysSinceEpoch: local.quotientAndRemainder(dividingBy: 86_400).quotient)
-        let minutes = local % 86_400 / 60
-        let clock = (minutes / 60 < 10 ? "0" : "") + "\(minutes / 60):" + (minutes % 60 < 10 ? "0" : "") + "\(minutes % 60)"
-        return Formatting.date(day.description, options.language) + " " + clock
+        guard let stamp, let local = Timestamp.vietnam(stamp) else { return stamp ?? "—" }
+        return Formatting.date(local.day.description, options.language) + " " + local.clock
     }
 
     func session(_ view: InventorySessionView) -> String {
@@ -347,6 +344,14 @@ struct InventoryText {
         }
         if let disposal = view.disposal { rows.append([InventoryCategory.disposal.name.text(options.language), String(disposal)]) }
         return TextTable(rows: rows).render()
+    }
+
+    /// Each shelf's counts so far, after the session's table; nothing without shelves.
+    func shelves(_ shelves: [InventoryShelfView]) -> String {
+        guard !shelves.isEmpty else { return "" }
+        let header = [t("Kệ", "Shelf"), t("Lượt quét", "Scans"), t("Đã thấy", "Seen"), t("Sai chỗ", "Misplaced"), t("Mã lạ", "Unknown"), t("Lần cuối", "Last")]
+        let rows = shelves.map { [$0.location, String($0.scans), String($0.seen), String($0.misplaced), String($0.unknown), time($0.lastAt)] }
+        return "\n\n" + TextTable(header: header, rows: rows).render()
     }
 
     func scans(_ scans: [InventoryScanView]) -> String {
