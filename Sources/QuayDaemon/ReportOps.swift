@@ -11,6 +11,8 @@ struct ReportDefinition: Sendable {
     let title: Bilingual
     let purpose: Bilingual
     let filters: [String]
+    /// It draws charts (`svg` and `png` make a picture of them).
+    var charts = false
     let write: @Sendable (ReportContext) throws -> Void
 }
 
@@ -79,7 +81,7 @@ extension Dispatcher {
     func reportList() -> ReportListResult {
         let language = requestLanguage ?? state.config.language
         return ReportListResult(
-            reports: Self.reports.map { ReportInfo(name: $0.name, title: $0.title.text(language), description: $0.purpose.text(language), filters: $0.filters) })
+            reports: Self.reports.map { ReportInfo(name: $0.name, title: $0.title.text(language), description: $0.purpose.text(language), filters: $0.filters, charts: $0.charts ? true : nil) })
     }
 
     /// Makes the report into a file beside the database, on a thread of its own (a register of a
@@ -282,13 +284,13 @@ extension Dispatcher {
             purpose: Bilingual(
                 vi: "Số tiết có sử dụng thiết bị của mỗi giáo viên trong học kỳ (term=1|2) hoặc năm học, so với định mức [equipment_quota]; ai chưa đạt.",
                 en: "Each teacher's lesson periods with equipment in a term (term=1|2) or the school year, against the [equipment_quota]; who is under it."),
-            filters: ["school_year", "term", "since", "until"], write: writeTeacherUse),
+            filters: ["school_year", "term", "since", "until"], charts: true, write: writeTeacherUse),
         ReportDefinition(
             name: "van-hoa-doc", title: Bilingual(vi: "Thống kê văn hoá đọc", en: "Reading statistics"),
             purpose: Bilingual(
                 vi: "Lượt mượn theo tháng, theo lớp, theo loại tài liệu; tỉ lệ học sinh có mượn sách; sách mượn nhiều nhất; sách lâu không ai mượn. Có biểu đồ.",
                 en: "Loans by month, class and kind; the share of pupils who borrowed; the most borrowed titles; titles not borrowed in N months. With charts."),
-            filters: ["since", "until", "school_year", "months"], write: writeStatistics),
+            filters: ["since", "until", "school_year", "months"], charts: true, write: writeStatistics),
         ReportDefinition(
             name: "bao-cao-dinh-ky", title: Bilingual(vi: "Báo cáo định kỳ hoạt động thư viện", en: "Periodic library report"),
             purpose: Bilingual(

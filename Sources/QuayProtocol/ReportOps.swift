@@ -7,12 +7,15 @@ public struct ReportInfo: Sendable, Codable, Equatable {
     /// Who asks for it, what it is for.
     public var description: String
     public var filters: [String]
+    /// True when it draws charts (`report.run` as `svg` or `png`); absent otherwise.
+    public var charts: Bool?
 
-    public init(name: String, title: String, description: String, filters: [String]) {
+    public init(name: String, title: String, description: String, filters: [String], charts: Bool? = nil) {
         self.name = name
         self.title = title
         self.description = description
         self.filters = filters
+        self.charts = charts
     }
 }
 

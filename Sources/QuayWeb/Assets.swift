@@ -53,6 +53,8 @@ enum Assets {
         .table th[scope=row], .table thead th { text-align: left; }
         .table td.warn { background: #fff0c2; font-weight: bold; }
         textarea { font: inherit; width: 100%; }
+        .reports .wide { grid-column: 1 / -1; }
+        .chart img { max-width: 100%; background: #fff; border: 1px solid #ccd; }
         """
 
     /// The desk screen's live part: each scan's one outcome from the desk's events (steps left

@@ -208,18 +208,65 @@ enum Pages {
     }
 
     /// The reports, each with a download form (its format; the filters it takes).
-    static func reports(_ context: PageContext, reports: [ReportInfo]) -> String {
+    /// The reports, each with a download form (its format; the filters it takes); a report that
+    /// draws charts also shows them on the page, as quayd draws them (`chart`: the report's name,
+    /// its filters as given and the SVG in Base64; or the refusal).
+    static func reports(_ context: PageContext, reports: [ReportInfo], chart: ReportChartShown? = nil) -> String {
         let rows = reports.map { report in
+            let given = chart?.name == report.name ? chart?.filters ?? [:] : [:]
             let filters = report.filters.map { name in
-                "<label>\(HTML.escape(name)) <input name=\"filter.\(HTML.escape(name))\" size=\"10\"></label>"
+                "<label>\(HTML.escape(filterWords(name, context))) <input name=\"filter.\(HTML.escape(name))\" size=\"10\" value=\"\(HTML.escape(given[name] ?? ""))\"></label>"
             }.joined(separator: " ")
+            var shown = ""
+            if let chart, chart.name == report.name {
+                if let svg = chart.svg {
+                    shown = "<figure class=\"chart\"><img id=\"chart\" src=\"data:image/svg+xml;base64,\(svg)\" alt=\"\(context.t("Biểu đồ", "Charts")): \(HTML.escape(report.title))\"></figure>"
+                } else {
+                    shown = "<p class=\"outcome error\" role=\"alert\" id=\"problem\">\(HTML.escape(chart.problem ?? ""))</p>"
+                }
+            }
+            let chartButton = report.charts == true ? " <button type=\"submit\" formaction=\"/reports/chart\">\(context.t("Xem biểu đồ", "Show the charts"))</button>" : ""
             return """
-                <li class="card" id="report-\(HTML.escape(report.name))"><h2>\(HTML.escape(report.title))</h2><p>\(HTML.escape(report.description))</p>
+                <li class="card\(shown.isEmpty ? "" : " wide")" id="report-\(HTML.escape(report.name))"><h2>\(HTML.escape(report.title))</h2><p>\(HTML.escape(report.description))</p>
                 <form method="post" action="/reports/run">\(context.csrfField)<input type="hidden" name="name" value="\(HTML.escape(report.name))">
                 \(filters) <select name="format" aria-label="\(context.t("Định dạng", "Format"))"><option value="xlsx">XLSX</option><option value="csv">CSV</option></select>
-                <button type="submit">\(context.t("Tải về", "Download"))</button></form></li>
+                <button type="submit">\(context.t("Tải về", "Download"))</button>\(chartButton)</form>\(shown)</li>
                 """
         }.joined()
         return layout(context, title: context.t("Sổ sách và báo cáo", "Registers and reports"), body: "<ul class=\"reports\">\(rows)</ul>")
     }
+}
+
+extension Pages {
+    /// A report filter's name in the staff member's words (the form posts the name itself).
+    static func filterWords(_ name: String, _ context: PageContext) -> String {
+        switch name {
+        case "register": context.t("Sổ", "Register")
+        case "from": context.t("Từ số", "From number")
+        case "to": context.t("Đến số", "To number")
+        case "since": context.t("Từ ngày", "Since")
+        case "until": context.t("Đến ngày", "Until")
+        case "class": context.t("Lớp", "Class")
+        case "school_year": context.t("Năm học", "School year")
+        case "overdue": context.t("Chỉ quá hạn (yes/no)", "Overdue only (yes/no)")
+        case "patron": context.t("Thẻ bạn đọc", "Card")
+        case "kind": context.t("Đối tượng", "Kind")
+        case "session": context.t("Đợt kiểm kê", "Inventory session")
+        case "disposal": context.t("Biên bản thanh lý", "Disposal")
+        case "teacher": context.t("Giáo viên", "Teacher")
+        case "term": context.t("Học kỳ", "Term")
+        case "month": context.t("Tháng (yyyy-mm)", "Month (yyyy-mm)")
+        case "months": context.t("Số tháng", "Months")
+        default: name
+        }
+    }
+}
+
+/// A report's charts as the reports page shows them.
+struct ReportChartShown: Sendable {
+    var name: String
+    var filters: [String: String]
+    /// The SVG, Base64; nil when refused.
+    var svg: String?
+    var problem: String?
 }

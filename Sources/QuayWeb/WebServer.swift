@@ -177,13 +177,28 @@ public struct WebServer: Sendable {
             let reply: Reply<ReportListResult> = await call(.reportList, NoArguments?.none, session: session, request)
             return html(Pages.reports(context, reports: reply.result?.reports ?? []), for: request)
         }
+        router.post("/reports/chart") { request, _ in
+            try await posted(request) { session, form, request in
+                let context = pageContext(request, session)
+                let name = form["name"] ?? ""
+                let filters = Self.reportFilters(form)
+                let run: Reply<ReportRunResult> = await call(
+                    .reportRun, ReportRunArgs(name: name, format: "svg", filters: filters.isEmpty ? nil : filters, language: context.language == .vi ? "vi" : "en"),
+                    session: session, request)
+                var shown = ReportChartShown(name: name, filters: filters, problem: run.error?.message)
+                if let made = run.result {
+                    var svg: [UInt8] = []
+                    let reply = await readTransfer(made.report, session: session, request) { svg += $0 }
+                    if let error = reply { shown.problem = error.message } else { shown.svg = Data(svg).base64EncodedString() }
+                }
+                let list: Reply<ReportListResult> = await call(.reportList, NoArguments?.none, session: session, request)
+                return html(Pages.reports(context, reports: list.result?.reports ?? [], chart: shown), status: shown.svg == nil ? .unprocessableContent : .ok, for: request)
+            }
+        }
         router.post("/reports/run") { request, _ in
             try await posted(request) { session, form, request in
                 let context = pageContext(request, session)
-                var filters: [String: String] = [:]
-                for (key, value) in form.pairs where key.hasPrefix("filter.") && !value.trimmingCharacters(in: .whitespaces).isEmpty {
-                    filters[String(key.dropFirst(7))] = value.trimmingCharacters(in: .whitespaces)
-                }
+                let filters = Self.reportFilters(form)
                 let name = form["name"] ?? ""
                 let format = form["format"] == "csv" ? "csv" : "xlsx"
                 let run: Reply<ReportRunResult> = await call(
@@ -193,8 +208,6 @@ public struct WebServer: Sendable {
                     return html(Pages.problem(context, title: context.t("Báo cáo", "Report"), message: run.error?.message ?? ""), status: .unprocessableContent, for: request)
                 }
                 // The file in the pieces quayd reads it in, as they come (report.read).
-                let backend = backend
-                let language = pageLanguage(request)
                 let filename = name.filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") } + "." + format
                 return Response(
                     status: .ok,
@@ -203,16 +216,7 @@ public struct WebServer: Sendable {
                         .contentDisposition: "attachment; filename=\"\(filename)\"", .contentLength: String(made.sizeBytes), .cacheControl: "no-store",
                     ],
                     body: ResponseBody { writer in
-                        var offset: Int64 = 0
-                        while true {
-                            let line = WebRequest(op: Op.reportRead.rawValue, args: ReportReadArgs(report: made.report, offset: offset), lang: language == .vi ? "vi" : "en")
-                            let reply = await backend.call(try Array(WireFormat.encoder().encode(line)), role: session.role ?? .desk, actor: session.staff ?? "web")
-                            guard let chunk = try WireFormat.decoder().decode(Reply<FileChunk>.self, from: Data(reply)).result, let bytes = Data(base64Encoded: chunk.data)
-                            else { break }
-                            try await writer.write(ByteBuffer(bytes: bytes))
-                            offset += Int64(bytes.count)
-                            if chunk.done { break }
-                        }
+                        _ = try await readTransfer(made.report, session: session, request) { try await writer.write(ByteBuffer(bytes: $0)) }
                         try await writer.finish(nil)
                     })
             }
@@ -252,6 +256,30 @@ public struct WebServer: Sendable {
         let form = try await Self.form(&request)
         guard form["csrf"] == session.csrf || request.headers[.init("X-CSRF-Token")!] == session.csrf else { return forbidden(request, session) }
         return try await body(session, form, request)
+    }
+
+    /// A report's file, piece by piece as quayd reads it out (`report.read`), to `piece`; the
+    /// refusal that stopped it, if one did.
+    func readTransfer(
+        _ report: Int64, session: WebSessions.Session, _ request: Request, _ piece: ([UInt8]) async throws -> Void
+    ) async rethrows -> ErrorBody? {
+        var offset: Int64 = 0
+        while true {
+            let reply: Reply<FileChunk> = await call(.reportRead, ReportReadArgs(report: report, offset: offset), session: session, request)
+            guard let chunk = reply.result, let bytes = Data(base64Encoded: chunk.data) else { return reply.error }
+            try await piece(Array(bytes))
+            offset += Int64(bytes.count)
+            if chunk.done { return nil }
+        }
+    }
+
+    /// A report form's filters: its `filter.NAME` fields that are not blank.
+    static func reportFilters(_ form: Form) -> [String: String] {
+        var filters: [String: String] = [:]
+        for (key, value) in form.pairs where key.hasPrefix("filter.") && !value.trimmingCharacters(in: .whitespaces).isEmpty {
+            filters[String(key.dropFirst(7))] = value.trimmingCharacters(in: .whitespaces)
+        }
+        return filters
     }
 
     func registers(_ session: WebSessions.Session, _ request: Request) async -> [RegisterView] {

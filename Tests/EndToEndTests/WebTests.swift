@@ -162,5 +162,19 @@ import Glibc
             ["-c", "import sys, openpyxl\nws = openpyxl.load_workbook(sys.argv[1]).worksheets[0]\nprint('\\n'.join('|'.join(str(c) for c in r) for r in ws.iter_rows(values_only=True)))", xlsx.path])
         #expect(read.status == 0, "\(read.stderr)")
         #expect(read.stdout.contains("STK.000006") && read.stdout.contains("Tô Hoài") && read.stdout.contains("Dế Mèn phiêu lưu ký"), "\(read.stdout)")
+
+        // The reading statistics' charts on the page, drawn by quayd; a filter that does not parse is said.
+        #expect(try daemon.quay(["checkout", "--patron", "HS000001", "STK.000001", "STK.000004"]).status == 0)
+        try browser.open(base + "/reports")
+        try browser.find("#report-van-hoa-doc input[name='filter.since']").type("hôm qua")
+        try browser.find("#report-van-hoa-doc button[formaction='/reports/chart']").click()
+        #expect(browser.waitUntil { (try? browser.find("#report-van-hoa-doc #problem").text)?.contains("Bộ lọc không hợp lệ: since") == true }, "\((try? browser.source) ?? "")")
+        try browser.find("#report-van-hoa-doc input[name='filter.since']").clear()
+        try browser.find("#report-van-hoa-doc button[formaction='/reports/chart']").click()
+        #expect(browser.waitUntil { (try? browser.script("const i = document.getElementById('chart'); return i && i.complete ? i.naturalWidth : 0") as? Int ?? 0) ?? 0 > 300 }, "\((try? browser.source.prefix(3000)) ?? "")")
+        let svg = try browser.script("return atob(document.getElementById('chart').src.split(',')[1])") as? String
+        #expect(svg?.contains("<svg") == true)
+        try browser.script("document.getElementById('report-van-hoa-doc').scrollIntoView()")
+        try WebConsole.screenshot(browser, "reports-chart")
     }
 }
