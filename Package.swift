@@ -100,6 +100,8 @@ let package = Package(
             name: "quay-bench",
             dependencies: [
                 "QuayCore", "QuayCodecs", "QuayProtocol", "QuayClient", "QuayStore", "QuayLabels", "CQuayShims", "CZlib", "CXlsxWriter",
+                // The browser the console's figures are measured in (WebDriver).
+                "QuayTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
