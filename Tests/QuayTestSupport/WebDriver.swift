@@ -203,6 +203,25 @@ public final class Browser {
         return decode(value)
     }
 
+    // MARK: The keyboard
+
+    /// Presses `text`'s keys on whatever has the focus, as a person at the keyboard does (the
+    /// W3C actions: each key down then up); `Key.tab` moves the focus, `Key.enter` activates.
+    public func press(_ text: String) throws {
+        var actions: [[String: Any]] = []
+        for scalar in text.unicodeScalars {
+            actions.append(["type": "keyDown", "value": String(scalar)])
+            actions.append(["type": "keyUp", "value": String(scalar)])
+        }
+        try session("POST", "/actions", ["actions": [["type": "key", "id": "keyboard", "actions": actions]]])
+        try session("DELETE", "/actions")
+    }
+
+    /// The element that has the focus now.
+    public var focused: Element {
+        get throws { try element(from: session("GET", "/element/active"), "GET /element/active") }
+    }
+
     // MARK: Cookies and screenshots
 
     /// The page's cookies as W3C cookie objects: name, value, path, domain, httpOnly, secure, sameSite, expiry.
