@@ -231,6 +231,7 @@ public struct WebServer: Sendable {
                     try await writer.finish(nil)
                 })
         }
+        catalogueRoutes(router)
         return router
     }
 
