@@ -78,11 +78,21 @@ public struct RecordView: Sendable, Codable, Equatable {
     public var copies: Int
     /// The copies, in register order (only in `record.show`).
     public var items: [ItemView]?
+    /// The two halves of the call number, as `record.update` takes them.
+    public var classNumber: String?
+    public var authorMark: String?
+    public var subject: String?
+    public var notes: String?
 
     public init(
         id: Int64, title: String, authors: String, publisher: String?, year: Int?, isbn: String?, callNumber: String?,
-        kind: String, grade: Int?, price: Int64?, copies: Int, items: [ItemView]?
+        kind: String, grade: Int?, price: Int64?, copies: Int, items: [ItemView]?, classNumber: String? = nil,
+        authorMark: String? = nil, subject: String? = nil, notes: String? = nil
     ) {
+        self.classNumber = classNumber
+        self.authorMark = authorMark
+        self.subject = subject
+        self.notes = notes
         self.id = id
         self.title = title
         self.authors = authors
@@ -101,6 +111,9 @@ public struct RecordView: Sendable, Codable, Equatable {
         case id, title, authors, publisher, year, isbn
         case callNumber = "call_number"
         case kind, grade, price, copies, items
+        case classNumber = "class_number"
+        case authorMark = "author_mark"
+        case subject, notes
     }
 }
 

@@ -32,7 +32,7 @@ extension Dispatcher {
         LoansResult(
             loans: try await state.database.loans(
                 patronCard: text(args.patron), className: text(args.className), schoolYear: try schoolYear(args.schoolYear),
-                overdueOnly: args.overdue ?? false, at: now(), limit: limit(args.limit ?? 1000)))
+                overdueOnly: args.overdue ?? false, at: now(), limit: limit(args.limit ?? 1000), item: text(args.item)))
     }
 }
 

@@ -31,16 +31,21 @@ public struct ItemArgs: Sendable, Codable, Equatable {
     public init(item: String) { self.item = item }
 }
 
-/// `loan.list`: open loans of a patron, a class, or everyone; `overdue` for only the late ones.
+/// `loan.list`: open loans of a patron, a class, a copy (`item`: its one open loan, if any),
+/// or everyone; `overdue` for only the late ones.
 public struct LoanListArgs: Sendable, Codable, Equatable {
     public var patron: String?
+    public var item: String?
     public var className: String?
     public var schoolYear: String?
     public var overdue: Bool?
     public var limit: Int?
 
-    public init(patron: String? = nil, className: String? = nil, schoolYear: String? = nil, overdue: Bool? = nil, limit: Int? = nil) {
+    public init(
+        patron: String? = nil, className: String? = nil, schoolYear: String? = nil, overdue: Bool? = nil, limit: Int? = nil, item: String? = nil
+    ) {
         self.patron = patron
+        self.item = item
         self.className = className
         self.schoolYear = schoolYear
         self.overdue = overdue
@@ -48,7 +53,7 @@ public struct LoanListArgs: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case patron
+        case patron, item
         case className = "class"
         case schoolYear = "school_year"
         case overdue, limit

@@ -303,12 +303,12 @@ extension QuayDatabase {
         return loan
     }
 
-    /// Open loans of a patron, of a class (its own loans and its pupils'), or of everyone;
-    /// only the overdue ones when asked. Ordered by class, then name the Vietnamese way, then
-    /// due date — the overdue list by class that SPEC §10 asks for.
-    public func loans(patronCard: String?, className: String?, schoolYear: String, overdueOnly: Bool, at now: Date, limit: Int)
-        async throws -> [LoanView]
-    {
+    /// Open loans of a patron, of a class (its own loans and its pupils'), of a copy (by barcode
+    /// or accession number), or of everyone; only the overdue ones when asked. Ordered by class,
+    /// then name the Vietnamese way, then due date — the overdue list by class that SPEC §10 asks for.
+    public func loans(
+        patronCard: String?, className: String?, schoolYear: String, overdueOnly: Bool, at now: Date, limit: Int, item: String? = nil
+    ) async throws -> [LoanView] {
         try await pool.read { db in
             var conditions = ["l.returned_at IS NULL"]
             var arguments: StatementArguments = []
@@ -330,6 +330,10 @@ extension QuayDatabase {
                 }
                 conditions.append("(l.class_id = ? OR l.patron_id IN (SELECT id FROM patron WHERE class_id = ?))")
                 arguments += [id, id]
+            }
+            if let item {
+                conditions.append("l.item_id = ?")
+                arguments += [try Self.circulationItem(db, scanned: item).id]
             }
             arguments += [limit]
             let rows = try Row.fetchAll(

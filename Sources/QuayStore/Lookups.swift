@@ -54,11 +54,13 @@ extension QuayDatabase {
         RecordView(
             id: row["id"], title: row["title"], authors: row["authors"], publisher: row["publisher"], year: row["year"],
             isbn: row["isbn"], callNumber: row["call_number"], kind: row["kind"], grade: row["grade"],
-            price: row["price"], copies: row["copies"], items: items)
+            price: row["price"], copies: row["copies"], items: items, classNumber: row["class_number"], authorMark: row["author_mark"],
+            subject: row["subject"], notes: row["notes"])
     }
 
     static let recordColumns = """
         r.id, r.title, r.authors, r.publisher, r.year, r.isbn, r.call_number, r.kind, r.grade, r.price,
+        r.class_number, r.author_mark, r.subject, r.notes,
         (SELECT COUNT(*) FROM item c WHERE c.record_id = r.id) AS copies
         """
 

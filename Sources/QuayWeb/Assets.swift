@@ -55,6 +55,30 @@ enum Assets {
         textarea { font: inherit; width: 100%; }
         .reports .wide { grid-column: 1 / -1; }
         .chart img { max-width: 100%; background: #fff; border: 1px solid #ccd; }
+        .search { display: flex; gap: .5em; align-items: center; margin-bottom: 1em; }
+        .search input { width: 24em; }
+        table { border-collapse: collapse; background: #fff; margin-bottom: 1em; width: 100%; }
+        th, td { border: 1px solid #ccd; padding: .3em .5em; text-align: left; vertical-align: top; }
+        th { background: #e8efe9; }
+        .columns .grid { grid-template-columns: minmax(8em, max-content) minmax(0, 1fr); }
+        .columns .grid input, .columns .grid select { width: 100%; min-width: 0; }
+        .columns h2, section > h2 { font-size: 1.15em; }
+        .columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(28em, 1fr)); gap: 1em; align-items: start; }
+        .columns > .card, .columns > div > .card { max-width: none; }
+        .facts { display: grid; grid-template-columns: max-content 1fr; gap: .3em .8em; margin-top: 0; }
+        .facts dt { font-weight: bold; }
+        .facts dd { margin: 0; }
+        .grid h2, .card h2 { font-size: 1.1em; margin: 0 0 .4em; grid-column: 1 / -1; }
+        .grid .hint { grid-column: 1 / -1; }
+        select { font: inherit; padding: .3em; }
+        .changes { margin: 0; padding-left: 1.1em; }
+        del { color: #9b1c14; }
+        ins { color: #0b5d1e; text-decoration: none; }
+        .row-edit { display: flex; flex-wrap: wrap; gap: .3em; align-items: center; }
+        .row-edit input { width: 8em; }
+        .overdue { color: #9b1c14; font-weight: bold; }
+        .outcome#notice, .outcome#problem { font-size: 1.3em; }
+        .hint, .empty { color: #555; }
         """
 
     /// The desk screen's live part: each scan's one outcome from the desk's events (steps left

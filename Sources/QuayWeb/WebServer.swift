@@ -240,6 +240,7 @@ public struct WebServer: Sendable {
                 })
         }
         inventoryRoutes(router)
+        catalogueRoutes(router)
         return router
     }
 
