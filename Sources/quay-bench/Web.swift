@@ -1,5 +1,6 @@
 import Foundation
 import QuayClient
+import QuayProtocol
 import QuayTestSupport
 
 #if canImport(Glibc)
@@ -10,8 +11,11 @@ import Glibc
 /// (`GET /desk`, made from `scanner.list`) against `scanner.list` over the socket, each a
 /// median of 300 after 30 warm-up; and a desk event reaching an event-stream reader (`GET
 /// /events`, what the page's EventSource reads) after a typed scan is sent, median of 200; and
-/// the same scan's line appearing on the desk screen in a real Chromium.
+/// the same scan's line appearing on the desk screen in a real Chromium; the catalogue search's
+/// page (`GET /catalogue?q=`) against `record.find`.
 func reportWebBenchmarks(bin: String, directory: String) throws {
+    // As many titles as the catalogue page asks record.find for.
+    let catalogueLimit = 200
     let daemon = try startDaemon(bin: bin, directory: directory)
     defer {
         daemon.terminate()
@@ -44,10 +48,23 @@ func reportWebBenchmarks(bin: String, directory: String) throws {
         let reply = try page.request("GET /desk HTTP/1.1", headers: ["Cookie: quay_session=\(session)"])
         precondition(reply.status == 200 && reply.body.contains("id=\"desk\""), "the desk page")
     }
+    // The catalogue search without diacritics: 11 of the data set's thousand titles ("Sách thử
+    // 12", "Sách thử 120" … "129"), the page against its op.
+    let findOp = try time(300) {
+        let reply = try socket.callRaw(op: "record.find", args: QueryArgs(query: "sach thu 12", limit: catalogueLimit))
+        precondition(String(decoding: reply, as: UTF8.self).contains("Sách thử 129"), "record.find finds the titles")
+    }
+    let searchPage = try time(300) {
+        let reply = try page.request("GET /catalogue?q=sach+thu+12 HTTP/1.1", headers: ["Cookie: quay_session=\(session)"])
+        precondition(reply.status == 200 && reply.body.contains("Sách thử 129"), "the catalogue page finds the titles")
+    }
     print("web console (median / p99 / p99.9, µs; 300 each after 30 warm-up):")
     print(row("floor: scanner.list over the socket", socketOp))
     print(row("GET /desk (the desk screen's page)", deskPage,
         String(format: "%.2f× the socket op (target ≤ 2×: %@)", deskPage.median / socketOp.median, verdict(deskPage.median <= 2 * socketOp.median))))
+    print(row("floor: record.find over the socket", findOp))
+    print(row("GET /catalogue?q=sach+thu+12", searchPage,
+        String(format: "%.2f× the socket op (target ≤ 2×: %@)", searchPage.median / findOp.median, verdict(searchPage.median <= 2 * findOp.median))))
 
     // A desk event on the stream after the scan is sent: `desk.scan` over the socket, and the
     // line of its outcome read from `/events`.

@@ -107,15 +107,16 @@ func roundTrips(_ connection: QuayConnection, line: [UInt8], iterations: Int, ve
     try roundTrips(connection, iterations: iterations, verify: verify) { _ in line }
 }
 
-/// Fills the catalogue with `items` copies in intakes of 1,000, straight through the store.
-func generateCatalogue(path: String, items: Int) async throws -> Double {
+/// Fills the catalogue with `items` copies in intakes of `perTitle` (a title each, "Sách thử N"),
+/// straight through the store.
+func generateCatalogue(path: String, items: Int, perTitle: Int = 1000) async throws -> Double {
     let database = try QuayDatabase(path: path, synchronous: .normal)
     let start = now()
     let classes = ["895.922", "823.914", "530", "510", "372.21", "53(075)", "8(V)", "V23"]
     var made = 0
     var index = 0
     while made < items {
-        let copies = min(1000, items - made)
+        let copies = min(perTitle, items - made)
         let call = try CallNumber.parse("\(classes[index % classes.count]) NG-A T.\(index % 20 + 1)")
         let record = NewRecord(title: "Sách thử \(index)", authors: ["Nguyễn Văn \(index)"], callNumber: call, kind: .reference)
         _ = try await database.intake(
@@ -372,6 +373,8 @@ if options.inventoryOnly {
     exit(0)
 }
 if options.webOnly {
+    // A thousand titles (as the full run's data set has), ten copies each, for the catalogue search.
+    _ = try await generateCatalogue(path: databasePath, items: 10_000, perTitle: 10)
     try reportWebBenchmarks(bin: options.bin, directory: directory)
     try? FileManager.default.removeItem(atPath: directory)
     exit(0)
