@@ -62,6 +62,7 @@ public struct WebServer: Sendable {
         router.get("/assets/app.css") { _, _ in Self.asset(Assets.css, type: "text/css; charset=utf-8") }
         router.get("/assets/desk.js") { _, _ in Self.asset(Assets.deskScript, type: "text/javascript; charset=utf-8") }
         router.get("/assets/inventory.js") { _, _ in Self.asset(Assets.inventoryScript, type: "text/javascript; charset=utf-8") }
+        router.get("/assets/upload.js") { _, _ in Self.asset(Assets.uploadScript, type: "text/javascript; charset=utf-8") }
         router.get("/") { request, _ in
             let session = sessions.session(request.cookies[Self.sessionCookie]?.value, at: now())
             return Self.redirect(session?.staff == nil ? "/login" : "/desk")
@@ -240,6 +241,8 @@ public struct WebServer: Sendable {
                 })
         }
         inventoryRoutes(router)
+        peopleRoutes(router)
+        officeRoutes(router)
         return router
     }
 
