@@ -230,11 +230,18 @@ extension Pages {
                 """, script: "upload.js")
     }
 
+    /// A refused row's reason (`code: detail`) with the code in the staff member's words.
+    static func rowReason(_ reason: String, _ context: PageContext) -> String {
+        let parts = reason.split(separator: ":", maxSplits: 1)
+        guard parts.count == 2, let code = ErrorCode(rawValue: String(parts[0])) else { return reason }
+        return code.message(context.language) + ":" + parts[1]
+    }
+
     /// The dry run's preview: whom the import would add, each refused row with its line and
     /// reason, and the button that imports the same upload.
     static func importPreview(_ context: PageContext, upload: Int64, result: ImportResult) -> String {
         let refused = result.rejected.map {
-            "<li><b>\(context.t("Dòng", "Line")) \($0.line)</b>: \(HTML.escape($0.reason))</li>"
+            "<li><b>\(context.t("Dòng", "Line")) \($0.line)</b>: \(HTML.escape(rowReason($0.reason, context)))</li>"
         }.joined()
         let refusedList = result.rejected.isEmpty ? "" : """
             <h2>\(context.t("Các dòng bị từ chối", "Refused rows")) (<span id="refused-count">\(result.rejected.count)</span>)</h2>

@@ -70,7 +70,7 @@ import Testing
         #expect(try browser.find("#create-count").text == "1")
         let refused = try browser.find("#refused").text
         #expect(refused.contains("Dòng 3") && refused.contains("name"), "\(refused)")
-        #expect(refused.contains("Dòng 4") && refused.contains("HS000101"), "\(refused)")
+        #expect(refused.contains("Dòng 4: Số thẻ này đã được dùng: HS000101"), "the code in the staff member's words: \(refused)")
         #expect(try daemon.quay(["patron", "show", "HS000201"]).status != 0)
         // The same dry run from the command line.
         let cli = try daemon.quay(["patron", "import", bad, "--dry-run", "--lang", "en"])
@@ -140,6 +140,11 @@ import Testing
         try browser.find("#teacher").type("Phạm Thị Hoa" + Key.enter)
         #expect(browser.waitUntil { (try? browser.find("#homeroom").text) == "Phạm Thị Hoa" }, "\((try? browser.source) ?? "")")
         #expect(try daemon.quay(["class", "list"]).stdout.contains("Phạm Thị Hoa"))
+        // The same pages in English, by the language switch.
+        try browser.open(base + "/classes?lang=en")
+        #expect(try browser.find("h1").text.hasPrefix("Classes") && browser.find("#classes th").text == "Class")
+        try browser.open(base + "/patrons/HS000001")
+        #expect(try browser.find("#block button").text == "Block the card")
     }
 
     @Test func printersShowTheirJobsAndBackupsAreTakenFromThePage() throws {
