@@ -5,17 +5,9 @@ import QuayProtocol
 /// The printers' and backups' pages (issue 20): how each printer stands and its jobs, with
 /// their retry, cancel and reprint buttons; the automatic backups and "back up now".
 extension Pages {
-    /// A time as staff read it: dd/mm/yyyy HH:mm in Vietnamese, yyyy-mm-dd HH:mm in English (local time).
+    /// A moment as staff read it: its day and time in Vietnam (`PageContext.time`).
     static func time(_ date: Date, _ context: PageContext) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.dateFormat = context.language == .vi ? "dd/MM/yyyy HH:mm" : "yyyy-MM-dd HH:mm"
-        return formatter.string(from: date)
-    }
-
-    /// A stored timestamp (`yyyy-mm-ddTHH:MM…`) as staff read it.
-    static func stamp(_ text: String, _ context: PageContext) -> String {
-        context.day(text) + " " + String(text.dropFirst(11).prefix(5))
+        context.time(Timestamp.format(date))
     }
 
     static func jobButton(_ context: PageContext, job: Int64, action: String, words: String) -> String {
@@ -50,7 +42,7 @@ extension Pages {
                 <tr id="job-\(job.id)" data-state="\(job.state.rawValue)"><td class="number">\(job.id)</td><td>\(HTML.escape(job.printer))</td>\
                 <td>\(HTML.escape(job.template))</td><td>\(HTML.escape(job.key ?? ""))</td><td>\(HTML.escape(job.state.words.text(context.language)))\
                 \(job.lastError.map { "<br><small>" + HTML.escape($0) + "</small>" } ?? "")</td>\
-                <td>\(HTML.escape(stamp(job.createdAt, context)))</td><td>\(buttons)</td></tr>
+                <td>\(HTML.escape(context.time(job.createdAt)))</td><td>\(buttons)</td></tr>
                 """
         }
         let jobTable = table(
@@ -77,7 +69,7 @@ extension Pages {
                 state = """
                     <dl class="grid card" id="backup-state">
                     <dt>\(context.t("Thư mục", "Directory"))</dt><dd>\(HTML.escape(backup.directory ?? ""))</dd>
-                    <dt>\(context.t("Lịch", "Schedule"))</dt><dd>\(HTML.escape(backup.schedule ?? ""))</dd>
+                    <dt>\(context.t("Lịch", "Schedule"))</dt><dd>\(HTML.escape(schedule(backup.schedule ?? "", context)))</dd>
                     <dt>\(context.t("Giữ lại", "Kept"))</dt><dd>\(backup.keep ?? 0)</dd>
                     <dt>\(context.t("Bản tốt mới nhất", "Newest good backup"))</dt><dd>\(backup.lastGoodAt.map { HTML.escape(time($0, context)) } ?? "—")</dd>
                     \(backup.lastError.map { "<dt>\(context.t("Lỗi gần nhất", "Last failure"))</dt><dd class=\"error\">\(HTML.escape($0))</dd>" } ?? "")
@@ -108,6 +100,14 @@ extension Pages {
                 \(checked ? "" : "<a href=\"/backups?check=1\" id=\"check\">\(context.t("Kiểm tra lại mọi bản (chậm)", "Check every backup again (slow)"))</a>")
                 \(backupTable)
                 """)
+    }
+
+    /// `daily 17:00` or `every 6h` (`BackupState.schedule`) in the staff member's words.
+    static func schedule(_ text: String, _ context: PageContext) -> String {
+        guard context.language == .vi else { return text }
+        if text.hasPrefix("daily ") { return "hằng ngày lúc " + text.dropFirst(6) }
+        if text.hasPrefix("every ") { return "mỗi " + text.dropFirst(6) }
+        return text
     }
 
     /// Bytes as KiB or MiB.

@@ -161,7 +161,7 @@ extension Pages {
             let changes = entry.changes.keys.sorted().map { key in
                 "\(HTML.escape(key)): \(HTML.escape(entry.changes[key]!.before.description)) → \(HTML.escape(entry.changes[key]!.after.description))"
             }.joined(separator: "; ")
-            return "<li>\(HTML.escape(context.day(entry.at))) \(HTML.escape(String(entry.at.dropFirst(11).prefix(5)))) — \(HTML.escape(entry.actor)) — \(HTML.escape(entry.op)): \(changes)</li>"
+            return "<li>\(HTML.escape(context.time(entry.at))) — \(HTML.escape(entry.actor)) — \(HTML.escape(entry.op)): \(changes)</li>"
         }.joined()
         return "<ul class=\"log\" id=\"history\">\(items)</ul>"
     }
