@@ -179,6 +179,31 @@ public struct ClassView: Sendable, Codable, Equatable {
     }
 }
 
+/// A class in a list of classes: its homeroom teacher and how many pupils it has.
+public struct ClassSummary: Sendable, Codable, Equatable {
+    public var name: String
+    public var schoolYear: String
+    public var grade: Int?
+    public var homeroomTeacher: String?
+    public var pupils: Int
+
+    public init(name: String, schoolYear: String, grade: Int?, homeroomTeacher: String?, pupils: Int) {
+        self.name = name
+        self.schoolYear = schoolYear
+        self.grade = grade
+        self.homeroomTeacher = homeroomTeacher
+        self.pupils = pupils
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name
+        case schoolYear = "school_year"
+        case grade
+        case homeroomTeacher = "homeroom_teacher"
+        case pupils
+    }
+}
+
 /// A register and where its numbering stands.
 public struct RegisterView: Sendable, Codable, Equatable {
     public var code: String

@@ -115,6 +115,37 @@ extension DaemonState {
     }
 }
 
+extension DaemonState {
+    /// One automatic backup now (on schedule, or asked for by `backup.take`): taken, the oldest
+    /// beyond `keep` removed, said in the log and as `backup.done`; a failure is recorded (for
+    /// `status`), said as `backup.failed`, and thrown.
+    func takeAutomaticBackup(_ directory: BackupDirectory, keep: Int, at time: Date, logger: Logger) async throws -> BackupDirectory.Entry {
+        do {
+            let entry = try await directory.take(from: database, at: time)
+            let removed = directory.rotate(keep: keep)
+            automaticBackups.withLockedValue { $0.lastGood = entry }
+            logger.info(
+                "automatic backup taken",
+                metadata: ["backup.file": "\(entry.file)", "backup.bytes": "\(entry.sizeBytes)", "backup.removed": "\(removed.count)"])
+            events.publish(
+                "backup.done", at: time,
+                BackupEventData(
+                    file: entry.file, sizeBytes: entry.sizeBytes, level: "info", vi: "đã sao lưu tự động: \(entry.file)",
+                    en: "automatic backup taken: \(entry.file)"))
+            return entry
+        } catch {
+            let reason = (error as? StoreError)?.reason ?? "\(error)"
+            automaticBackups.withLockedValue { $0.lastError = (time, reason) }
+            logger.error("automatic backup failed", metadata: ["backup.directory": "\(directory.path)", "error": "\(reason)"])
+            events.publish(
+                "backup.failed", at: time,
+                BackupEventData(
+                    reason: reason, level: "error", vi: "sao lưu tự động thất bại: \(reason)", en: "automatic backup failed: \(reason)"))
+            throw error
+        }
+    }
+}
+
 /// Takes the automatic backups (SPEC §11, `[backup]`): on schedule, each one copied from one
 /// snapshot while the desk goes on, written to a temporary file, synced, checked and renamed
 /// (`BackupDirectory.take`), then the oldest beyond `keep` removed. Follows a reloaded config;
@@ -167,25 +198,8 @@ final class BackupScheduler: Service {
             return due.timeIntervalSince(time)
         }
         do {
-            let entry = try await directory.take(from: state.database, at: time)
-            let removed = directory.rotate(keep: settings.keep)
-            state.automaticBackups.withLockedValue { $0.lastGood = entry }
-            logger.info(
-                "automatic backup taken",
-                metadata: ["backup.file": "\(entry.file)", "backup.bytes": "\(entry.sizeBytes)", "backup.removed": "\(removed.count)"])
-            state.events.publish(
-                "backup.done", at: time,
-                BackupEventData(
-                    file: entry.file, sizeBytes: entry.sizeBytes, level: "info", vi: "đã sao lưu tự động: \(entry.file)",
-                    en: "automatic backup taken: \(entry.file)"))
+            _ = try await state.takeAutomaticBackup(directory, keep: settings.keep, at: time, logger: logger)
         } catch {
-            let reason = (error as? StoreError)?.reason ?? "\(error)"
-            state.automaticBackups.withLockedValue { $0.lastError = (time, reason) }
-            logger.error("automatic backup failed", metadata: ["backup.directory": "\(directory.path)", "error": "\(reason)"])
-            state.events.publish(
-                "backup.failed", at: time,
-                BackupEventData(
-                    reason: reason, level: "error", vi: "sao lưu tự động thất bại: \(reason)", en: "automatic backup failed: \(reason)"))
             sayOverdue(at: time)
         }
         return 0

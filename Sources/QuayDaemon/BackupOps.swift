@@ -74,6 +74,19 @@ extension Dispatcher {
     }
 }
 
+extension Dispatcher {
+    /// `backup.take`: an automatic backup now, into `[backup] directory` as the schedule would
+    /// take it (the web console's "back up now").
+    func backupTake() async throws -> BackupEntryInfo {
+        let settings = state.config.backup
+        guard let path = settings.directory else {
+            throw Refusal(code: .invalidArgument, detail: "no [backup] directory is set (docs/config.md)")
+        }
+        let entry = try await state.takeAutomaticBackup(BackupDirectory(path: path), keep: settings.keep, at: now(), logger: logger)
+        return BackupEntryInfo(file: entry.file, takenAt: entry.takenAt, sizeBytes: entry.sizeBytes, verified: true, check: nil)
+    }
+}
+
 extension DaemonState {
     /// The file of a new copy, beside the database (the same disk, and a directory quayd may write).
     func reserveBackup() -> (Int64, String) { reserveTransfer("backup") }

@@ -232,14 +232,16 @@ extension Dispatcher {
 
     /// Imports a class list: the header names the columns (`card`/`thẻ`, `name`/`họ tên`,
     /// `kind`/`loại`, `class`/`lớp`); every bad row is reported with its line and reason,
-    /// and the good rows are imported.
+    /// and the good rows are imported — or, with `dry_run`, the import's transaction is rolled
+    /// back and an upload kept for the import to follow.
     func patronImport(_ args: PatronImportArgs) async throws -> ImportResult {
         let year = try schoolYear(args.schoolYear)
+        let dryRun = args.dryRun == true
         let header: [String]
         let body: [(line: Int, cells: [String])]
         if let upload = args.upload {
             // A class list as a file: CSV or XLSX, in any of the encodings a catalogue may be in.
-            let (bytes, format) = try uploadBytes(upload, format: args.format)
+            let (bytes, format) = try uploadBytes(upload, format: args.format, keep: dryRun)
             guard format == "csv" || format == "xlsx" else { throw Refusal(code: .invalidImportFile, detail: "a class list is CSV or XLSX, not \(format)") }
             let table = try spreadsheet(bytes, format: format, forced: try forcedEncoding(args.encoding))
             (header, body) = (table.header, table.rows)
@@ -284,8 +286,9 @@ extension Dispatcher {
                 rejected.append(RejectedRow(line: row.line, reason: "\(refusal.code.rawValue): \(refusal.detail ?? "")"))
             }
         }
-        let (imported, refused) = try await state.database.importPatrons(good, at: now())
-        return ImportResult(imported: imported, rejected: (rejected + refused).sorted { $0.line < $1.line })
+        let (imported, refused) = try await state.database.importPatrons(good, dryRun: dryRun, at: now())
+        return ImportResult(
+            imported: imported.count, rejected: (rejected + refused).sorted { $0.line < $1.line }, dryRun: dryRun, patrons: imported)
     }
 
     func classAdd(_ args: ClassArgs) async throws -> ClassView {
@@ -298,6 +301,11 @@ extension Dispatcher {
         }
         return try await state.database.addClass(
             name: name, schoolYear: try schoolYear(args.schoolYear), grade: args.grade, homeroomTeacher: text(args.teacher))
+    }
+
+    func classList(_ args: ClassListArgs) async throws -> ClassesResult {
+        let year = try schoolYear(args.schoolYear)
+        return ClassesResult(schoolYear: year, classes: try await state.database.classList(schoolYear: year))
     }
 
     func classShow(_ args: ClassArgs) async throws -> ClassView {

@@ -47,19 +47,20 @@ extension Dispatcher {
         return UploadWriteResult(received: size + Int64(data.count))
     }
 
-    /// An upload's file, opened and then removed: an import reads its file once, from the open
-    /// file (bytes at a time where the format allows).
-    func takeUpload(_ number: Int64) throws -> FileHandle {
+    /// An upload's file, opened and then removed (unless `keep`: a dry run that the same upload
+    /// may follow): an import reads its file once, from the open file (bytes at a time where
+    /// the format allows).
+    func takeUpload(_ number: Int64, keep: Bool = false) throws -> FileHandle {
         guard let path = state.transferFile(number), let file = FileHandle(forReadingAtPath: path) else {
             throw Refusal(code: .notFound, detail: "upload \(number) (made by upload.begin, removed once imported)")
         }
-        state.forgetTransfer(number)
+        if !keep { state.forgetTransfer(number) }
         return file
     }
 
     /// An upload's bytes, whole (a spreadsheet, a MARCXML file), and its format.
-    func uploadBytes(_ number: Int64, format asked: String?) throws -> (bytes: [UInt8], format: String) {
-        let file = try takeUpload(number)
+    func uploadBytes(_ number: Int64, format asked: String?, keep: Bool = false) throws -> (bytes: [UInt8], format: String) {
+        let file = try takeUpload(number, keep: keep)
         defer { try? file.close() }
         let bytes = [UInt8](try file.readToEnd() ?? Data())
         return (bytes, try importFormat(asked, bytes))

@@ -101,25 +101,31 @@ public struct CardArgs: Sendable, Codable, Equatable {
 /// `patron.import`: the CSV text itself (the CLI reads the file), a header row with
 /// `card,name[,kind][,class]` in any order.
 /// Or an uploaded file (`upload`, from `upload.begin`): CSV or XLSX in any encoding a catalogue
-/// may be in (`encoding` forces one).
+/// may be in (`encoding` forces one). With `dry_run` nothing is written and an upload is kept,
+/// so that the same upload can then be imported.
 public struct PatronImportArgs: Sendable, Codable, Equatable {
     public var csv: String?
     public var upload: Int64?
     public var format: String?
     public var encoding: String?
     public var schoolYear: String?
+    public var dryRun: Bool?
 
-    public init(csv: String? = nil, upload: Int64? = nil, format: String? = nil, encoding: String? = nil, schoolYear: String? = nil) {
+    public init(
+        csv: String? = nil, upload: Int64? = nil, format: String? = nil, encoding: String? = nil, schoolYear: String? = nil, dryRun: Bool? = nil
+    ) {
         self.csv = csv
         self.upload = upload
         self.format = format
         self.encoding = encoding
         self.schoolYear = schoolYear
+        self.dryRun = dryRun
     }
 
     enum CodingKeys: String, CodingKey {
         case csv, upload, format, encoding
         case schoolYear = "school_year"
+        case dryRun = "dry_run"
     }
 }
 
@@ -163,11 +169,48 @@ public struct RegistersResult: Sendable, Codable, Equatable {
     public init(registers: [RegisterView]) { self.registers = registers }
 }
 
+/// What `patron.import` did, or with `dry_run` would do: the patrons created (in the file's
+/// order) and every refused row.
 public struct ImportResult: Sendable, Codable, Equatable {
     public var imported: Int
     public var rejected: [RejectedRow]
-    public init(imported: Int, rejected: [RejectedRow]) {
+    public var dryRun: Bool
+    public var patrons: [PatronView]
+
+    public init(imported: Int, rejected: [RejectedRow], dryRun: Bool = false, patrons: [PatronView] = []) {
         self.imported = imported
         self.rejected = rejected
+        self.dryRun = dryRun
+        self.patrons = patrons
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case imported, rejected
+        case dryRun = "dry_run"
+        case patrons
+    }
+}
+
+/// `class.list`: the classes of a school year (the current one by default).
+public struct ClassListArgs: Sendable, Codable, Equatable {
+    public var schoolYear: String?
+
+    public init(schoolYear: String? = nil) { self.schoolYear = schoolYear }
+
+    enum CodingKeys: String, CodingKey { case schoolYear = "school_year" }
+}
+
+public struct ClassesResult: Sendable, Codable, Equatable {
+    public var schoolYear: String
+    public var classes: [ClassSummary]
+
+    public init(schoolYear: String, classes: [ClassSummary]) {
+        self.schoolYear = schoolYear
+        self.classes = classes
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case schoolYear = "school_year"
+        case classes
     }
 }

@@ -165,28 +165,51 @@ extension QuayDatabase {
             patrons: patrons)
     }
 
+    /// The classes of a school year with their pupils' count, by grade and name.
+    public func classList(schoolYear: String) async throws -> [ClassSummary] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT c.name, c.school_year, c.grade, c.homeroom_teacher,
+                           (SELECT count(*) FROM patron p WHERE p.class_id = c.id) AS pupils
+                    FROM class c WHERE c.school_year = ? ORDER BY c.grade IS NULL, c.grade, length(c.name), c.name
+                    """,
+                arguments: [schoolYear]
+            ).map { row in
+                ClassSummary(
+                    name: row["name"], schoolYear: row["school_year"], grade: row["grade"], homeroomTeacher: row["homeroom_teacher"],
+                    pupils: row["pupils"])
+            }
+        }
+    }
+
     /// Imports a class list: each row all or nothing (a savepoint each), good rows kept,
-    /// every refused row reported with its line. One transaction for the whole file.
-    public func importPatrons(_ rows: [(line: Int, patron: NewPatron)], at now: Date) async throws -> (
-        imported: Int, rejected: [RejectedRow]
+    /// every refused row reported with its line. One transaction for the whole file; a
+    /// `dryRun` rolls it back, so it says what the import would do and writes nothing.
+    public func importPatrons(_ rows: [(line: Int, patron: NewPatron)], dryRun: Bool = false, at now: Date) async throws -> (
+        imported: [PatronView], rejected: [RejectedRow]
     ) {
         let createdAt = Timestamp.format(now)
-        return try await pool.write { db in
-            var imported = 0
+        return try await pool.writeWithoutTransaction { db in
+            var imported: [PatronView] = []
             var rejected: [RejectedRow] = []
-            for (line, patron) in rows {
-                do {
-                    try db.inSavepoint {
-                        try Self.insertPatron(db, patron, createdAt: createdAt)
-                        return .commit
+            try db.inTransaction {
+                for (line, patron) in rows {
+                    do {
+                        try db.inSavepoint {
+                            try Self.insertPatron(db, patron, createdAt: createdAt)
+                            return .commit
+                        }
+                        if let view = try Self.patron(db, card: patron.card) { imported.append(view) }
+                    } catch let error as StoreError {
+                        rejected.append(RejectedRow(line: line, reason: "\(error.code.rawValue): \(error.reason)"))
+                    } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+                        // A rule the checks above missed: the row is refused in our words, not SQLite's.
+                        rejected.append(RejectedRow(line: line, reason: "invalid_argument: the row breaks a rule of the patron register"))
                     }
-                    imported += 1
-                } catch let error as StoreError {
-                    rejected.append(RejectedRow(line: line, reason: "\(error.code.rawValue): \(error.reason)"))
-                } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
-                    // A rule the checks above missed: the row is refused in our words, not SQLite's.
-                    rejected.append(RejectedRow(line: line, reason: "invalid_argument: the row breaks a rule of the patron register"))
                 }
+                return dryRun ? .rollback : .commit
             }
             return (imported, rejected)
         }

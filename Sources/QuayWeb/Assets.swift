@@ -79,6 +79,43 @@ enum Assets {
         .overdue { color: #9b1c14; font-weight: bold; }
         .outcome#notice, .outcome#problem { font-size: 1.3em; }
         .hint, .empty { color: #555; }
+        h2 { font-size: 1.15em; margin: 1em 0 .4em; }
+        .links { display: flex; gap: 1em; flex-wrap: wrap; }
+        table.list { border-collapse: collapse; background: #fff; margin-bottom: 1em; }
+        table.list th, table.list td { border: 1px solid #ccd; padding: .25em .5em; text-align: left; vertical-align: top; }
+        table.list th { background: #e8efe9; }
+        table.list td.number { text-align: right; }
+        table.list tr.overdue td { color: #9b1c14; font-weight: bold; }
+        dl.grid dt { font-weight: bold; }
+        dl.grid dd { margin: 0; }
+        td.state.waiting, dd.error { color: #9b1c14; }
+        td.state.ready { color: #0b5d1e; }
+        #take { display: inline-block; margin: 0 1em 1em 0; }
+        """
+
+    /// The class-list import's one live part: the chosen file's bytes posted as they are (with
+    /// the session's `X-CSRF-Token`), then the preview the server redirects to, shown in place.
+    static let uploadScript = """
+        (function () {
+          const form = document.getElementById('upload');
+          const csrf = document.querySelector('meta[name=csrf]').content;
+          const said = document.getElementById('sending');
+          const vi = document.documentElement.lang === 'vi';
+          form.addEventListener('submit', function (event) {
+            event.preventDefault();
+            const file = document.getElementById('file').files[0];
+            if (!file) { return; }
+            said.textContent = vi ? 'Đang gửi tệp…' : 'Sending the file…';
+            fetch(form.action, { method: 'POST', body: file, credentials: 'same-origin', headers: { 'Content-Type': 'application/octet-stream', 'X-CSRF-Token': csrf } })
+              .then(function (response) {
+                return response.text().then(function (html) {
+                  document.open(); document.write(html); document.close();
+                  if (response.redirected) { history.replaceState(null, '', response.url); }
+                });
+              })
+              .catch(function () { said.textContent = vi ? 'Không gửi được tệp' : 'The file could not be sent'; });
+          });
+        })();
         """
 
     /// The desk screen's live part: each scan's one outcome from the desk's events (steps left

@@ -54,11 +54,11 @@ extension WebServer {
 
         router.get("/copies/:key") { request, route in
             guard let session = member(request) else { return Self.redirect("/login") }
-            return await copyPage(request, session, Self.key(route, "key"))
+            return await copyPage(request, session, Self.parameter(route, "key"))
         }
         router.post("/copies/:key") { request, route in
             try await posted(request) { session, form, request in
-                let key = Self.key(route, "key")
+                let key = Self.parameter(route, "key")
                 return await change(session, request, to: Self.copyPath(key), refused: { await copyPage(request, session, key, problem: $0, entered: form) }) {
                     context in
                     let changes = Changes(form, fields: ["location", "barcode", "price", "condition", "note"])
@@ -76,7 +76,7 @@ extension WebServer {
         }
         router.post("/copies/:key/state") { request, route in
             try await posted(request) { session, form, request in
-                let key = Self.key(route, "key")
+                let key = Self.parameter(route, "key")
                 return await change(session, request, to: Self.copyPath(key), refused: { await copyPage(request, session, key, problem: $0) }) { _ in
                     (.itemState, ItemStateArgs(item: key, state: form["state"] ?? "", note: form.text("note")))
                 }
@@ -84,7 +84,7 @@ extension WebServer {
         }
         router.post("/copies/:key/lost") { request, route in
             try await posted(request) { session, _, request in
-                let key = Self.key(route, "key")
+                let key = Self.parameter(route, "key")
                 return await change(session, request, to: Self.copyPath(key), refused: { await copyPage(request, session, key, problem: $0) }) { _ in
                     (.loanLost, ItemArgs(item: key))
                 }
@@ -100,11 +100,11 @@ extension WebServer {
         }
         router.get("/equipment/:code") { request, route in
             guard let session = member(request) else { return Self.redirect("/login") }
-            return await equipmentTypePage(request, session, Self.key(route, "code"))
+            return await equipmentTypePage(request, session, Self.parameter(route, "code"))
         }
         router.post("/equipment/:code") { request, route in
             try await posted(request) { session, form, request in
-                let code = Self.key(route, "code")
+                let code = Self.parameter(route, "code")
                 return await change(
                     session, request, to: Self.equipmentPath(code), refused: { await equipmentTypePage(request, session, code, problem: $0, entered: form) }
                 ) { context in
@@ -124,7 +124,7 @@ extension WebServer {
                 let code = form["code"] ?? ""
                 return await change(session, request, to: Self.equipmentPath(code), refused: { await equipmentTypePage(request, session, code, problem: $0) }) { _ in
                     let changes = Changes(form, fields: ["room", "condition"])
-                    var args = UnitUpdateArgs(unit: Self.key(route, "key"))
+                    var args = UnitUpdateArgs(unit: Self.parameter(route, "key"))
                     args.room = changes["room"]
                     args.condition = changes["condition"]
                     args.clear = changes.clearing
@@ -267,20 +267,6 @@ extension WebServer {
     static func copyPath(_ key: String) -> String { "/copies/" + Pages.pathComponent(key) }
     static func equipmentPath(_ code: String) -> String { "/equipment/" + Pages.pathComponent(code) }
 
-    /// A path parameter, percent-decoded (the router leaves it as it came), in NFC.
-    static func key(_ route: BasicRequestContext, _ name: String) -> String {
-        let raw = route.parameters.get(name) ?? ""
-        return VietnameseText.nfc(raw.removingPercentEncoding ?? raw)
-    }
-
-    /// A query parameter as a GET form sends it (`+` for a space), in NFC.
-    static func query(_ request: Request, _ name: String) -> String? {
-        for pair in (request.uri.query ?? "").split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
-            if parts.first == name { return VietnameseText.nfc(parts.count > 1 ? parts[1] : "") }
-        }
-        return nil
-    }
 
     /// The words of a field (barcodes separated by spaces or commas); nil when there are none.
     static func words(_ text: String?) -> [String]? {

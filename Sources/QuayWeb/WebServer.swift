@@ -62,6 +62,7 @@ public struct WebServer: Sendable {
         router.get("/assets/app.css") { _, _ in Self.asset(Assets.css, type: "text/css; charset=utf-8") }
         router.get("/assets/desk.js") { _, _ in Self.asset(Assets.deskScript, type: "text/javascript; charset=utf-8") }
         router.get("/assets/inventory.js") { _, _ in Self.asset(Assets.inventoryScript, type: "text/javascript; charset=utf-8") }
+        router.get("/assets/upload.js") { _, _ in Self.asset(Assets.uploadScript, type: "text/javascript; charset=utf-8") }
         router.get("/") { request, _ in
             let session = sessions.session(request.cookies[Self.sessionCookie]?.value, at: now())
             return Self.redirect(session?.staff == nil ? "/login" : "/desk")
@@ -241,6 +242,8 @@ public struct WebServer: Sendable {
         }
         inventoryRoutes(router)
         catalogueRoutes(router)
+        peopleRoutes(router)
+        officeRoutes(router)
         return router
     }
 
@@ -352,14 +355,18 @@ public struct WebServer: Sendable {
 
     /// A posted form (`application/x-www-form-urlencoded`, at most 64 KiB), its values in NFC.
     static func form(_ request: inout Request) async throws -> Form {
-        let body = try await request.collectBody(upTo: maxForm)
-        var form = Form()
-        for pair in String(buffer: body).split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
-            guard let key = parts.first, !key.isEmpty else { continue }
-            form.pairs.append((key, VietnameseText.nfc(parts.count > 1 ? parts[1] : "")))
-        }
-        return form
+        Form(encoded: String(buffer: try await request.collectBody(upTo: maxForm)))
+    }
+
+    /// A value of the query (`?q=…` as a GET form sends it), trimmed; nil when absent or blank.
+    static func query(_ request: Request, _ name: String) -> String? {
+        Form(encoded: request.uri.query ?? "").text(name)
+    }
+
+    /// A path parameter, percent-decoded (the router leaves it as it came), in NFC.
+    static func parameter(_ context: BasicRequestContext, _ name: String) -> String {
+        let raw = context.parameters.get(name) ?? ""
+        return VietnameseText.nfc(raw.removingPercentEncoding ?? raw)
     }
 
     /// A request line for `op` in the page's language.
@@ -388,6 +395,17 @@ public struct WebServer: Sendable {
 /// A posted form's fields, in order: a name may come more than once (`key`, a copy each).
 struct Form: Sendable {
     var pairs: [(String, String)] = []
+
+    init(pairs: [(String, String)] = []) { self.pairs = pairs }
+
+    /// `a=1&b=x+y` as a browser encodes a form or a GET form's query (`+` for a space), in NFC.
+    init(encoded: String) {
+        for pair in encoded.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
+            guard let key = parts.first, !key.isEmpty else { continue }
+            pairs.append((key, VietnameseText.nfc(parts.count > 1 ? parts[1] : "")))
+        }
+    }
 
     /// The first value of `name`.
     subscript(_ name: String) -> String? { pairs.first { $0.0 == name }?.1 }

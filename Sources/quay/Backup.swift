@@ -48,12 +48,19 @@ extension QuayCommand {
     struct Backups: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "backups", 
             abstract: "The automatic backups ([backup] in quayd.toml): each with its time and size, newest first.",
-            discussion: "--check reads each file again with integrity_check (slow on a large database).")
+            discussion: "--check reads each file again with integrity_check (slow on a large database); --now takes one first.")
 
         @OptionGroup var options: GlobalOptions
         @Flag(help: "Check every backup file again now.") var check = false
+        @Flag(help: "Take an automatic backup now, into [backup] directory (admin).") var now = false
 
         func run() throws {
+            if now {
+                let connection = try options.connect()
+                guard case .success = try options.request(connection, .backupTake, args: NoArguments?.none, as: BackupEntryInfo.self) else {
+                    throw ExitCode(CLIExit.refused)
+                }
+            }
             try options.run(.backupList, args: BackupListArgs(check: check ? true : nil), as: BackupListResult.self) { result in
                 BackupsView(result: result, language: options.language).render()
             }

@@ -90,11 +90,12 @@ extension QuayCommand {
             @Argument(help: "The CSV or XLSX file.") var file: String
             @Option(help: "School year (default: the current one).") var year: String?
             @Option(help: "Read every column in this encoding: utf-8, tcvn3, vni, viscii, vps, cp1258, double-utf-8.") var encoding: String?
+            @Flag(help: "Say what the import would do, and write nothing.") var dryRun = false
 
             func run() throws {
                 let connection = try options.connect()
                 let upload = try options.upload(file, connection)
-                let args = PatronImportArgs(upload: upload, encoding: encoding, schoolYear: year)
+                let args = PatronImportArgs(upload: upload, encoding: encoding, schoolYear: year, dryRun: dryRun ? true : nil)
                 guard case .success(let answer) = try options.request(connection, .patronImport, args: args, as: ImportResult.self) else {
                     throw ExitCode(CLIExit.refused)
                 }
@@ -102,7 +103,10 @@ extension QuayCommand {
                 if options.json {
                     print(String(decoding: answer.raw, as: UTF8.self))
                 } else {
-                    print(options.text("Đã nhập \(result.imported) bạn đọc.", "Imported \(result.imported) patrons."))
+                    print(
+                        result.dryRun
+                            ? options.text("Chạy thử: sẽ nhập \(result.imported) bạn đọc (chưa ghi gì).", "Dry run: would import \(result.imported) patrons (nothing written).")
+                            : options.text("Đã nhập \(result.imported) bạn đọc.", "Imported \(result.imported) patrons."))
                     for row in result.rejected {
                         print(options.text("dòng \(row.line): \(row.reason)", "line \(row.line): \(row.reason)"))
                     }
@@ -114,7 +118,17 @@ extension QuayCommand {
 
     struct ClassCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "class", abstract: "Classes (lớp).", subcommands: [Add.self, Show.self, ClassEdit.self])
+            commandName: "class", abstract: "Classes (lớp).", subcommands: [Add.self, Show.self, List.self, ClassEdit.self])
+
+        struct List: ParsableCommand {
+            static let configuration = CommandConfiguration(commandName: "list", abstract: "The classes of a school year, with their pupils' count.")
+            @OptionGroup var options: GlobalOptions
+            @Option(help: "School year (default: the current one).") var year: String?
+
+            func run() throws {
+                try options.run(.classList, args: ClassListArgs(schoolYear: year), as: ClassesResult.self) { ClassText(options: options).render($0) }
+            }
+        }
 
         struct Add: ParsableCommand {
             static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a class for a school year.")
@@ -156,5 +170,12 @@ struct ClassText {
             text += "\n" + TextTable(rows: view.patrons.enumerated().map { ["\($0.offset + 1)", $0.element.card, $0.element.name] }).render()
         }
         return text
+    }
+
+    func render(_ list: ClassesResult) -> String {
+        let title = options.text("Các lớp năm học \(list.schoolYear)", "Classes of the school year \(list.schoolYear)")
+        guard !list.classes.isEmpty else { return title + options.text(": chưa có lớp nào", ": none yet") }
+        let header = [options.text("Lớp", "Class"), options.text("Học sinh", "Pupils"), options.text("GVCN", "Homeroom teacher")]
+        return title + "\n" + TextTable(rows: [header] + list.classes.map { [$0.name, "\($0.pupils)", $0.homeroomTeacher ?? ""] }).render()
     }
 }

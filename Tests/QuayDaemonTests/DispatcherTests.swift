@@ -99,6 +99,26 @@ import Testing
         #expect(errorCode(category) == "invalid_argument")
     }
 
+    @Test func aDryRunOfAnUploadedClassListWritesNothingAndKeepsTheUploadForTheImport() async throws {
+        let csv = Data("card,name,class\nHS000007,Lê Ư,6A\nHS000008,,6A\n".utf8)
+        let begun = try await reply(#"{"v":1,"id":1,"op":"upload.begin","args":{"size_bytes":\#(csv.count)}}"#)
+        guard case .int(let upload) = try #require(begun["result"]?.objectValue?["upload"]) else { Issue.record("no upload number"); return }
+        let wrote = try await reply(#"{"v":1,"id":2,"op":"upload.write","args":{"upload":\#(upload),"offset":0,"data":"\#(csv.base64EncodedString())"}}"#)
+        #expect(wrote["ok"] == true)
+        let line = #"{"v":1,"id":3,"op":"patron.import","args":{"upload":\#(upload),"school_year":"2026-2027","dry_run":true}}"#
+        let dry = try #require(try await reply(line)["result"]?.objectValue)
+        #expect(dry["dry_run"] == true && dry["imported"] == 1, "\(dry)")
+        #expect(dry["rejected"] == .array([.object(["line": 3, "reason": "invalid_argument: name must not be empty"])]))
+        #expect(errorCode(try await reply(#"{"v":1,"id":4,"op":"patron.show","args":{"card":"HS000007"}}"#)) == "not_found")
+        #expect(try await reply(#"{"v":1,"id":5,"op":"class.list","args":{"school_year":"2026-2027"}}"#)["result"]?.objectValue?["classes"] == .array([]))
+        // The same upload, imported for real; then it is gone.
+        let real = line.replacingOccurrences(of: #","dry_run":true"#, with: "")
+        let done = try #require(try await reply(real)["result"]?.objectValue)
+        #expect(done["dry_run"] == false && done["imported"] == 1 && done["patrons"] == dry["patrons"], "\(done)")
+        #expect(try await reply(#"{"v":1,"id":6,"op":"patron.show","args":{"card":"HS000007"}}"#)["ok"] == true)
+        #expect(errorCode(try await reply(real)) == "not_found")
+    }
+
     @Test func anOversizedFrameIsAnswered() async throws {
         let bytes = try #require(await dispatcher.reply(to: .tooLarge, role: .admin))
         let answer = try #require(try JSONDecoder().decode(JSONValue.self, from: Data(bytes)).objectValue)
@@ -131,7 +151,7 @@ import Testing
 
     @Test func onlyAdminsImportOpenCloseOrApplyAnInventoryConfirmADisposalOrRollTheYearOver() {
         let admin = Set(Dispatcher.operations.filter { $0.role == .admin }.map(\.op))
-        #expect(admin == [.patronImport, .uploadBegin, .uploadWrite, .importCatalogue, .importEquipment, .importProgress, .staffAdd, .staffList, .staffRemove, .inventoryStart, .inventoryClose, .inventoryApply, .disposalConfirm, .yearRollover])
+        #expect(admin == [.patronImport, .uploadBegin, .uploadWrite, .importCatalogue, .importEquipment, .importProgress, .backupTake, .staffAdd, .staffList, .staffRemove, .inventoryStart, .inventoryClose, .inventoryApply, .disposalConfirm, .yearRollover])
         #expect(Dispatcher.operations.allSatisfy { $0.role != .none })
     }
 

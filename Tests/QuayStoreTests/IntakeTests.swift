@@ -70,9 +70,28 @@ import Testing
             (4, NewPatron(card: "HS2", name: "Nguyễn Văn An", kind: .pupil, className: "6A", schoolYear: "2026-2027")),
         ]
         let (imported, rejected) = try await database.importPatrons(rows, at: Date())
-        #expect(imported == 2)
+        #expect(imported.map(\.card) == ["HS1", "HS2"])
         #expect(rejected == [RejectedRow(line: 3, reason: "duplicate_card: HS1")])
         let sixA = try #require(try await database.classView(name: "6a", schoolYear: "2026-2027"))
         #expect(sixA.patrons.map(\.name) == ["Nguyễn Văn An", "Lê Ư"])
+        #expect(try await database.classList(schoolYear: "2026-2027") == [
+            ClassSummary(name: "6A", schoolYear: "2026-2027", grade: 6, homeroomTeacher: nil, pupils: 2)
+        ])
+    }
+
+    @Test func aDryRunOfAPatronImportSaysWhatItWouldDoAndWritesNothing() async throws {
+        let rows: [(line: Int, patron: NewPatron)] = [
+            (2, NewPatron(card: "HS1", name: "Lê Ư", kind: .pupil, className: "7B", schoolYear: "2026-2027")),
+            (3, NewPatron(card: "HS1", name: "Trùng", kind: .pupil, className: "7B", schoolYear: "2026-2027")),
+        ]
+        let (imported, rejected) = try await database.importPatrons(rows, dryRun: true, at: Date())
+        #expect(imported.map(\.name) == ["Lê Ư"] && imported.first?.className == "7B")
+        #expect(rejected == [RejectedRow(line: 3, reason: "duplicate_card: HS1")])
+        // Neither the patron nor the class the row would have made is there.
+        #expect(try await database.patron(card: "HS1") == nil)
+        #expect(try await database.classList(schoolYear: "2026-2027").isEmpty)
+        // The real import after it does what the dry run said.
+        let applied = try await database.importPatrons(rows, at: Date())
+        #expect(applied.imported == imported && applied.rejected == rejected)
     }
 }
