@@ -67,8 +67,10 @@ public final class DeskService: Service, Sendable {
                 group.addTask { await runner.run() }
             }
             group.addTask { [runners, clock] in
-                while !Task.isShuttingDownGracefully {
-                    try? await Task.sleep(for: .seconds(1))
+                // Cancelled (a service of quayd failed, and the group cancels the rest) as well as
+                // shut down: a sleep that throws ends the ticks, else it would return at once forever.
+                while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                    do { try await Task.sleep(for: .seconds(1)) } catch { break }
                     let now = clock()
                     for runner in runners.values { runner.submit(.tick(now)) }
                 }

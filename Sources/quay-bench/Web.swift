@@ -44,6 +44,11 @@ func reportWebBenchmarks(bin: String, directory: String) throws {
         return Samples(samples)
     }
     let socketOp = try time(300) { _ = try socket.callRaw(op: "scanner.list", args: Optional<Int>.none) }
+    // The HTTP server's own share: a page that needs no op (the style sheet, from memory).
+    let asset = try time(300) {
+        let reply = try page.request("GET /assets/app.css HTTP/1.1", headers: ["Cookie: quay_session=\(session)"])
+        precondition(reply.status == 200, "the style sheet")
+    }
     let deskPage = try time(300) {
         let reply = try page.request("GET /desk HTTP/1.1", headers: ["Cookie: quay_session=\(session)"])
         precondition(reply.status == 200 && reply.body.contains("id=\"desk\""), "the desk page")
@@ -60,6 +65,7 @@ func reportWebBenchmarks(bin: String, directory: String) throws {
     }
     print("web console (median / p99 / p99.9, µs; 300 each after 30 warm-up):")
     print(row("floor: scanner.list over the socket", socketOp))
+    print(row("GET /assets/app.css (no op: HTTP alone)", asset, String(format: "%.2f× the socket op", asset.median / socketOp.median)))
     print(row("GET /desk (the desk screen's page)", deskPage,
         String(format: "%.2f× the socket op (target ≤ 2×: %@)", deskPage.median / socketOp.median, verdict(deskPage.median <= 2 * socketOp.median))))
     print(row("floor: record.find over the socket", findOp))
