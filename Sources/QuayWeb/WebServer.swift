@@ -371,8 +371,17 @@ public struct WebServer: Sendable {
 
     /// A request line for `op` in the page's language.
     func requestLine<Args: Encodable & Sendable>(_ op: Op, _ args: Args?, _ request: Request) -> [UInt8] {
-        let line = WebRequest(op: op.rawValue, args: args, lang: pageLanguage(request) == .vi ? "vi" : "en")
-        return (try? Array(WireFormat.encoder().encode(line))) ?? []
+        // Written as it goes, only the arguments through JSONEncoder (a whole encode of the
+        // envelope was a twentieth of the desk page's time): an op's name is ASCII letters and dots.
+        var line = Array(#"{"v":1,"id":1,"op":""#.utf8)
+        line += op.rawValue.utf8
+        line += (pageLanguage(request) == .vi ? #"","lang":"vi""# : #"","lang":"en""#).utf8
+        if let args, let encoded = try? WireFormat.encoder().encode(args) {
+            line += #","args":"#.utf8
+            line += encoded
+        }
+        line.append(UInt8(ascii: "}"))
+        return line
     }
 
     func call<Args: Encodable & Sendable, Result: Codable & Sendable>(
@@ -412,13 +421,4 @@ struct Form: Sendable {
     func all(_ name: String) -> [String] { pairs.filter { $0.0 == name }.map(\.1) }
     /// A value that is there and not blank.
     func text(_ name: String) -> String? { self[name].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0.trimmingCharacters(in: .whitespaces) } }
-}
-
-/// One request line as the socket takes it.
-struct WebRequest<Args: Encodable & Sendable>: Encodable, Sendable {
-    var v = 1
-    var id = 1
-    var op: String
-    var args: Args?
-    var lang: String
 }
