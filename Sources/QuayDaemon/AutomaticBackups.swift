@@ -120,6 +120,16 @@ extension DaemonState {
     /// beyond `keep` removed, said in the log and as `backup.done`; a failure is recorded (for
     /// `status`), said as `backup.failed`, and thrown.
     func takeAutomaticBackup(_ directory: BackupDirectory, keep: Int, at time: Date, logger: Logger) async throws -> BackupDirectory.Entry {
+        // One at a time (the schedule and `backup.take` at once would share a temporary file's
+        // name): each waits for the one before it to end.
+        let (turn, ended) = AsyncStream<Never>.makeStream()
+        let mine = Task { for await _ in turn {} }
+        let before = backupTurn.withLockedValue { previous in
+            defer { previous = mine }
+            return previous
+        }
+        defer { ended.finish() }
+        await before?.value
         do {
             let entry = try await directory.take(from: database, at: time)
             let removed = directory.rotate(keep: keep)

@@ -38,6 +38,8 @@ public final class DaemonState: Sendable {
     let loginFailures = NIOLockedValueBox<[String: Int]>([:])
     /// The automatic backups: the newest good one and the last failure.
     let automaticBackups = NIOLockedValueBox(BackupRecord())
+    /// The backup into the directory being taken now, which the next one waits for.
+    let backupTurn = NIOLockedValueBox<Task<Void, Never>?>(nil)
     /// `PRAGMA quick_check` since start: "ok", "running", or what is wrong.
     let quickCheck = NIOLockedValueBox("running")
     /// The socket file as bound, so that stopping removes only that one.

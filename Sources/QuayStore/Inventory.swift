@@ -307,7 +307,9 @@ extension QuayDatabase {
 
     /// Each location scanned at in the session, in order of its code, with its counts: one pass
     /// over the session's scans (its primary key's range), each copy's or unit's home by its
-    /// primary key. Misplaced as the reconciliation says it: recorded somewhere else.
+    /// primary key. A shelf counts what was scanned on it: a copy scanned on two shelves counts
+    /// on both, outside the scope too, and is misplaced on a shelf that is not its recorded one
+    /// (the close's reconciliation takes a copy where it was first seen).
     static func shelves(_ db: Database, session: Int64) throws -> [InventoryShelfView] {
         let rows = try Row.fetchAll(
             db,

@@ -195,7 +195,11 @@ enum Assets {
           function redraw() {
             waiting = false;
             fetch('/inventory/live', { credentials: 'same-origin' })
-              .then(function (r) { return r.ok ? r.text() : null; })
+              .then(function (r) {
+                // The session ended (logged out, or idle): the login page, not into the panel.
+                if (r.redirected) { window.location.reload(); return null; }
+                return r.ok ? r.text() : null;
+              })
               .then(function (html) { if (html !== null) { live.innerHTML = html; live.dataset.redrawn = String(Date.now()); } });
           }
           const events = new EventSource('/events?topics=desk,inventory');

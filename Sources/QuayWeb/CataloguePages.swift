@@ -316,7 +316,7 @@ extension Pages {
             <section class="card" id="loan"><h2>\(context.t("Đang cho mượn", "On loan"))</h2>
             <p>\(HTML.escape(loan.borrower))\(loan.card.map { " (" + HTML.escape($0) + ")" } ?? "")\(loan.className.map { " — " + HTML.escape($0) } ?? ""),
             \(context.t("từ", "since")) \(HTML.escape(context.day(loan.loanedAt))), \(context.t("hạn", "due")) \(HTML.escape(context.day(loan.due)))\(loan.overdueDays > 0 ? ", <b class=\"overdue\">" + context.t("quá hạn \(loan.overdueDays) ngày", "\(loan.overdueDays) days overdue") + "</b>" : "")</p>
-            <form method="post" action="/copies/\(key)/lost">\(context.csrfField)<button type="submit" id="lost">\(context.t("Bạn đọc làm mất", "Lost by its borrower"))</button></form>
+            <form method="post" action="/copies/\(HTML.escape(key))/lost">\(context.csrfField)<button type="submit" id="lost">\(context.t("Bạn đọc làm mất", "Lost by its borrower"))</button></form>
             </section>
             """
         } ?? ""
@@ -331,7 +331,7 @@ extension Pages {
             changes.isEmpty
             ? ""
             : """
-            <form method="post" action="/copies/\(key)/state" class="card" id="state-change" aria-labelledby="state-title">\(context.csrfField)
+            <form method="post" action="/copies/\(HTML.escape(key))/state" class="card" id="state-change" aria-labelledby="state-title">\(context.csrfField)
             <h2 id="state-title">\(context.t("Đổi trạng thái", "Change its state"))</h2>
             <label for="state-note">\(context.t("Ghi chú", "Note"))</label> <input id="state-note" name="note">
             \(changes.map { "<button type=\"submit\" name=\"state\" value=\"\($0.0)\" id=\"state-\($0.0)\">\(HTML.escape($0.1))</button>" }.joined(separator: " "))
@@ -457,7 +457,7 @@ extension Pages {
             return [
                 HTML.escape(unit.accession), HTML.escape(unit.barcode), "<span class=\"state\">\(HTML.escape(context.status(unit.status)))</span>",
                 HTML.escape(context.condition(unit.condition)), HTML.escape(unit.room ?? ""),
-                "<form method=\"post\" action=\"/units/\(key)\" class=\"row-edit\">\(context.csrfField)\(back)"
+                "<form method=\"post\" action=\"/units/\(HTML.escape(key))\" class=\"row-edit\">\(context.csrfField)\(back)"
                     + edit.map { input($0, prefix: prefix, entered: nil, was: true) }.joined()
                     + "<button type=\"submit\" id=\"\(prefix)save\">\(context.t("Lưu", "Save"))</button></form>\(returning)",
             ]

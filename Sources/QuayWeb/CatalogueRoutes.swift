@@ -252,7 +252,15 @@ extension WebServer {
         let op: Op
         let args: Args
         // The closures throw only WebProblem (closures cannot say so yet: their thrown type is inferred as any Error).
-        do { (op, args) = try make(context) } catch { return await refused((error as? WebProblem)?.message ?? "\(error)") }
+        do {
+            (op, args) = try make(context)
+        } catch {
+            guard let problem = error as? WebProblem else {
+                logger.error("web: a form the console cannot read", metadata: ["error": "\(error)"])
+                return await refused(context.t("Lỗi bên trong quayd", "An internal error in quayd"))
+            }
+            return await refused(problem.message)
+        }
         let reply: Reply<JSONValue> = await call(op, args, session: session, request)
         guard reply.ok else { return await refused(reply.error?.message ?? context.t("Bị từ chối", "Refused")) }
         return Self.redirect(path + "?saved=1")

@@ -40,7 +40,7 @@ extension Pages {
             case "open": context.t("đang kiểm kê", "open")
             case "closed": context.t("đã kết thúc", "closed")
             case "applied": context.t("đã áp dụng", "applied")
-            default: session.state
+            default: HTML.escape(session.state)
             }
         var counts: [(String, String, String)] = [
             ("expected", context.t("Cần kiểm", "Expected"), String(session.expected)),

@@ -183,7 +183,7 @@ enum Pages {
         if let problem { result += "<p class=\"outcome error\" role=\"alert\" id=\"problem\">\(HTML.escape(problem))</p>" }
         if let done {
             let pictures = labels.map { key, png in
-                "<figure class=\"label\"><img src=\"data:image/png;base64,\(png)\" alt=\"\(context.t("Nhãn gáy", "Spine label")) \(HTML.escape(key))\"><figcaption>\(HTML.escape(key))</figcaption></figure>"
+                "<figure class=\"label\"><img src=\"data:image/png;base64,\(HTML.escape(png))\" alt=\"\(context.t("Nhãn gáy", "Spine label")) \(HTML.escape(key))\"><figcaption>\(HTML.escape(key))</figcaption></figure>"
             }.joined()
             let keys = done.accessionNumbers.map { "<input type=\"hidden\" name=\"key\" value=\"\(HTML.escape($0))\">" }.joined()
             result += """

@@ -27,7 +27,7 @@ extension Pages {
         case "pupil": context.t("Học sinh", "Pupil")
         case "teacher": context.t("Giáo viên", "Teacher")
         case "staff": context.t("Nhân viên", "Staff")
-        default: kind
+        default: HTML.escape(kind)
         }
     }
 
@@ -36,7 +36,7 @@ extension Pages {
         case "active": context.t("Đang hoạt động", "Active")
         case "blocked": context.t("Bị khoá", "Blocked")
         case "left": context.t("Đã rời trường", "Left")
-        default: status
+        default: HTML.escape(status)
         }
     }
 

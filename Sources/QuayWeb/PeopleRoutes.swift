@@ -151,7 +151,7 @@ extension WebServer {
         }
         let loans: Reply<LoansResult> = await call(.loanList, LoanListArgs(patron: card), session: session, request)
         let history: Reply<HistoryResult> = await call(.history, HistoryArgs(key: card, limit: 50), session: session, request)
-        let today = String(ISO8601DateFormatter().string(from: now()).prefix(10))
+        let today = Day(now()).description
         return html(
             Pages.patron(context, patron: patron, loans: loans.result?.loans ?? [], history: history.result?.entries ?? [], today: today, problem: problem),
             status: problem == nil ? .ok : .unprocessableContent, for: request)

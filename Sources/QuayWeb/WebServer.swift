@@ -117,7 +117,7 @@ public struct WebServer: Sendable {
             let patron: Reply<PatronView> = await call(.patronShow, CardArgs(card: card), session: session, request)
             guard let found = patron.result else { return html(HTML.escape(patron.error?.message ?? card), for: request) }
             let loans: Reply<LoansResult> = await call(.loanList, LoanListArgs(patron: card), session: session, request)
-            let today = ISO8601DateFormatter().string(from: now())
+            let today = Day(now()).description
             return html(Pages.borrower(context, patron: found, loans: loans.result?.loans ?? [], now: today), for: request)
         }
         router.post("/desk/scan") { request, _ in
@@ -223,7 +223,7 @@ public struct WebServer: Sendable {
             }
         }
         router.get("/events") { request, _ in
-            guard member(request) != nil else { return Self.redirect("/login") }
+            guard let viewer = member(request) else { return Self.redirect("/login") }
             // The desk's and the devices' by default; a page may ask for others it shows.
             let asked = (request.uri.queryParameters["topics"].map(String.init) ?? "").split(separator: ",").map(String.init)
             let topics = asked.filter { Self.eventTopics.contains($0) }
@@ -235,6 +235,8 @@ public struct WebServer: Sendable {
                     try await writer.write(ByteBuffer(string: ": quay\n\n"))
                     // quayd stopping ends the stream (else the server would wait for it forever).
                     for await line in lines.cancelOnGracefulShutdown() {
+                        // A session that ended (logged out, idle) gets no more events.
+                        guard sessions.session(viewer.token, at: now()) != nil else { break }
                         try await writer.write(ByteBuffer(string: "data: " + String(decoding: line, as: UTF8.self) + "\n\n"))
                     }
                     try await writer.finish(nil)
@@ -376,7 +378,10 @@ public struct WebServer: Sendable {
         var line = Array(#"{"v":1,"id":1,"op":""#.utf8)
         line += op.rawValue.utf8
         line += (pageLanguage(request) == .vi ? #"","lang":"vi""# : #"","lang":"en""#).utf8
-        if let args, let encoded = try? WireFormat.encoder().encode(args) {
+        if let args {
+            // Never the op with its defaults in place of arguments it could not be given: an
+            // empty line is a bad request.
+            guard let encoded = try? WireFormat.encoder().encode(args) else { return [] }
             line += #","args":"#.utf8
             line += encoded
         }
@@ -410,7 +415,10 @@ struct Form: Sendable {
     /// `a=1&b=x+y` as a browser encodes a form or a GET form's query (`+` for a space), in NFC.
     init(encoded: String) {
         for pair in encoded.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map { piece in
+                let spaced = String(piece).replacingOccurrences(of: "+", with: " ")
+                return spaced.removingPercentEncoding ?? spaced
+            }
             guard let key = parts.first, !key.isEmpty else { continue }
             pairs.append((key, VietnameseText.nfc(parts.count > 1 ? parts[1] : "")))
         }

@@ -39,3 +39,17 @@ import Testing
         #expect(page.contains("value=\"t&quot;oken\""), "the CSRF field")
     }
 }
+
+/// A form or a query as the browser encodes it, decoded once for every page.
+@Suite struct FormDecodingTests {
+    @Test func spacesPercentsAndRepeatsAreDecodedAndNothingIsInvented() {
+        let form = Form(encoded: "q=truy%E1%BB%87n+ki%E1%BB%81u&key=A&key=B&=orphan&bad=%zz&empty=")
+        #expect(form["q"] == "truyện kiều")
+        #expect(form.all("key") == ["A", "B"])
+        // A pair without a name is dropped, not read as a name; a value that does not decode is kept as sent.
+        #expect(form["orphan"] == nil && form["bad"] == "%zz")
+        #expect(form["empty"] == "" && form.text("empty") == nil)
+        // NFD from a browser arrives in NFC.
+        #expect(Form(encoded: "name=Nguye%CC%82%CC%83n").pairs.first?.1.unicodeScalars.count == "Nguyễn".unicodeScalars.count)
+    }
+}
