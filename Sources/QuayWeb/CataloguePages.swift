@@ -60,15 +60,6 @@ struct WebProblem: Error, Sendable {
 }
 
 extension PageContext {
-    /// A stored UTC timestamp as a day and time in Vietnam (the school's clock).
-    func moment(_ stamp: String?) -> String {
-        guard let stamp, let date = Timestamp.parse(stamp) else { return stamp ?? "—" }
-        let local = Int(date.timeIntervalSince1970) + Day.utcOffset
-        let (days, seconds) = local.quotientAndRemainder(dividingBy: 86_400)
-        let clock = String(format: "%02d:%02d", seconds / 3600, seconds % 3600 / 60)
-        return day(Day(daysSinceEpoch: days).description) + " " + clock
-    }
-
     func money(_ amount: Int64?) -> String { amount.map(Money.text) ?? "—" }
 
     func status(_ status: String) -> String { ItemStatus(rawValue: status)?.words.text(language) ?? status }
@@ -145,11 +136,11 @@ extension Pages {
     }
 
     /// A table: its header cells and its rows of cells (already HTML); `empty` when there are none.
-    static func table(_ id: String, caption: String? = nil, _ headers: [String], _ rows: [[String]], empty: String) -> String {
+    static func table(_ id: String, _ headers: [String], _ rows: [[String]], empty: String) -> String {
         guard !rows.isEmpty else { return "<p class=\"empty\" id=\"\(id)\">\(HTML.escape(empty))</p>" }
         let head = headers.map { "<th scope=\"col\">\(HTML.escape($0))</th>" }.joined()
         let body = rows.map { "<tr>" + $0.map { "<td>\($0)</td>" }.joined() + "</tr>" }.joined()
-        return "<table id=\"\(id)\">\(caption.map { "<caption>\(HTML.escape($0))</caption>" } ?? "")<thead><tr>\(head)</tr></thead><tbody>\(body)</tbody></table>"
+        return "<table id=\"\(id)\"><thead><tr>\(head)</tr></thead><tbody>\(body)</tbody></table>"
     }
 
     static func link(_ path: String, _ text: String) -> String { "<a href=\"\(HTML.escape(path))\">\(HTML.escape(text))</a>" }
@@ -191,7 +182,7 @@ extension Pages {
                 "<li><span class=\"field\">\(HTML.escape(fieldWords(name, context)))</span>: <del>\(HTML.escape(value(name, change.before, context)))</del> → <ins>\(HTML.escape(value(name, change.after, context)))</ins></li>"
             }.joined()
             return [
-                "<time datetime=\"\(HTML.escape(entry.at))\">\(HTML.escape(context.moment(entry.at)))</time>", HTML.escape(entry.actor),
+                "<time datetime=\"\(HTML.escape(entry.at))\">\(HTML.escape(context.time(entry.at)))</time>", HTML.escape(entry.actor),
                 "<code>\(HTML.escape(entry.op))</code>", "<ul class=\"changes\">\(changes)</ul>",
             ]
         }
@@ -288,12 +279,13 @@ extension Pages {
         item.status.words.text(context.language) + (item.inRepair == true ? context.t(" (đang sửa)", " (in repair)") : "")
     }
 
-    /// A path's component: what a key may hold, escaped for a URL.
+    /// A key in a path (a barcode, a card, a class name): everything but ASCII letters, digits
+    /// and `-._~` percent-encoded, so it is safe in an attribute and a `Location` header alike.
     static func pathComponent(_ key: String) -> String {
-        var allowed = CharacterSet.urlPathAllowed
-        allowed.remove(charactersIn: "/?#%")
-        return key.addingPercentEncoding(withAllowedCharacters: allowed) ?? key
+        key.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
     }
+
+    static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
     /// A copy: its fields, its loan, its state change, the correction form, the history.
     static func copy(
@@ -309,7 +301,7 @@ extension Pages {
                 (context.t("Vị trí", "Location"), item.location.map(HTML.escape)), (context.t("Giá", "Price"), item.price.map { HTML.escape(Money.text($0)) }),
                 (context.t("Tình trạng vật lý", "Condition"), item.condition.map(HTML.escape)), (context.t("Ghi chú", "Note"), item.note.map(HTML.escape)),
                 (context.t("Ngày nhập", "Received"), HTML.escape(context.day(item.receivedOn))),
-                (context.t("Kiểm kê thấy lần cuối", "Last seen by an inventory"), item.lastSeenAt.map { HTML.escape(context.moment($0)) }),
+                (context.t("Kiểm kê thấy lần cuối", "Last seen by an inventory"), item.lastSeenAt.map { HTML.escape(context.time($0)) }),
             ], id: "fields")
         let loaned = loan.map { loan in
             """

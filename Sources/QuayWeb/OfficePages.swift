@@ -53,7 +53,7 @@ extension Pages {
         return layout(
             context, title: context.t("Máy in", "Printers"),
             body: """
-                \(refusal(problem))
+                \(said(problem))
                 \(printerTable)
                 <h2>\(context.t("Lệnh in gần đây", "Recent print jobs"))</h2>
                 \(jobTable)
@@ -93,7 +93,7 @@ extension Pages {
         return layout(
             context, title: context.t("Sao lưu", "Backups"),
             body: """
-                \(refusal(problem))
+                \(said(problem))
                 \(state)
                 <form method="post" action="/backups" class="inline" id="take">\(context.csrfField)
                 <button type="submit">\(context.t("Sao lưu ngay", "Back up now"))</button></form>

@@ -41,8 +41,9 @@ struct PageContext: Sendable {
         language == .vi ? Day(String(iso.prefix(10)))?.vietnamese ?? iso : String(iso.prefix(10))
     }
 
-    /// A stored UTC timestamp as the day and time in Vietnam.
-    func time(_ stamp: String) -> String {
+    /// A stored UTC timestamp as the day and time in Vietnam; "—" for none.
+    func time(_ stamp: String?) -> String {
+        guard let stamp else { return "—" }
         guard let local = Timestamp.vietnam(stamp) else { return stamp }
         return day(local.day.description) + " " + local.clock
     }
@@ -210,7 +211,6 @@ enum Pages {
                 """)
     }
 
-    /// The reports, each with a download form (its format; the filters it takes).
     /// The reports, each with a download form (its format; the filters it takes); a report that
     /// draws charts also shows them on the page, as quayd draws them (`chart`: the report's name,
     /// its filters as given and the SVG in Base64; or the refusal).

@@ -6,11 +6,6 @@ import QuayProtocol
 /// history, the forms that correct, block, unblock or mark them as left; the classes of the
 /// school year; a class list's import, previewed by a dry run before it is applied.
 extension Pages {
-    /// A refusal at the top of a page, in the staff member's words (the op's error message).
-    static func refusal(_ problem: String?) -> String {
-        problem.map { "<p class=\"outcome error\" role=\"alert\" id=\"problem\">\(HTML.escape($0))</p>" } ?? ""
-    }
-
     /// A labelled field of a form (`<label for>` and its input).
     static func field(_ id: String, _ label: String, value: String? = nil, type: String = "text", required: Bool = false, name: String? = nil) -> String {
         "<label for=\"\(id)\">\(label)</label><input id=\"\(id)\" name=\"\(name ?? id)\" type=\"\(type)\"\(value.map { " value=\"\(HTML.escape($0))\"" } ?? "")\(required ? " required" : "")>"
@@ -40,11 +35,6 @@ extension Pages {
         }
     }
 
-    /// A path component: a card or a class name in a link.
-    static func component(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-    }
-
     /// A table with its header row and its rows (each already made), or `empty` when there are none.
     static func table(_ id: String, _ headers: [String], _ rows: [String], empty: String, extraClass: String = "") -> String {
         guard !rows.isEmpty else { return "<p id=\"\(id)\">\(empty)</p>" }
@@ -55,7 +45,7 @@ extension Pages {
     static func patronRows(_ context: PageContext, _ patrons: [PatronView], id: String) -> String {
         let rows = patrons.map { patron in
             """
-            <tr><td><a href="/patrons/\(component(patron.card))">\(HTML.escape(patron.card))</a></td><td>\(HTML.escape(patron.name))</td>\
+            <tr><td><a href="/patrons/\(pathComponent(patron.card))">\(HTML.escape(patron.card))</a></td><td>\(HTML.escape(patron.name))</td>\
             <td>\(HTML.escape(patron.className ?? ""))</td><td>\(kindWords(patron.kind, context))</td><td>\(statusWords(patron.status, context))</td></tr>
             """
         }
@@ -70,7 +60,7 @@ extension Pages {
         return layout(
             context, title: context.t("Bạn đọc", "Patrons"),
             body: """
-                \(refusal(problem))
+                \(said(problem))
                 <p class="links"><a href="/classes">\(context.t("Các lớp", "Classes"))</a> <a href="/patrons/import">\(context.t("Nhập danh sách lớp", "Import a class list"))</a></p>
                 <form method="get" action="/patrons" class="scan" role="search">
                 <label for="q">\(context.t("Tìm theo tên hoặc số thẻ", "Find by name or card"))</label>
@@ -91,7 +81,7 @@ extension Pages {
     /// `/patrons/CARD`: who they are, what they hold, their status and why, the forms that
     /// change it, and what the audit log says of them.
     static func patron(_ context: PageContext, patron: PatronView, loans: [LoanView], history: [AuditEntry], today: String, problem: String? = nil) -> String {
-        let card = component(patron.card)
+        let card = pathComponent(patron.card)
         let loanRows = loans.map { loan in
             "<tr\(loan.due < today ? " class=\"overdue\"" : "")><td>\(HTML.escape(loan.accession))</td><td>\(HTML.escape(loan.title))</td><td>\(HTML.escape(context.day(loan.due)))</td></tr>"
         }
@@ -123,8 +113,8 @@ extension Pages {
         return layout(
             context, title: patron.name,
             body: """
-                \(refusal(problem))
-                <p class="links"><a href="/patrons">\(context.t("Bạn đọc", "Patrons"))</a>\(patron.className.map { " <a href=\"/classes/\(component($0))\">\(context.t("Lớp", "Class")) \(HTML.escape($0))</a>" } ?? "")</p>
+                \(said(problem))
+                <p class="links"><a href="/patrons">\(context.t("Bạn đọc", "Patrons"))</a>\(patron.className.map { " <a href=\"/classes/\(pathComponent($0))\">\(context.t("Lớp", "Class")) \(HTML.escape($0))</a>" } ?? "")</p>
                 <div class="columns">
                 <section class="card" id="patron">
                 <dl class="grid">
@@ -171,7 +161,7 @@ extension Pages {
         let done = imported.map { "<p class=\"outcome ok\" role=\"status\" id=\"imported\">\(context.t("Đã nhập \($0) bạn đọc", "\($0) patrons imported"))</p>" } ?? ""
         let rows = (list?.classes ?? []).map { item in
             """
-            <tr><td><a href="/classes/\(component(item.name))?year=\(component(item.schoolYear))">\(HTML.escape(item.name))</a></td>\
+            <tr><td><a href="/classes/\(pathComponent(item.name))?year=\(pathComponent(item.schoolYear))">\(HTML.escape(item.name))</a></td>\
             <td>\(item.grade.map(String.init) ?? "")</td><td class="number">\(item.pupils)</td><td>\(HTML.escape(item.homeroomTeacher ?? ""))</td></tr>
             """
         }
@@ -181,7 +171,7 @@ extension Pages {
         return layout(
             context, title: context.t("Các lớp", "Classes") + (list.map { " " + $0.schoolYear } ?? ""),
             body: """
-                \(refusal(problem))\(done)
+                \(said(problem))\(done)
                 <p class="links"><a href="/patrons">\(context.t("Bạn đọc", "Patrons"))</a> <a href="/patrons/import">\(context.t("Nhập danh sách lớp", "Import a class list"))</a></p>
                 \(classTable)
                 """)
@@ -189,11 +179,11 @@ extension Pages {
 
     /// `/classes/NAME`: a class's pupils and its correction.
     static func classPage(_ context: PageContext, view: ClassView, problem: String? = nil) -> String {
-        let path = "/classes/\(component(view.name))?year=\(component(view.schoolYear))"
+        let path = "/classes/\(pathComponent(view.name))?year=\(pathComponent(view.schoolYear))"
         return layout(
             context, title: context.t("Lớp \(view.name) — năm học \(view.schoolYear)", "Class \(view.name) — school year \(view.schoolYear)"),
             body: """
-                \(refusal(problem))
+                \(said(problem))
                 <p class="links"><a href="/classes">\(context.t("Các lớp", "Classes"))</a></p>
                 <div class="columns">
                 <section>
@@ -217,7 +207,7 @@ extension Pages {
         layout(
             context, title: context.t("Nhập danh sách lớp", "Import a class list"),
             body: """
-                \(refusal(problem))
+                \(said(problem))
                 <p>\(context.t(
                     "Tệp CSV hoặc XLSX có dòng tiêu đề: số thẻ (thẻ), họ tên, và nếu có: lớp, loại. Trước tiên Quầy chạy thử và cho xem sẽ thêm những ai; chưa ghi gì cho đến khi bấm Xác nhận.",
                     "A CSV or XLSX file with a header row: card, name, and optionally class and kind. Quầy first runs it as a dry run and shows whom it would add; nothing is written until you confirm."))</p>

@@ -31,7 +31,7 @@ extension WebServer {
                         Pages.patrons(pageContext(request, session), query: "", found: nil, added: args, problem: reply.error?.message),
                         status: .unprocessableContent, for: request)
                 }
-                return Self.redirect("/patrons/" + Pages.component(added.card))
+                return Self.redirect("/patrons/" + Pages.pathComponent(added.card))
             }
         }
         router.get("/patrons/import") { request, _ in
@@ -127,7 +127,7 @@ extension WebServer {
                 args.clear = args.teacher == nil ? ["teacher"] : nil
                 let reply: Reply<JSONValue> = await call(.classUpdate, args, session: session, request)
                 guard reply.ok else { return await classPage(session, request, name: name, year: year, problem: reply.error?.message) }
-                return Self.redirect("/classes/" + Pages.component((args.newName ?? name).uppercased()) + (year.map { "?year=" + Pages.component($0) } ?? ""))
+                return Self.redirect("/classes/" + Pages.pathComponent((args.newName ?? name).uppercased()) + (year.map { "?year=" + Pages.pathComponent($0) } ?? ""))
             }
         }
     }
@@ -140,7 +140,7 @@ extension WebServer {
         // Only whether it was done matters here: the page is read again.
         let reply: Reply<JSONValue> = await call(op, args, session: session, request)
         guard reply.ok else { return await patronPage(session, request, card: card, problem: reply.error?.message) }
-        return Self.redirect("/patrons/" + Pages.component(then))
+        return Self.redirect("/patrons/" + Pages.pathComponent(then))
     }
 
     func patronPage(_ session: WebSessions.Session, _ request: Request, card: String, problem: String? = nil) async -> Response {

@@ -344,7 +344,7 @@ public struct WebServer: Sendable {
 
     /// The desk screen of `desk` (the only one when nil).
     static func deskPath(_ desk: String?) -> String {
-        "/desk" + (desk.map { "?desk=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") } ?? "")
+        "/desk" + (desk.map { "?desk=" + Pages.pathComponent($0) } ?? "")
     }
 
     static func redirect(_ location: String) -> Response {
