@@ -151,6 +151,73 @@ public struct Dispatcher: Sendable {
         }
     }
 
+    /// An op called from inside quayd (the web console) with its arguments and its result as
+    /// their own types: the role, the log lines and the refusals of `respond(to:role:)`, with
+    /// no JSON text either way — a page's op costs what the op costs. Arguments the door would
+    /// change or refuse (text not in NFC, a control character: SPEC §12, §13), or of another
+    /// type than the op's, go through the request line itself, so that the verdict is the
+    /// socket's to the byte; a result of another type than the caller reads is read as a
+    /// client reads it, through its JSON. (The 1 MiB frame limit is the socket's: a reply
+    /// that never becomes a line is not held to it.)
+    public func perform<Args: Encodable & Sendable, Result: Codable & Sendable>(
+        _ op: Op, _ args: Args?, role: Role, language: Language
+    ) async -> Reply<Result> {
+        let id = JSONValue.int(1)
+        guard let operation = Operation.byOp[op], args.map({ Self.passesTheDoor($0) }) ?? true else {
+            return await performByLine(op, args, role: role, language: language)
+        }
+        guard role >= operation.role else {
+            logger.info("request refused", metadata: ["op": "\(op.rawValue)", "error.code": "permission_denied"])
+            return Reply(id: id, error: permissionDenied(operation.role, language).body(language))
+        }
+        var dispatcher = self
+        dispatcher.requestLanguage = language
+        do {
+            guard let value = try await operation.perform(dispatcher, args) else {
+                return await performByLine(op, args, role: role, language: language)
+            }
+            if let result = value as? Result { return Reply(id: id, result: result) }
+            return Reply(id: id, result: try Self.decoder.decode(Result.self, from: Self.encoder.encode(value)))
+        } catch {
+            return Reply(id: id, error: logged(error, op: op.rawValue).body(language))
+        }
+    }
+
+    /// `perform` through a request line and its reply line, as the socket answers them.
+    private func performByLine<Args: Encodable & Sendable, Result: Codable & Sendable>(
+        _ op: Op, _ args: Args?, role: Role, language: Language
+    ) async -> Reply<Result> {
+        var line = Array(#"{"v":1,"id":1,"op":""#.utf8)
+        line += op.rawValue.utf8
+        line += (language == .vi ? #"","lang":"vi""# : #"","lang":"en""#).utf8
+        if let args {
+            // Never the op with its defaults in place of arguments that cannot be encoded.
+            guard let encoded = try? Self.encoder.encode(args) else {
+                return Reply(id: .int(1), error: Refusal(code: .internalError, detail: "arguments that cannot be encoded").body(language))
+            }
+            line += #","args":"#.utf8
+            line += encoded
+        }
+        line.append(UInt8(ascii: "}"))
+        let reply = await respond(to: .line(line), role: role).line ?? []
+        if let decoded = try? Self.decoder.decode(Reply<Result>.self, from: Data(reply)) { return decoded }
+        logger.error("a reply its caller inside quayd cannot read", metadata: ["op": "\(op.rawValue)"])
+        return Reply(id: .int(1), error: Refusal(code: .internalError).body(language))
+    }
+
+    /// Whether every text in `value` is as the door lets it through unchanged: in NFC, and
+    /// without a control character (even one a multi-line field allows, whose verdict is the
+    /// line path's to give).
+    static func passesTheDoor(_ value: Any) -> Bool {
+        if let text = value as? String {
+            return text.unicodeScalars.allSatisfy { !VietnameseText.isRefusedControl($0.value) }
+                // Scalar by scalar: `==` on strings holds canonical equivalents equal.
+                && (text.utf8.allSatisfy { $0 < 0x80 } || VietnameseText.nfc(text).unicodeScalars.elementsEqual(text.unicodeScalars))
+        }
+        if value is Data || value is [UInt8] { return true }
+        return Mirror(reflecting: value).children.allSatisfy { passesTheDoor($0.value) }
+    }
+
     /// For the fuzzer (`quay-fuzz json`): `data` decoded as a request line, and its `args` as
     /// the arguments of every op of the table — the decoding the request path does, without
     /// running anything.
@@ -168,13 +235,18 @@ public struct Dispatcher: Sendable {
 
     /// The refusal line for any error, logged by where it came from.
     private func failure(_ error: any Error, op: String?, id: JSONValue?, language: Language) -> [UInt8] {
+        encodeFailure(id: id, logged(error, op: op), language: language)
+    }
+
+    /// Any error as its refusal, logged by where it came from.
+    private func logged(_ error: any Error, op: String?) -> Refusal {
         let refusal = Refusal(error)
         switch refusal.origin {
         case .refusal: break
         case .disk: logger.error("op refused by the disk", metadata: ["op": "\(op ?? "?")", "error": "\(error)"])
         case .fault: logger.error("op failed", metadata: ["op": "\(op ?? "?")", "error": "\(error)"])
         }
-        return encodeFailure(id: id, refusal, language: language)
+        return refusal
     }
 
     /// `permission_denied`, naming the groups ([access]) that would allow it.
@@ -228,8 +300,7 @@ public struct Dispatcher: Sendable {
     }
 
     private func encodeFailure(id: JSONValue?, _ refusal: Refusal, language: Language) -> [UInt8] {
-        let body = refusal.code.body(language, detail: refusal.detail(language), details: refusal.details)
-        let reply = Reply<NoArguments>(id: id, error: body)
+        let reply = Reply<NoArguments>(id: id, error: refusal.body(language))
         return (try? encode(reply)) ?? Array(#"{"id":null,"ok":false,"error":{"code":"internal","message":"encoding failed"}}"#.utf8)
     }
 

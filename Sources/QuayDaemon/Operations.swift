@@ -12,8 +12,14 @@ struct Operation: Sendable {
     /// Reads `args` from the request's own container, in the one pass that decodes the
     /// envelope, and returns the call ready to run; throws when `args` has the wrong shape.
     let prepare: @Sendable (KeyedDecodingContainer<RequestKey>) throws -> Call
+    /// The same handler for a front end inside quayd (the web console, `Dispatcher.perform`):
+    /// the arguments as the op's own type (nil: its default), the result as the handler gave
+    /// it, no JSON text either way. Nil, without running anything, for arguments of another
+    /// type.
+    let perform: Perform
 
     typealias Call = @Sendable (Dispatcher, _ id: JSONValue) async throws -> Dispatcher.Response
+    typealias Perform = @Sendable (Dispatcher, _ args: (any Sendable)?) async throws -> (any Encodable & Sendable)?
 
     /// An op with arguments; `fallback` stands in for an absent or null `args` (else it is a bad request).
     init<Args: Decodable & Sendable, Result: Codable & Sendable>(
@@ -27,6 +33,19 @@ struct Operation: Sendable {
             return { dispatcher, id in
                 Dispatcher.Response(line: try dispatcher.encode(Reply(id: id, result: try await handler(dispatcher)(args))))
             }
+        }
+        perform = { dispatcher, given in
+            let args: Args
+            if let given {
+                // Arguments of another type are not this op's.
+                guard let typed = given as? Args else { return nil }
+                args = typed
+            } else {
+                // None at all and no default: the line path's bad request too.
+                guard let fallback else { throw Refusal(code: .badRequest, detail: "\"args\" is missing") }
+                args = fallback
+            }
+            return try await handler(dispatcher)(args)
         }
     }
 
@@ -49,6 +68,8 @@ struct Operation: Sendable {
                     line: try dispatcher.encode(Reply(id: id, result: EventsSubscribeResult(topics: topics))), subscription: topics)
             }
         }
+        // A stream belongs to a connection: inside quayd, `EventHub.subscribe` is the way.
+        perform = { _, _ in nil }
     }
 
     private static func arguments<Args: Decodable>(_ container: KeyedDecodingContainer<RequestKey>, _ fallback: Args?) throws -> Args {
@@ -71,6 +92,8 @@ struct Operation: Sendable {
     /// The table by wire name.
     static let byName: [String: Operation] = Dictionary(
         Dispatcher.operations.map { ($0.op.rawValue, $0) }, uniquingKeysWith: { first, _ in first })
+    /// The table by op, for the calls from inside quayd.
+    static let byOp: [Op: Operation] = Dictionary(Dispatcher.operations.map { ($0.op, $0) }, uniquingKeysWith: { first, _ in first })
 }
 
 /// The keys of a request line.

@@ -52,6 +52,9 @@ struct Refusal: Error, Sendable {
     }
 
     func detail(_ language: Language) -> String? { words?.text(language) ?? detail }
+
+    /// The error of a reply in `language`.
+    func body(_ language: Language) -> ErrorBody { code.body(language, detail: detail(language), details: details) }
 }
 
 extension ErrorCode {

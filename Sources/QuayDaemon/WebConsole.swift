@@ -1,6 +1,8 @@
 import Foundation
 import Logging
 import QuayCodecs
+import QuayCore
+import QuayProtocol
 import QuayWeb
 import ServiceLifecycle
 
@@ -11,10 +13,12 @@ struct DaemonWebBackend: WebBackend {
     let dispatcher: Dispatcher
     let events: EventHub
 
-    func call(_ request: [UInt8], role: StaffRole, actor: String) async -> [UInt8] {
+    func call<Args: Encodable & Sendable, Result: Codable & Sendable>(
+        _ op: Op, _ args: Args?, role: StaffRole, actor: String, language: Language
+    ) async -> Reply<Result> {
         var dispatcher = dispatcher
         dispatcher.actor = "web:" + actor
-        return await dispatcher.respond(to: .line(request), role: role == .admin ? .admin : .desk).line ?? []
+        return await dispatcher.perform(op, args, role: role == .admin ? .admin : .desk, language: language)
     }
 
     func events(_ topics: [String]) -> AsyncStream<[UInt8]> {

@@ -123,10 +123,11 @@ public struct WebServer: Sendable {
         router.post("/desk/scan") { request, _ in
             try await posted(request) { session, form, request in
                 let desk = form["desk"].flatMap { $0.isEmpty ? nil : $0 }
-                let line = await backend.call(
-                    requestLine(.deskScan, DeskScanArgs(code: form["code"] ?? "", desk: desk), request), role: session.role ?? .desk, actor: session.staff ?? "web")
-                // The page's script reads the reply; a form posted without it comes back to the desk.
+                let reply: Reply<DeskScanResult> = await call(.deskScan, DeskScanArgs(code: form["code"] ?? "", desk: desk), session: session, request)
+                // The page's script reads the reply as a socket client would; a form posted
+                // without it comes back to the desk.
                 if request.headers[.accept]?.contains("application/json") == true {
+                    let line = (try? WireFormat.encoder().encode(reply)) ?? Data()
                     return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: line)))
                 }
                 return Self.redirect(Self.deskPath(desk))
@@ -371,38 +372,17 @@ public struct WebServer: Sendable {
         return VietnameseText.nfc(raw.removingPercentEncoding ?? raw)
     }
 
-    /// A request line for `op` in the page's language.
-    func requestLine<Args: Encodable & Sendable>(_ op: Op, _ args: Args?, _ request: Request) -> [UInt8] {
-        // Written as it goes, only the arguments through JSONEncoder (a whole encode of the
-        // envelope was a twentieth of the desk page's time): an op's name is ASCII letters and dots.
-        var line = Array(#"{"v":1,"id":1,"op":""#.utf8)
-        line += op.rawValue.utf8
-        line += (pageLanguage(request) == .vi ? #"","lang":"vi""# : #"","lang":"en""#).utf8
-        if let args {
-            // Never the op with its defaults in place of arguments it could not be given: an
-            // empty line is a bad request.
-            guard let encoded = try? WireFormat.encoder().encode(args) else { return [] }
-            line += #","args":"#.utf8
-            line += encoded
-        }
-        line.append(UInt8(ascii: "}"))
-        return line
-    }
-
     func call<Args: Encodable & Sendable, Result: Codable & Sendable>(
         _ op: Op, _ args: Args?, session: WebSessions.Session, _ request: Request
     ) async -> Reply<Result> {
         await call(op, args, role: session.role ?? .desk, actor: session.staff ?? "web", request)
     }
 
-    /// An op through the backend, its reply decoded (an undecodable one is an internal error, said plainly).
+    /// An op through the backend, in the page's language.
     func call<Args: Encodable & Sendable, Result: Codable & Sendable>(
         _ op: Op, _ args: Args?, role: StaffRole, actor: String, _ request: Request
     ) async -> Reply<Result> {
-        let line = await backend.call(requestLine(op, args, request), role: role, actor: actor)
-        if let reply = try? WireFormat.decoder().decode(Reply<Result>.self, from: Data(line)) { return reply }
-        logger.error("web: a reply the console cannot read", metadata: ["op": "\(op.rawValue)"])
-        return Reply(id: .int(1), error: ErrorBody(code: "internal", message: Bilingual(vi: "Lỗi bên trong quayd", en: "An internal error in quayd").text(pageLanguage(request))))
+        await backend.call(op, args, role: role, actor: actor, language: pageLanguage(request))
     }
 }
 

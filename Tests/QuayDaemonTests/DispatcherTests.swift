@@ -138,6 +138,66 @@ import Testing
         #expect(database?["counts"]?.objectValue?["item"] == 0)
         #expect(database?["journal_mode"] == "wal")
     }
+    /// A value as its JSON, to set a typed reply beside a reply line's.
+    func json<Value: Encodable>(_ value: Value) throws -> JSONValue {
+        try JSONDecoder().decode(JSONValue.self, from: WireFormat.encoder().encode(value))
+    }
+
+    /// The web console's calls (`perform`) answer what the same request line answers, with
+    /// the same checks and refusals: the role, control characters, NFC, bad arguments.
+    @Test func aCallFromInsideQuaydIsAnsweredAsItsRequestLine() async throws {
+        let added: Reply<PatronView> = await dispatcher.perform(.patronAdd, PatronAddArgs(card: "HS001", name: "Nguyễn Văn An"), role: .desk, language: .vi)
+        #expect(added.ok)
+        let typed: Reply<PatronView> = await dispatcher.perform(.patronShow, CardArgs(card: "HS001"), role: .desk, language: .vi)
+        let line = try await reply(#"{"v":1,"id":1,"op":"patron.show","lang":"vi","args":{"card":"HS001"}}"#, role: .desk)
+        #expect(try json(typed) == .object(line))
+
+        // A refusal: its code, message and details, in the caller's language.
+        let missing: Reply<PatronView> = await dispatcher.perform(.patronShow, CardArgs(card: "HS404"), role: .desk, language: .vi)
+        let missingLine = try await reply(#"{"v":1,"id":1,"op":"patron.show","lang":"vi","args":{"card":"HS404"}}"#, role: .desk)
+        #expect(try json(missing) == .object(missingLine))
+        #expect(missing.error?.code == "not_found")
+
+        // The role: an admin's op asked by the desk.
+        let denied: Reply<StaffListResult> = await dispatcher.perform(.staffList, NoArguments?.none, role: .desk, language: .en)
+        let deniedLine = try await reply(#"{"v":1,"id":1,"op":"staff.list","lang":"en"}"#, role: .desk)
+        #expect(try json(denied) == .object(deniedLine))
+        #expect(denied.error?.code == "permission_denied")
+
+        // A bad argument, named as the line path names it.
+        let blank: Reply<PatronView> = await dispatcher.perform(.patronAdd, PatronAddArgs(card: "HS002", name: " "), role: .desk, language: .en)
+        let blankLine = try await reply(#"{"v":1,"id":1,"op":"patron.add","lang":"en","args":{"card":"HS002","name":" "}}"#, role: .desk)
+        #expect(blank.error?.code == "invalid_argument")
+        #expect(try json(blank) == .object(blankLine))
+    }
+
+    @Test func aCallFromInsideQuaydMeetsTheDoorsChecks() async throws {
+        // A control character: refused as the socket refuses it, and nothing written.
+        let escaped: Reply<PatronView> = await dispatcher.perform(.patronAdd, PatronAddArgs(card: "HS003", name: "An\u{1B}[31m"), role: .desk, language: .en)
+        let escapedLine = try await reply(#"{"v":1,"id":1,"op":"patron.add","lang":"en","args":{"card":"HS003","name":"An\u001b[31m"}}"#, role: .desk)
+        #expect(escaped.error?.code == "invalid_argument")
+        #expect(try json(escaped) == .object(escapedLine))
+        let none: Reply<PatronView> = await dispatcher.perform(.patronShow, CardArgs(card: "HS003"), role: .desk, language: .en)
+        #expect(none.error?.code == "not_found")
+
+        // Text not in NFC is stored in NFC (SPEC §12), as from the socket.
+        let decomposed = "Nguye\u{0302}\u{0303}n Thi\u{0323} Ba"
+        #expect(decomposed.unicodeScalars.count != VietnameseText.nfc(decomposed).unicodeScalars.count)
+        let added: Reply<PatronView> = await dispatcher.perform(.patronAdd, PatronAddArgs(card: "HS004", name: decomposed), role: .desk, language: .en)
+        #expect(added.error == nil, "\(String(describing: added.error))")
+        #expect(added.result?.name.unicodeScalars.elementsEqual("Nguyễn Thị Ba".unicodeScalars) == true)
+    }
+
+    /// A caller may read a part of the result, or give the arguments as another type: both
+    /// go as a socket client's would, through the JSON.
+    @Test func aCallFromInsideQuaydMayReadAPartOrGiveOtherArguments() async throws {
+        let _: Reply<PatronView> = await dispatcher.perform(.patronAdd, PatronAddArgs(card: "HS005", name: "Lê Thu"), role: .desk, language: .en)
+        struct NameOnly: Codable, Sendable { var name: String }
+        let part: Reply<NameOnly> = await dispatcher.perform(.patronShow, CardArgs(card: "HS005"), role: .desk, language: .en)
+        #expect(part.result?.name == "Lê Thu")
+        let other: Reply<PatronView> = await dispatcher.perform(.patronShow, ["card": "HS005"], role: .desk, language: .en)
+        #expect(other.result?.card == "HS005")
+    }
 }
 
 /// The op table: each op declared once, and the request path's refusals with their codes.
