@@ -120,10 +120,7 @@ public struct Dispatcher: Sendable {
             guard let operation = request.operation, let call = request.call else {
                 throw Refusal(code: .unknownOp, detail: name, details: ["op": .string(name)])
             }
-            guard role >= operation.role else {
-                logger.info("request refused", metadata: ["op": "\(name)", "error.code": "permission_denied"])
-                throw permissionDenied(operation.role, requestLanguage)
-            }
+            guard role >= operation.role else { throw permissionDenied(name, operation.role, requestLanguage) }
             // No text we store or say may carry a control character (SPEC §13): a NUL would cut
             // it short in SQLite, an escape sequence would reach every terminal that shows it.
             if let control = JSONText.firstControl(in: bytes) {
@@ -167,8 +164,7 @@ public struct Dispatcher: Sendable {
             return await performByLine(op, args, role: role, language: language)
         }
         guard role >= operation.role else {
-            logger.info("request refused", metadata: ["op": "\(op.rawValue)", "error.code": "permission_denied"])
-            return Reply(id: id, error: permissionDenied(operation.role, language).body(language))
+            return Reply(id: id, error: permissionDenied(op.rawValue, operation.role, language).body(language))
         }
         var dispatcher = self
         dispatcher.requestLanguage = language
@@ -210,7 +206,7 @@ public struct Dispatcher: Sendable {
     /// line path's to give).
     static func passesTheDoor(_ value: Any) -> Bool {
         if let text = value as? String {
-            return text.unicodeScalars.allSatisfy { !VietnameseText.isRefusedControl($0.value) }
+            return VietnameseText.firstControl(in: text) == nil
                 // Scalar by scalar: `==` on strings holds canonical equivalents equal.
                 && (text.utf8.allSatisfy { $0 < 0x80 } || VietnameseText.nfc(text).unicodeScalars.elementsEqual(text.unicodeScalars))
         }
@@ -249,8 +245,9 @@ public struct Dispatcher: Sendable {
         return refusal
     }
 
-    /// `permission_denied`, naming the groups ([access]) that would allow it.
-    private func permissionDenied(_ required: Role, _ language: Language) -> Refusal {
+    /// `permission_denied` for `op`, logged, naming the groups ([access]) that would allow it.
+    private func permissionDenied(_ op: String, _ required: Role, _ language: Language) -> Refusal {
+        logger.info("request refused", metadata: ["op": "\(op)", "error.code": "permission_denied"])
         let config = state.config
         let groups = required == .admin ? [config.adminGroup] : [config.deskGroup, config.adminGroup]
         let detail =
